@@ -1,0 +1,78 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLab.Runtime;
+
+/// <summary>
+/// TorchSharp start-up in one place: loads the native library once, sets the intra-op thread count and resolves
+/// the device named in a config. Thread-safe; every call after the first is cheap.
+/// </summary>
+public static class TorchRuntime
+{
+    static readonly object Gate = new();
+    static bool _loaded;
+
+    /// <summary>
+    /// Default intra-op threads: 1 when the machine has at most 2 logical cores, otherwise cores - 1.
+    /// Measured on a 2-core machine (docs/architecture.md, BENCHMARKS.md): 2 OpenMP threads were slower than 1 on the
+    /// small matmuls our CPU-sized models are made of, and gained at most ~1.5x on large ones, where spinning threads
+    /// also steal the core the data pipeline needs. Override with LLMLAB_THREADS or a config's "threads".
+    /// </summary>
+    public static int DefaultThreads
+    {
+        get
+        {
+            string? env = Environment.GetEnvironmentVariable("LLMLAB_THREADS");
+            if (!string.IsNullOrEmpty(env) && int.TryParse(env, out int n) && n > 0) return n;
+            int cores = Environment.ProcessorCount;
+            return cores <= 2 ? 1 : cores - 1;
+        }
+    }
+
+    /// <summary>Loads libtorch (once) and sets the thread count. Throws <see cref="InvalidOperationException"/>
+    /// with an actionable message when the native library cannot load.</summary>
+    public static void EnsureLoaded(int? threads = null)
+    {
+        lock (Gate)
+        {
+            if (!_loaded)
+            {
+                try
+                {
+                    InitializeDeviceType(DeviceType.CPU);
+                }
+                catch (Exception e) when (e is not InvalidOperationException)
+                {
+                    throw new InvalidOperationException(
+                        "libtorch could not be loaded. On Linux with a libstdc++ older than GCC 13, build with the " +
+                        "project's MSBuild files (they patch libLibTorchSharp.so in the output folder); see " +
+                        "docs/architecture.md. Cause: " + e.Message, e);
+                }
+                _loaded = true;
+            }
+            int t = threads ?? DefaultThreads;
+            if (t < 1) throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be >= 1 (got {t})");
+            if (torch.get_num_threads() != t) torch.set_num_threads(t);
+        }
+    }
+
+    /// <summary>Resolves a device name from config: "cpu", "cuda", "cuda:N" or "auto" (CUDA when available).</summary>
+    public static Device ResolveDevice(string name)
+    {
+        EnsureLoaded();
+        string n = name.Trim().ToLowerInvariant();
+        if (n == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (n == "cpu") return CPU;
+        if (n == "cuda" || n.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            if (!cuda.is_available())
+                throw new ArgumentException($"device '{name}' requested but CUDA is not available " +
+                                            "(build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU, or use device=cpu)");
+            return new Device(n);
+        }
+        throw new ArgumentException($"unknown device '{name}': use cpu, cuda, cuda:N or auto");
+    }
+
+    /// <summary>The libtorch version string reported by the native library.</summary>
+    public static string Version => "TorchSharp " + typeof(torch).Assembly.GetName().Version + " / libtorch " + torch.__version__;
+}
