@@ -1,5 +1,4 @@
-using LlmLab.Runtime;
-using static TorchSharp.torch;
-TorchRuntime.EnsureLoaded();
-var a = randn(4, 4);
-Console.WriteLine(a.matmul(a).sum().item<float>());
+using LlmLab;
+using LlmLab.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,25 @@
+namespace LlmLab.Labs.Framework;
+
+/// <summary>A runnable lab. Labs are thin: they orchestrate library code, record checks and write the report.</summary>
+public interface ILab
+{
+    LabInfo Info { get; }
+
+    /// <summary>The lab's configuration for a profile: an immutable record whose properties are the --set keys.</summary>
+    object DefaultConfig(Profile profile);
+
+    /// <summary>Runs the lab. Measurements go to <paramref name="context"/>'s checks, report and metrics.</summary>
+    void Run(LabContext context, object config);
+}
+
+/// <summary>Base class that gives a lab a typed configuration record.</summary>
+public abstract class Lab<TConfig> : ILab where TConfig : class
+{
+    public LabInfo Info => LabCatalog.Get(Id);
+    protected abstract string Id { get; }
+    public abstract TConfig Defaults(Profile profile);
+    public abstract void Run(LabContext context, TConfig config);
+
+    object ILab.DefaultConfig(Profile profile) => Defaults(profile);
+    void ILab.Run(LabContext context, object config) => Run(context, (TConfig)config);
+}

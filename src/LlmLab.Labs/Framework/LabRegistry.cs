@@ -1,0 +1,34 @@
+namespace LlmLab.Labs.Framework;
+
+/// <summary>Which labs of the catalogue are implemented, and how to make each. A lab not listed here is shown as
+/// "not yet implemented" and cannot be run.</summary>
+public static class LabRegistry
+{
+    static readonly Dictionary<string, Func<ILab>> Factories = new()
+    {
+    };
+
+    public static bool IsImplemented(string id) => Factories.ContainsKey(id);
+
+    public static ILab Create(string id)
+    {
+        LabInfo info = LabCatalog.Get(id);
+        return Factories.TryGetValue(info.Id, out var make) ? make()
+            : throw new InputException($"lab {info.Id} ({info.Title}) is not implemented yet; 'llmlab labs list' shows which labs are");
+    }
+
+    /// <summary>Resolves ids, "all" (every implemented lab) and a path (its implemented labs, in the path's order).</summary>
+    public static IReadOnlyList<ILab> Select(IReadOnlyList<string> ids, LearningPath? path)
+    {
+        var selected = new List<string>();
+        if (path is { } p) selected.AddRange(LabCatalog.PathLabs(p).Where(IsImplemented));
+        foreach (string id in ids)
+        {
+            if (id.Equals("all", StringComparison.OrdinalIgnoreCase)) selected.AddRange(LabCatalog.All.Select(l => l.Id).Where(IsImplemented));
+            else selected.Add(LabCatalog.Get(id).Id);
+        }
+        if (selected.Count == 0)
+            throw new InputException("no lab selected: give lab ids (e.g. 'labs run 1.3'), 'all', or --path research|engineering|fullstack");
+        return selected.Distinct().Select(Create).ToList();
+    }
+}
