@@ -1,0 +1,60 @@
+using LlmLab.Cli;
+
+namespace LlmLab.Tests.Cli;
+
+public class CliTests
+{
+    internal static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliApp.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void Labs_list_shows_all_27_labs_with_level_duration_and_status()
+    {
+        var (code, output, _) = Run("labs", "list");
+        Assert.Equal(0, code);
+        Assert.Contains("27 labs;", output);
+        Assert.Contains("6     Pretraining a small model", output);
+        Assert.Contains("not implemented", output);
+    }
+
+    [Theory]
+    [InlineData("research", 9)]
+    [InlineData("engineering", 12)]
+    [InlineData("fullstack", 27)]
+    public void Labs_list_filters_by_path(string path, int count)
+    {
+        var (code, output, _) = Run("labs", "list", "--path", path);
+        Assert.Equal(0, code);
+        Assert.Contains($"{count} labs;", output);
+    }
+
+    [Fact]
+    public void Labs_list_filters_by_level()
+    {
+        var (_, output, _) = Run("labs", "list", "--level", "beginner");
+        Assert.Contains("6 labs;", output);
+        Assert.Contains("Cross-entropy from scratch", output);
+    }
+
+    [Theory]
+    [InlineData("error: unknown lab id '99.9'", "labs", "run", "99.9")]
+    [InlineData("error: unknown command 'frobnicate'", "frobnicate")]
+    [InlineData("error: 'labs' needs a sub-command", "labs")]
+    [InlineData("error: unknown option --colour", "labs", "list", "--colour", "red")]
+    [InlineData("error: unknown --profile 'huge'", "labs", "run", "all", "--profile", "huge")]
+    [InlineData("error: --threads must be >= 1 (got 0)", "labs", "run", "all", "--threads", "0")]
+    [InlineData("error: unknown --path 'art'", "labs", "list", "--path", "art")]
+    [InlineData("error: --seed must be an integer (got 'x')", "labs", "run", "all", "--seed", "x")]
+    public void Bad_input_is_one_line_and_exit_code_2(string message, params string[] args)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, err);
+        Assert.DoesNotContain("   at ", err); // no stack trace
+    }
+}

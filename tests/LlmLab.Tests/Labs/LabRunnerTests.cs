@@ -1,0 +1,91 @@
+using System.Text.Json;
+using LlmLab.Labs.Framework;
+using LlmLab.Reporting;
+
+namespace LlmLab.Tests.Labs;
+
+public sealed class LabRunnerTests : IDisposable
+{
+    readonly string _root = Path.Combine(Path.GetTempPath(), "llmlab-runner-" + Guid.NewGuid().ToString("N"));
+
+    public sealed record FakeConfig(double Value = 1.0, bool Throw = false, bool Record = true);
+
+    sealed class FakeLab(string id) : ILab
+    {
+        public LabInfo Info => LabCatalog.Get(id);
+        public object DefaultConfig(Profile profile) => new FakeConfig(profile == Profile.Smoke ? 1.0 : 2.0);
+        public void Run(LabContext ctx, object config)
+        {
+            var c = (FakeConfig)config;
+            if (c.Throw) throw new InvalidOperationException("boom");
+            ctx.Report.Headline("value", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            ctx.Report.Table(["a", "b"], [["1", "2"]], "a table");
+            ctx.Metrics.Log(new { step = 1, value = c.Value });
+            var plot = new ScottPlot.Plot();
+            plot.Add.Scatter(new double[] { 0, 1, 2 }, new double[] { 0, 1, 4 });
+            ctx.Plot("curve", plot, "a curve", 300, 200);
+            if (c.Record) ctx.Checks.InRange("value in [0, 1.5]", c.Value, 0, 1.5);
+        }
+    }
+
+    RunSummary Run(string[] ids, params string[] sets) =>
+        new LabRunner(NullProgress.Instance, TextWriter.Null).Run(
+            ids.Select(i => (ILab)new FakeLab(i)).ToList(),
+            new LabRunOptions(Profile.Smoke, 7, 1, ConfigOverrides.Parse(sets), _root));
+
+    [Fact]
+    public void A_passing_lab_writes_config_metrics_plot_reports_result_and_index()
+    {
+        var s = Run(["1.2"]);
+        var r = Assert.Single(s.Results);
+        Assert.Equal("passed", r.Status);
+        string dir = Path.Combine(s.Directory, r.Directory);
+        foreach (string f in new[] { "config.json", "metrics.jsonl", "curve.png", "report.md", "report.html", "result.json" })
+            Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json")));
+        Assert.Equal(7, config.RootElement.GetProperty("seed").GetInt64());
+        Assert.Equal(1.0, config.RootElement.GetProperty("config").GetProperty("value").GetDouble());
+        Assert.Contains("libtorch", config.RootElement.GetProperty("versions").GetProperty("torch").GetString());
+        string index = File.ReadAllText(s.IndexPath);
+        Assert.Contains("1.2-writing-prompts/curve.png", index);
+        Assert.Contains("value in [0, 1.5]", index);
+        Assert.Contains("1 of 27 labs have a passing run", index);
+        Assert.DoesNotContain("<script", index);
+        Assert.Contains("| ✓ | value in [0, 1.5] |", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Assert.Contains("1.2", RunIndexPage.PassedLabIds(_root));
+    }
+
+    [Fact]
+    public void A_failed_check_an_exception_and_no_checks_each_fail_the_lab()
+    {
+        Assert.Equal("failed", Run(["1.2"], "value=3").Results[0].Status);
+        var error = Run(["1.2"], "throw=true").Results[0];
+        Assert.Equal("error", error.Status);
+        Assert.Contains("boom", error.Error);
+        var none = Run(["1.2"], "record=false").Results[0];
+        Assert.Equal("failed", none.Status);
+        Assert.Equal("the lab recorded no checks", none.Error);
+        Assert.Empty(RunIndexPage.PassedLabIds(_root));
+    }
+
+    [Fact]
+    public void Targeted_overrides_apply_to_one_lab_only()
+    {
+        var s = Run(["1.2", "5.2"], "1.2:value=3");
+        Assert.Equal(["failed", "passed"], s.Results.Select(r => r.Status));
+    }
+
+    [Fact]
+    public void A_bad_override_is_rejected_before_anything_is_written()
+    {
+        var e = Assert.Throws<InputException>(() => Run(["1.2"], "valu=3"));
+        Assert.Contains("unknown --set key 'valu'", e.Message);
+        Assert.Throws<InputException>(() => Run(["1.2"], "4.2:value=3"));
+        Assert.False(Directory.Exists(_root) && Directory.EnumerateFileSystemEntries(_root).Any());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+}
