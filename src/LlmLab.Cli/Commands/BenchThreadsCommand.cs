@@ -7,7 +7,7 @@ namespace LlmLab.Cli.Commands;
 public sealed class BenchThreadsCommand : CliCommand
 {
     public override string Name => "bench threads";
-    public override string Summary => "time fp32 matmuls at several libtorch thread counts (min/median, ratio to 1 thread)";
+    public override string Summary => "time fp32 matmuls and a small MLP training step at several libtorch thread counts (min/median, ratio to 1 thread)";
     public override string Usage => "[--sizes 64,256,1024,2048] [--threads 1,2] [--repeats 7]";
     public override IReadOnlySet<string> Options => new HashSet<string> { "sizes", "threads", "repeats" };
 
@@ -18,14 +18,14 @@ public sealed class BenchThreadsCommand : CliCommand
         var threads = Ints(args.Get("threads") ?? string.Join(",", Enumerable.Range(1, Environment.ProcessorCount)), "threads");
         int repeats = args.GetInt("repeats", 7, min: 1, max: 1000);
         @out.WriteLine($"machine: {Environment.ProcessorCount} logical cores; default threads = {TorchRuntime.DefaultThreads}");
-        var t = ThreadBenchmark.Run(sizes, threads, repeats, @out.WriteLine);
+        var t = ThreadBenchmark.Run(sizes, threads, repeats, includeMlpStep: true, log: @out.WriteLine);
         @out.WriteLine();
-        @out.WriteLine($"{"size",6} {"threads",8} {"min ms",10} {"median ms",10} {"GFLOP/s",9} {"speed-up vs 1 (min)",20}");
+        @out.WriteLine($"{"workload",-24} {"threads",8} {"min ms",10} {"median ms",10} {"GFLOP/s",9} {"speed-up vs 1 (min)",20}");
         foreach (var row in t)
         {
-            var one = t.FirstOrDefault(x => x.Size == row.Size && x.Threads == threads[0]);
+            var one = t.First(x => x.Workload == row.Workload && x.Threads == threads[0]);
             @out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{row.Size,6} {row.Threads,8} {row.MinSeconds * 1e3,10:0.000} {row.MedianSeconds * 1e3,10:0.000} {row.Gflops,9:0.0} {one!.MinSeconds / row.MinSeconds,20:0.00}x"));
+                $"{row.Workload,-24} {row.Threads,8} {row.MinSeconds * 1e3,10:0.000} {row.MedianSeconds * 1e3,10:0.000} {row.Gflops,9:0.0} {one.MinSeconds / row.MinSeconds,20:0.00}x"));
         }
         return 0;
     }
