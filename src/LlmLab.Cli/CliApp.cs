@@ -14,6 +14,10 @@ public static class CliApp
         new LabsShowCommand(),
         new LabsRunCommand(),
         new BenchThreadsCommand(),
+        new UseCaseNewCommand(),
+        new UseCaseCheckCommand(),
+        new CorpusInfoCommand(),
+        new EstimateCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

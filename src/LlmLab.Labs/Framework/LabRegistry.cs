@@ -1,3 +1,5 @@
+using LlmLab.Labs.Part01;
+
 namespace LlmLab.Labs.Framework;
 
 /// <summary>Which labs of the catalogue are implemented, and how to make each. A lab not listed here is shown as
@@ -6,6 +8,8 @@ public static class LabRegistry
 {
     static readonly Dictionary<string, Func<ILab>> Factories = new()
     {
+        ["1.1"] = () => new UseCaseLab(),
+        ["1.3"] = () => new ResourceEstimationLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);
