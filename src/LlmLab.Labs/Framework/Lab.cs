@@ -8,6 +8,10 @@ public interface ILab
     /// <summary>The lab's configuration for a profile: an immutable record whose properties are the --set keys.</summary>
     object DefaultConfig(Profile profile);
 
+    /// <summary>Rejects a config the lab cannot run (a negative size, heads that do not divide the width, an unknown
+    /// preset) with an <see cref="InputException"/> naming the <c>--set</c> key. Called before anything is written.</summary>
+    void Validate(object config);
+
     /// <summary>Runs the lab. Measurements go to <paramref name="context"/>'s checks, report and metrics.</summary>
     void Run(LabContext context, object config);
 }
@@ -20,6 +24,10 @@ public abstract class Lab<TConfig> : ILab where TConfig : class
     public abstract TConfig Defaults(Profile profile);
     public abstract void Run(LabContext context, TConfig config);
 
+    /// <summary>Override to reject configs the lab cannot run; use <see cref="ConfigRules"/> for the messages.</summary>
+    protected virtual void Validate(TConfig config) { }
+
     object ILab.DefaultConfig(Profile profile) => Defaults(profile);
+    void ILab.Validate(object config) => Validate((TConfig)config);
     void ILab.Run(LabContext context, object config) => Run(context, (TConfig)config);
 }

@@ -105,6 +105,11 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                     : $"--set {key}: lab {target} is not among the labs being run");
             }
         }
+        for (int i = 0; i < labs.Count; i++)
+        {
+            try { labs[i].Validate(configs[i]); }
+            catch (InputException e) { throw new InputException($"lab {labs[i].Info.Id}: {e.Message}", e); }
+        }
         return configs;
     }
 

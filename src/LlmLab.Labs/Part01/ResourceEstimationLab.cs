@@ -16,9 +16,25 @@ public sealed class ResourceEstimationLab : Lab<ResourceEstimationConfig>
 
     public override ResourceEstimationConfig Defaults(Profile profile) => ResourceEstimationConfig.For(profile);
 
+    protected override void Validate(ResourceEstimationConfig cfg)
+    {
+        ConfigRules.NotEmpty("models", cfg.Models);
+        foreach (string m in cfg.Models) ModelPresets.Get(m);
+        DtypeInfo.Parse(cfg.WeightDtype);
+        foreach (var (key, value) in new (string, long)[]
+                 {
+                     ("seq", cfg.Seq), ("batch", cfg.Batch), ("train_micro_batch", cfg.TrainMicroBatch), ("zero_parameters", cfg.ZeroParameters),
+                     ("zero_gpus", cfg.ZeroGpus), ("probe_layers", cfg.ProbeLayers), ("probe_width", cfg.ProbeWidth), ("probe_heads", cfg.ProbeHeads),
+                     ("probe_kv_heads", cfg.ProbeKvHeads), ("probe_experts", cfg.ProbeExperts), ("probe_vocab", cfg.ProbeVocab),
+                     ("probe_context", cfg.ProbeContext), ("probe_batch", cfg.ProbeBatch),
+                 })
+            ConfigRules.AtLeast(key, value, 1);
+        ConfigRules.DivisibleBy("probe_width", cfg.ProbeWidth, "probe_heads", cfg.ProbeHeads);
+        ConfigRules.DivisibleBy("probe_heads", cfg.ProbeHeads, "probe_kv_heads", cfg.ProbeKvHeads);
+    }
+
     public override void Run(LabContext ctx, ResourceEstimationConfig cfg)
     {
-        if (cfg.Models.Count == 0) throw new InputException("--set models= is empty: name at least one preset, e.g. models=llama-2-7b");
         var models = cfg.Models.Select(ModelPresets.Get).ToList();
         Dtype dtype = DtypeInfo.Parse(cfg.WeightDtype);
         Inference(ctx, cfg, models, dtype);

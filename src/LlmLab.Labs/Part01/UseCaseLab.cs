@@ -19,9 +19,14 @@ public sealed class UseCaseLab : Lab<UseCaseLabConfig>
         // Same at every profile: checking a spec is arithmetic on a few numbers (milliseconds).
         new(UseCaseExamples.FileNames.Select(f => UseCaseExamples.RelativeFolder + "/" + f).ToList());
 
+    protected override void Validate(UseCaseLabConfig cfg)
+    {
+        ConfigRules.NotEmpty("specs", cfg.Specs);
+        foreach (string spec in cfg.Specs) UseCaseExamples.Resolve(spec);
+    }
+
     public override void Run(LabContext ctx, UseCaseLabConfig cfg)
     {
-        if (cfg.Specs.Count == 0) throw new InputException("--set specs= is empty: give at least one use-case file (YAML or JSON)");
         var paths = cfg.Specs.Select(UseCaseExamples.Resolve).ToList();
         var r = ctx.Report;
         r.Paragraph("A use case is ready to build when every item is measurable: metrics with a target and a way to " +

@@ -12,6 +12,7 @@ public sealed record Check(string Name, string Expected, string Measured, bool P
 
     internal static string Fmt(double v) =>
         v == 0 ? "0" :
+        Math.Abs(v) is >= 1 and < 1e15 && v == Math.Floor(v) ? v.ToString("N0", CultureInfo.InvariantCulture) :
         Math.Abs(v) is >= 1e-3 and < 1e7 ? v.ToString("0.######", CultureInfo.InvariantCulture) :
         v.ToString("0.###e+0", CultureInfo.InvariantCulture);
 }

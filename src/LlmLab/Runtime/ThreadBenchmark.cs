@@ -13,8 +13,8 @@ public sealed record ThreadTiming(string Workload, int Threads, double MinSecond
 /// <summary>
 /// Times libtorch workloads at several intra-op thread counts, interleaving thread counts within each repeat so that
 /// machine noise hits all of them alike. Used to choose <see cref="TorchRuntime.DefaultThreads"/> (BENCHMARKS.md).
-/// Workloads: square fp32 matmuls of the given sizes, and one training step (forward + backward) of a small MLP
-/// block shaped like a CPU-sized GPT's (width 256, 4× hidden, 8×64 tokens), the shape the labs actually run.
+/// Workloads: square fp32 matmuls of the given sizes, and training steps (forward + backward) of MLP blocks
+/// shaped like the CPU-sized models the labs actually train.
 /// </summary>
 public static class ThreadBenchmark
 {
@@ -33,27 +33,32 @@ public static class ThreadBenchmark
                 var b = randn(n, n);
                 results.AddRange(Time($"matmul {n}x{n}", 2.0 * n * n * n, () => a.matmul(b).Dispose(), threadCounts, repeats, log));
             }
+            // Training steps of an MLP block (width w, 4w hidden, t tokens): a CPU-quick-profile GPT's (256 wide, 8×64
+            // tokens), a tiny one (128 wide, 4×64 tokens, ~0.8M-parameter models) and a toy one (64 wide, 64 tokens).
             if (includeMlpStep)
-            {
-                using var scope = NewDisposeScope();
-                const int tokens = 8 * 64, width = 256, hidden = 4 * width;
-                using var up = nn.Linear(width, hidden);
-                using var down = nn.Linear(hidden, width);
-                var x = randn(tokens, width);
-                // forward 2·t·w·h per linear, backward ≈ 2× forward
-                double flops = 3 * 2 * 2.0 * tokens * width * hidden;
-                results.AddRange(Time("mlp step 512x256x1024", flops, () =>
-                {
-                    using var s = NewDisposeScope();
-                    var loss = down.call(nn.functional.gelu(up.call(x))).square().mean();
-                    loss.backward();
-                    up.zero_grad();
-                    down.zero_grad();
-                }, threadCounts, repeats, log));
-            }
+                foreach (var (tokens, width) in new[] { (512, 256), (256, 128), (64, 64) })
+                    results.AddRange(MlpStep(tokens, width, threadCounts, repeats, log));
         }
         finally { torch.set_num_threads(before); }
         return results;
+    }
+
+    static List<ThreadTiming> MlpStep(int tokens, int width, IReadOnlyList<int> threadCounts, int repeats, Action<string>? log)
+    {
+        using var scope = NewDisposeScope();
+        int hidden = 4 * width;
+        using var up = nn.Linear(width, hidden);
+        using var down = nn.Linear(hidden, width);
+        var x = randn(tokens, width);
+        double flops = 3 * 2 * 2.0 * tokens * width * hidden; // forward 2·t·w·h per linear; backward ≈ 2× forward
+        return Time($"mlp step {tokens}x{width}x{hidden}", flops, () =>
+        {
+            using var s = NewDisposeScope();
+            var loss = down.call(nn.functional.gelu(up.call(x))).square().mean();
+            loss.backward();
+            up.zero_grad();
+            down.zero_grad();
+        }, threadCounts, repeats, log).ToList();
     }
 
     static IEnumerable<ThreadTiming> Time(string name, double flops, Action op, IReadOnlyList<int> threadCounts, int repeats, Action<string>? log)

@@ -13,10 +13,11 @@ public static class TorchRuntime
     static bool _loaded;
 
     /// <summary>
-    /// Default intra-op threads: 1 when the machine has at most 2 logical cores, otherwise cores - 1.
-    /// Measured on a 2-core machine (docs/architecture.md, BENCHMARKS.md): 2 OpenMP threads were slower than 1 on the
-    /// small matmuls our CPU-sized models are made of, and gained at most ~1.5x on large ones, where spinning threads
-    /// also steal the core the data pipeline needs. Override with LLMLAB_THREADS or a config's "threads".
+    /// Default intra-op threads: every logical core, unless LLMLAB_THREADS says otherwise (a config's "threads" or
+    /// --threads overrides both). Chosen from `llmlab bench threads` on a 2-core machine (BENCHMARKS.md): 2 threads ran
+    /// 1.8-1.9x faster than 1 on fp32 matmuls from 256² up and 1.45-1.75x faster on MLP training steps of the
+    /// shapes the labs train (128-256 wide); only toy shapes (64² matmul, a 64-wide MLP on 64 tokens: under 0.3 ms
+    /// per step) were slower with 2 threads (0.5-0.8x), and labs that run such shapes set threads=1 themselves.
     /// </summary>
     public static int DefaultThreads
     {
@@ -24,8 +25,7 @@ public static class TorchRuntime
         {
             string? env = Environment.GetEnvironmentVariable("LLMLAB_THREADS");
             if (!string.IsNullOrEmpty(env) && int.TryParse(env, out int n) && n > 0) return n;
-            int cores = Environment.ProcessorCount;
-            return cores <= 2 ? 1 : cores - 1;
+            return Environment.ProcessorCount;
         }
     }
 

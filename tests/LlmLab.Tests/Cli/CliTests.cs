@@ -50,6 +50,9 @@ public class CliTests
     [InlineData("error: --threads must be >= 1 (got 0)", "labs", "run", "all", "--threads", "0")]
     [InlineData("error: unknown --path 'art'", "labs", "list", "--path", "art")]
     [InlineData("error: --seed must be an integer (got 'x')", "labs", "run", "all", "--seed", "x")]
+    [InlineData("error: lab 1.3: --set seq=-5: seq must be >= 1", "labs", "run", "1.3", "--set", "seq=-5")]
+    [InlineData("error: unknown --set key 'sequence': no selected lab has it", "labs", "run", "all", "--set", "sequence=5")]
+    [InlineData("error: corpus file 'missing.jsonl' not found", "labs", "run", "all", "--corpus", "missing.jsonl")]
     public void Bad_input_is_one_line_and_exit_code_2(string message, params string[] args)
     {
         var (code, _, err) = Run(args);

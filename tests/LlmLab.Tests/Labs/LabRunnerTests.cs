@@ -14,6 +14,7 @@ public sealed class LabRunnerTests : IDisposable
     {
         public LabInfo Info => LabCatalog.Get(id);
         public object DefaultConfig(Profile profile) => new FakeConfig(profile == Profile.Smoke ? 1.0 : 2.0);
+        public void Validate(object config) => ConfigRules.AtLeast("value", ((FakeConfig)config).Value, 0);
         public void Run(LabContext ctx, object config)
         {
             var c = (FakeConfig)config;
@@ -81,6 +82,7 @@ public sealed class LabRunnerTests : IDisposable
         var e = Assert.Throws<InputException>(() => Run(["1.2"], "valu=3"));
         Assert.Contains("unknown --set key 'valu'", e.Message);
         Assert.Throws<InputException>(() => Run(["1.2"], "4.2:value=3"));
+        Assert.Equal("lab 1.2: --set value=-1: value must be >= 0", Assert.Throws<InputException>(() => Run(["1.2"], "value=-1")).Message);
         Assert.False(Directory.Exists(_root) && Directory.EnumerateFileSystemEntries(_root).Any());
     }
 
