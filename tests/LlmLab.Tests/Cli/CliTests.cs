@@ -1,17 +1,9 @@
-using LlmLab.Cli;
+using static LlmLab.Tests.CliRun;
 
 namespace LlmLab.Tests.Cli;
 
 public class CliTests
 {
-    internal static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void Labs_list_shows_all_27_labs_with_level_duration_and_status()
     {

@@ -1,17 +1,9 @@
-using LlmLab.Cli;
+using static LlmLab.Tests.CliRun;
 
 namespace LlmLab.Tests.Planning;
 
 public class EstimateCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void Inference_prints_components_in_bytes_gb_and_gib_and_gpu_fit()
     {

@@ -1,4 +1,4 @@
-using LlmLab.Cli;
+using static LlmLab.Tests.CliRun;
 using LlmLab.Planning;
 
 namespace LlmLab.Tests.Planning;
@@ -8,14 +8,6 @@ public sealed class UseCaseCliTests : IDisposable
     readonly UseCaseTestFiles _files = new();
 
     public void Dispose() => _files.Dispose();
-
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     [Fact]
     public void Check_of_a_worked_example_exits_0_with_a_summary()
