@@ -1,4 +1,3 @@
-using LlmLab.Tests.Cli;
 
 namespace LlmLab.Tests.Text;
 
@@ -9,7 +8,7 @@ public class CorpusInfoCommandTests
     {
         using var dir = new TempDir();
         string path = dir.File("c.jsonl", "{\"body\":\"abc\"}\n{\"body\":\"défg\"}\n{\"body\":\"hi\"}\n");
-        var (code, output, err) = CliTests.Run("corpus", "info", path, "--field", "body");
+        var (code, output, err) = CliRun.Run("corpus", "info", path, "--field", "body");
         Assert.True(code == 0, err);
         Assert.Contains("corpus     c.jsonl", output);
         Assert.Contains("documents  3\n", output.ReplaceLineEndings("\n"));
@@ -24,7 +23,7 @@ public class CorpusInfoCommandTests
     [Fact]
     public void Missing_path_exits_2_with_one_line()
     {
-        var (code, output, err) = CliTests.Run("corpus", "info", "/nonexistent/corpus.jsonl");
+        var (code, output, err) = CliRun.Run("corpus", "info", "/nonexistent/corpus.jsonl");
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Equal("error: corpus file '/nonexistent/corpus.jsonl' not found", err.Trim());
@@ -35,7 +34,7 @@ public class CorpusInfoCommandTests
     {
         using var dir = new TempDir();
         string path = dir.File("c.jsonl", "{\"body\":\"abc\"}\n");
-        var (code, _, err) = CliTests.Run("corpus", "info", path);
+        var (code, _, err) = CliRun.Run("corpus", "info", path);
         Assert.Equal(2, code);
         Assert.Contains("choose the field with --field NAME", err);
     }
