@@ -1,4 +1,3 @@
-
 namespace LlmLab.Tests.Text;
 
 public class CorpusInfoCommandTests
