@@ -1,4 +1,5 @@
 using LlmLab.Labs.Part01;
+using LlmLab.Labs.Part02;
 
 namespace LlmLab.Labs.Framework;
 
@@ -10,6 +11,7 @@ public static class LabRegistry
     {
         ["1.1"] = () => new UseCaseLab(),
         ["1.3"] = () => new ResourceEstimationLab(),
+        ["2.1"] = () => new CrossEntropyLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

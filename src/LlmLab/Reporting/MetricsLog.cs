@@ -8,7 +8,12 @@ namespace LlmLab.Reporting;
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
-    static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // NaN and ±∞ are legitimate measurements (an overflowing loss): written as "NaN", "Infinity", "-Infinity".
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
     readonly StreamWriter _writer;
     readonly object _gate = new();
 

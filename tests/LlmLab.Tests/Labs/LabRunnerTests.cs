@@ -86,6 +86,18 @@ public sealed class LabRunnerTests : IDisposable
         Assert.False(Directory.Exists(_root) && Directory.EnumerateFileSystemEntries(_root).Any());
     }
 
+    [Fact]
+    public void Non_finite_measurements_serialise_as_named_literals()
+    {
+        var check = new Check("overflow", "≤ 1", "∞", false, double.PositiveInfinity);
+        string json = JsonSerializer.Serialize(new { check.Value, nan = double.NaN }, ConfigOverrides.Json);
+        Assert.Contains("\"Infinity\"", json);
+        Assert.Contains("\"NaN\"", json);
+        var log = Path.Combine(Directory.CreateDirectory(_root).FullName, "m.jsonl");
+        using (var m = new MetricsLog(log)) m.Log(new { loss = double.NegativeInfinity });
+        Assert.Equal("{\"loss\":\"-Infinity\"}", File.ReadAllText(log).Trim());
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
