@@ -18,6 +18,11 @@ public static class CliApp
         new UseCaseCheckCommand(),
         new CorpusInfoCommand(),
         new EstimateCommand(),
+        new TokenizerTrainCommand(),
+        new TokenizerEncodeCommand(),
+        new TokenizerDecodeCommand(),
+        new TokenizerInfoCommand(),
+        new TokenizerExportCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace LlmLab.Tokenization;
+
+/// <summary>
+/// Step 1 of BPE training: cut every text into pieces (the split pattern, between special tokens) and count each
+/// distinct piece once, so merging then works on a few hundred thousand distinct words with their frequencies instead
+/// of on the whole corpus. Runs batches of about <see cref="BatchChars"/> characters on all cores, each into its own
+/// dictionary, summed at the end: the counts do not depend on the thread schedule.
+/// </summary>
+internal static class WordCounter
+{
+    const int BatchChars = 1 << 20;
+
+    public static Dictionary<string, long> Count(IEnumerable<string> texts, Regex? regex, SpecialTokenMatcher specials,
+        IProgress<BpeTrainingProgress>? progress, out long documents)
+    {
+        var total = new Dictionary<string, long>(StringComparer.Ordinal);
+        var gate = new object();
+        long docs = 0;
+        Parallel.ForEach(Batches(texts), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new Dictionary<string, long>(StringComparer.Ordinal),
+            (batch, _, local) =>
+            {
+                var lookup = local.GetAlternateLookup<ReadOnlySpan<char>>();
+                foreach (string text in batch) CountText(text, regex, specials, lookup);
+                long done = Interlocked.Add(ref docs, batch.Count);
+                progress?.Report(new BpeTrainingProgress("counting", done, 0));
+                return local;
+            },
+            local =>
+            {
+                lock (gate)
+                    foreach (var (word, count) in local) CollectionsMarshal.GetValueRefOrAddDefault(total, word, out _) += count;
+            });
+        documents = docs;
+        return total;
+    }
+
+    static void CountText(ReadOnlySpan<char> text, Regex? regex, SpecialTokenMatcher specials,
+        Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
+    {
+        while (specials.TryFind(text, out int at, out int length, out _))
+        {
+            CountSegment(text[..at], regex, counts);
+            text = text[(at + length)..];
+        }
+        CountSegment(text, regex, counts);
+    }
+
+    static void CountSegment(ReadOnlySpan<char> segment, Regex? regex, Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
+    {
+        if (segment.IsEmpty) return;
+        if (regex is null) { CollectionsMarshal.GetValueRefOrAddDefault(counts, segment, out _)++; return; }
+        foreach (ValueMatch m in regex.EnumerateMatches(segment))
+            CollectionsMarshal.GetValueRefOrAddDefault(counts, segment.Slice(m.Index, m.Length), out _)++;
+    }
+
+    static IEnumerable<List<string>> Batches(IEnumerable<string> texts)
+    {
+        var batch = new List<string>();
+        long chars = 0;
+        foreach (string text in texts)
+        {
+            batch.Add(text);
+            chars += text.Length;
+            if (chars >= BatchChars) { yield return batch; batch = []; chars = 0; }
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+}
