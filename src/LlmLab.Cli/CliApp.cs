@@ -14,6 +14,7 @@ public static class CliApp
         new LabsShowCommand(),
         new LabsRunCommand(),
         new BenchThreadsCommand(),
+        new BenchTokenizerCommand(),
         new UseCaseNewCommand(),
         new UseCaseCheckCommand(),
         new CorpusInfoCommand(),
