@@ -12,6 +12,7 @@ public static class LabRegistry
         ["1.1"] = () => new UseCaseLab(),
         ["1.3"] = () => new ResourceEstimationLab(),
         ["2.1"] = () => new CrossEntropyLab(),
+        ["2.2"] = () => new LossLandscapeLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);
