@@ -13,6 +13,7 @@ public static class LabRegistry
         ["1.3"] = () => new ResourceEstimationLab(),
         ["2.1"] = () => new CrossEntropyLab(),
         ["2.2"] = () => new LossLandscapeLab(),
+        ["2.3"] = () => new OptimizerComparisonLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);
