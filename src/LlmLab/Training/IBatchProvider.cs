@@ -1,0 +1,11 @@
+using static TorchSharp.torch;
+
+namespace LlmLab.Training;
+
+/// <summary>Where <see cref="Trainer"/> gets its training batches. Not required to be thread-safe.</summary>
+public interface IBatchProvider
+{
+    /// <summary>The next batch: inputs and targets (for a language model, (B, T) int64 each). The tensors are the
+    /// caller's; they join the caller's dispose scope.</summary>
+    (Tensor X, Tensor Y) Next();
+}
