@@ -1,5 +1,7 @@
 using LlmLab.Labs.Part01;
 using LlmLab.Labs.Part02;
+using LlmLab.Labs.Part03;
+using LlmLab.Labs.Part04;
 
 namespace LlmLab.Labs.Framework;
 
@@ -14,6 +16,9 @@ public static class LabRegistry
         ["2.1"] = () => new CrossEntropyLab(),
         ["2.2"] = () => new LossLandscapeLab(),
         ["2.3"] = () => new OptimizerComparisonLab(),
+        ["3.1"] = () => new CharLmLab(),
+        ["3.2"] = () => new SubwordLmLab(),
+        ["4.1"] = () => new MinimalTransformerLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

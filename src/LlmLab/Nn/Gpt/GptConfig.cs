@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using LlmLab.Nn.Attention;
+
+namespace LlmLab.Nn.Gpt;
+
+/// <summary>
+/// The shape of a <see cref="GptModel"/>, with Hugging Face-style <c>config.json</c> names (snake_case, GPT-2's
+/// <c>n_positions</c>/<c>n_embd</c>/<c>n_layer</c>/<c>n_head</c>; Llama's names are accepted when reading, see
+/// <see cref="Load"/>). The defaults are GPT-2 small (124M) as nanoGPT builds it, with the unpadded vocabulary.
+/// Immutable; <see cref="Validate"/> rejects a shape no model can have, naming the field.
+/// </summary>
+public sealed partial record GptConfig
+{
+    /// <summary>V: token ids are 0..V−1. GPT-2's BPE has 50,257 tokens.</summary>
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 50257;
+
+    /// <summary>The longest sequence (the position table's length, and RoPE's precomputed angles). GPT-2: 1,024.</summary>
+    [JsonPropertyName("n_positions")] public int Context { get; init; } = 1024;
+
+    /// <summary>d, the residual stream's width. GPT-2 small: 768.</summary>
+    [JsonPropertyName("n_embd")] public int Width { get; init; } = 768;
+
+    /// <summary>L, Transformer blocks. GPT-2 small: 12.</summary>
+    [JsonPropertyName("n_layer")] public int Layers { get; init; } = 12;
+
+    /// <summary>nh, query heads; must divide <see cref="Width"/>. GPT-2 small: 12 (head size 64).</summary>
+    [JsonPropertyName("n_head")] public int Heads { get; init; } = 12;
+
+    /// <summary>Key/value heads for grouped-query attention (Ainslie et al. 2023); must divide <see cref="Heads"/>.
+    /// null = <see cref="Heads"/> (multi-head attention); 1 = multi-query attention (Shazeer 2019).</summary>
+    [JsonPropertyName("n_kv_heads")] public int? KvHeads { get; init; }
+
+    /// <summary>The MLP's hidden width I. null = 4·d for GELU (GPT-2); for SwiGLU, 8·d/3 rounded up to a multiple of 8,
+    /// which keeps the three matrices at GELU's 8·d² parameters (Llama's rule without its coarser rounding).</summary>
+    [JsonPropertyName("intermediate_size")] public int? IntermediateSize { get; init; }
+
+    /// <summary>Learned absolute positions (GPT-2) or rotary embeddings (Llama).</summary>
+    [JsonPropertyName("position_embedding")] public PositionEmbeddingKind PositionEmbedding { get; init; } = PositionEmbeddingKind.Learned;
+
+    /// <summary>RoPE's base θ: pair i of a head rotates by position · θ^(−2i/hs). 10,000 as in RoFormer and Llama 1/2.</summary>
+    [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000;
+
+    /// <summary>GELU MLP (GPT-2) or SwiGLU (Llama).</summary>
+    [JsonPropertyName("mlp")] public FeedForwardKind Mlp { get; init; } = FeedForwardKind.Gelu;
+
+    /// <summary>LayerNorm (GPT-2) or RMSNorm (Llama).</summary>
+    [JsonPropertyName("norm")] public NormalizationKind Norm { get; init; } = NormalizationKind.LayerNorm;
+
+    /// <summary>ε inside the norms' square root. 1e-5: GPT-2's layer_norm_epsilon and PyTorch's default.</summary>
+    [JsonPropertyName("norm_eps")] public double NormEps { get; init; } = 1e-5;
+
+    /// <summary>The LM head reuses the token embedding matrix (Press &amp; Wolf 2017; GPT-2). Saves V·d parameters.</summary>
+    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; } = true;
+
+    /// <summary>Dropout probability on the embeddings and on each sub-layer's output before it joins the residual stream,
+    /// in training only. 0 for pretraining (nanoGPT), 0.2 for its small Shakespeare model. Unlike nanoGPT there is no
+    /// dropout on the attention weights: the three kernels share one contract without it, so they stay interchangeable.</summary>
+    [JsonPropertyName("dropout")] public double Dropout { get; init; }
+
+    /// <summary>Biases in the linear layers and LayerNorms (GPT-2: yes; nanoGPT notes that without them it is a bit
+    /// better and faster; Llama: none).</summary>
+    [JsonPropertyName("bias")] public bool Bias { get; init; } = true;
+
+    /// <summary>Which kernel computes attention: naive (materialised scores), tiled (online softmax) or sdpa (libtorch).</summary>
+    [JsonPropertyName("attention")] public AttentionKernel Attention { get; init; } = AttentionKernel.Sdpa;
+
+    /// <summary>hs = d / nh, the width of one head.</summary>
+    [JsonIgnore] public int HeadSize => Heads > 0 ? Width / Heads : 0;
+
+    /// <summary>Key/value heads in effect: <see cref="KvHeads"/>, or <see cref="Heads"/> when it is null.</summary>
+    [JsonIgnore] public int KeyValueHeads => KvHeads ?? Heads;
+
+    /// <summary>The MLP's hidden width in effect (see <see cref="IntermediateSize"/>).</summary>
+    [JsonIgnore]
+    public int FeedForwardWidth => IntermediateSize ?? (Mlp == FeedForwardKind.Gelu ? 4 * Width : (8 * Width / 3 + 7) / 8 * 8);
+
+    /// <summary>GPT-2 small as released (Radford et al. 2019; HF <c>gpt2</c>): 124,439,808 parameters.</summary>
+    public static GptConfig Gpt2Small => new();
+
+    /// <summary>nanoGPT's <c>config/train_shakespeare_char.py</c> model: 6 layers, 6 heads, 384 wide, 256 characters
+    /// of context, dropout 0.2, and no biases (train.py's default, which that config keeps); <paramref name="vocabSize"/>
+    /// is the character vocabulary (65 there, where nanoGPT prints 10.65M parameters).</summary>
+    public static GptConfig ShakespeareChar(int vocabSize) => new()
+    {
+        VocabSize = vocabSize, Context = 256, Width = 384, Layers = 6, Heads = 6, Dropout = 0.2, Bias = false,
+    };
+
+    /// <summary>
+    /// Rejects a shape no model can have; the message names the <c>config.json</c> field and the fix.
+    /// </summary>
+    /// <exception cref="InputException">A size below 1, heads that do not divide the width, KV heads that do not divide
+    /// the heads, an odd head size with RoPE, dropout outside [0, 1), a non-positive ε or θ.</exception>
+    public void Validate()
+    {
+        AtLeast("vocab_size", VocabSize, 1);
+        AtLeast("n_positions", Context, 1);
+        AtLeast("n_embd", Width, 1);
+        AtLeast("n_layer", Layers, 1);
+        AtLeast("n_head", Heads, 1);
+        if (Width % Heads != 0)
+            throw new InputException(Inv($"config n_embd ({Width}) must be divisible by n_head ({Heads}): each head gets n_embd / n_head channels; change one of them"));
+        if (KvHeads is { } kv)
+        {
+            AtLeast("n_kv_heads", kv, 1);
+            if (Heads % kv != 0)
+                throw new InputException(Inv($"config n_kv_heads ({kv}) must divide n_head ({Heads}): each key/value head serves an equal group of query heads"));
+        }
+        if (IntermediateSize is { } i) AtLeast("intermediate_size", i, 1);
+        if (PositionEmbedding == PositionEmbeddingKind.Rope && HeadSize % 2 != 0)
+            throw new InputException(Inv($"config position_embedding = rope needs an even head size (n_embd / n_head = {HeadSize}): RoPE rotates pairs of channels"));
+        if (!(RopeTheta > 0) || double.IsInfinity(RopeTheta)) throw new InputException(Inv($"config rope_theta must be a finite number > 0 (got {RopeTheta})"));
+        if (!(NormEps > 0) || double.IsInfinity(NormEps)) throw new InputException(Inv($"config norm_eps must be a finite number > 0 (got {NormEps})"));
+        if (!(Dropout >= 0 && Dropout < 1)) throw new InputException(Inv($"config dropout must be in [0, 1) (got {Dropout})"));
+        if (!Enum.IsDefined(Attention)) throw new InputException(Inv($"config attention must be naive, tiled or sdpa (got {(int)Attention})"));
+    }
+
+    static void AtLeast(string field, long value, long min)
+    {
+        if (value < min) throw new InputException(Inv($"config {field} must be >= {min} (got {value})"));
+    }
+
+    static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
