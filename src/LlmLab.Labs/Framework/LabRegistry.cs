@@ -19,6 +19,7 @@ public static class LabRegistry
         ["3.1"] = () => new CharLmLab(),
         ["3.2"] = () => new SubwordLmLab(),
         ["4.1"] = () => new MinimalTransformerLab(),
+        ["4.3"] = () => new FlashAttentionLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);
