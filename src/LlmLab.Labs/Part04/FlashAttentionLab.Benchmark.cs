@@ -74,6 +74,10 @@ public sealed partial class FlashAttentionLab
                 foreach (string v in result.Variants)
                 {
                     if (result.MemoryExponent(v, causal, pass, cfg.FitFromLength).Exponent is not { } a) continue;
+                    // At smoke sizes (T ≤ 1,024, 2 × 16 heads) the naive backward's transient buffers are the same size as
+                    // its scores, and its fitted exponent varied from 1.26 to 1.99 between identical runs: reported in the
+                    // table, checked from quick on (the forward pass's exponent is checked at every profile).
+                    if (v == "naive" && pass == AttentionPass.ForwardBackward && ctx.Profile == Profile.Smoke) continue;
                     if (v == "naive") ctx.Checks.AtLeast($"naive kernel's memory grows quadratically ({mode}): exponent", a, NaiveMinExponent);
                     else ctx.Checks.AtMost($"{v} kernel's memory grows at most linearly ({mode}): exponent", a, LinearMaxExponent);
                 }

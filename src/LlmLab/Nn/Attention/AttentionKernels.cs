@@ -13,6 +13,7 @@ public static class AttentionKernels
 {
     public static Tensor Compute(AttentionKernel kernel, Tensor q, Tensor k, Tensor v, bool causal) => kernel switch
     {
+        _ when causal && q.shape[^2] > k.shape[^2] => throw CausalShapeError(q, k),
         AttentionKernel.Naive => Naive(q, k, v, causal),
         AttentionKernel.Tiled => TiledAttention.Forward(q, k, v, causal),
         _ => Sdpa(q, k, v, causal),
@@ -21,8 +22,9 @@ public static class AttentionKernels
     /// <summary>The textbook form: materialise the (Tq, Tk) score matrix, mask, softmax, multiply by V.</summary>
     public static Tensor Naive(Tensor q, Tensor k, Tensor v, bool causal)
     {
-        using var scope = NewDisposeScope();
         long tq = q.shape[^2], tk = k.shape[^2];
+        if (causal && tq > tk) throw CausalShapeError(q, k); // rows with no visible key would be NaN
+        using var scope = NewDisposeScope();
         var att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(q.shape[^1])); // (B, nh, Tq, Tk)
         if (causal)
         {
@@ -36,10 +38,15 @@ public static class AttentionKernels
     public static Tensor Sdpa(Tensor q, Tensor k, Tensor v, bool causal)
     {
         long tq = q.shape[^2], tk = k.shape[^2];
+        if (causal && tq > tk) throw CausalShapeError(q, k);
         if (!causal || tq == tk) return nn.functional.scaled_dot_product_attention(q, k, v, is_casual: causal);
         // SDPA's causal flag aligns the mask to the top-left; decoding with a cache needs it bottom-right.
         using var scope = NewDisposeScope();
         var allowed = ones(tq, tk, dtype: ScalarType.Bool, device: q.device).tril(tk - tq);
         return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: allowed).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Causal attention aligns the Tq queries with the last Tq of the Tk keys, so it needs Tq ≤ Tk.</summary>
+    static ArgumentException CausalShapeError(Tensor q, Tensor k) => new(
+        $"causal attention needs Tq ≤ Tk (the queries are the last Tq of Tk positions); got Tq = {q.shape[^2]}, Tk = {k.shape[^2]}");
 }
