@@ -13,7 +13,6 @@ public static class AttentionKernels
 {
     public static Tensor Compute(AttentionKernel kernel, Tensor q, Tensor k, Tensor v, bool causal) => kernel switch
     {
-        _ when causal && q.shape[^2] > k.shape[^2] => throw CausalShapeError(q, k),
         AttentionKernel.Naive => Naive(q, k, v, causal),
         AttentionKernel.Tiled => TiledAttention.Forward(q, k, v, causal),
         _ => Sdpa(q, k, v, causal),
@@ -47,6 +46,6 @@ public static class AttentionKernels
     }
 
     /// <summary>Causal attention aligns the Tq queries with the last Tq of the Tk keys, so it needs Tq ≤ Tk.</summary>
-    static ArgumentException CausalShapeError(Tensor q, Tensor k) => new(
+    internal static ArgumentException CausalShapeError(Tensor q, Tensor k) => new(
         $"causal attention needs Tq ≤ Tk (the queries are the last Tq of Tk positions); got Tq = {q.shape[^2]}, Tk = {k.shape[^2]}");
 }

@@ -189,7 +189,7 @@ public static class TiledAttention
         if (!SameDevice(k, q) || !SameDevice(v, q))
             throw new ArgumentException($"q, k, v must be on one device (got {q.device}, {k.device}, {v.device})");
         if (causal && q.shape[^2] > k.shape[^2])
-            throw new ArgumentException($"causal attention needs Tq ≤ Tk (the queries are the last Tq of Tk positions); got Tq = {q.shape[^2]}, Tk = {k.shape[^2]}");
+            throw AttentionKernels.CausalShapeError(q, k);
     }
 
     static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;
