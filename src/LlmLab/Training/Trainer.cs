@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using LlmLab.Data;
 using static TorchSharp.torch;
 
 namespace LlmLab.Training;

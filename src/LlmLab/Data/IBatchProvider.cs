@@ -1,8 +1,8 @@
 using static TorchSharp.torch;
 
-namespace LlmLab.Training;
+namespace LlmLab.Data;
 
-/// <summary>Where <see cref="Trainer"/> gets its training batches. Not required to be thread-safe.</summary>
+/// <summary>Where the trainer (<c>LlmLab.Training.Trainer</c>) gets its training batches. Not required to be thread-safe.</summary>
 public interface IBatchProvider
 {
     /// <summary>The next batch: inputs and targets (for a language model, (B, T) int64 each). The tensors are the
