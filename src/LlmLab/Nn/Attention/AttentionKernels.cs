@@ -18,6 +18,20 @@ public static class AttentionKernels
         _ => Sdpa(q, k, v, causal),
     };
 
+    /// <summary>
+    /// Attention under an explicit mask, <paramref name="visible"/> (B, 1, Tq, Tk) bool (true = the query may attend to
+    /// the key; broadcast over heads), for batches whose rows are laid out differently (padding, per-row lengths). The
+    /// naive kernel applies it to its score matrix; the others use libtorch's SDPA with the mask (our tiled kernel has no
+    /// mask input). Every row must see at least one key.
+    /// </summary>
+    public static Tensor Masked(AttentionKernel kernel, Tensor q, Tensor k, Tensor v, Tensor visible)
+    {
+        if (kernel != AttentionKernel.Naive) return nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: visible);
+        using var scope = NewDisposeScope();
+        var att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.Sqrt(q.shape[^1]));        // (B, nh, Tq, Tk)
+        return att.masked_fill(visible.logical_not(), double.NegativeInfinity).softmax(-1).matmul(v).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The textbook form: materialise the (Tq, Tk) score matrix, mask, softmax, multiply by V.</summary>
     public static Tensor Naive(Tensor q, Tensor k, Tensor v, bool causal)
     {

@@ -39,10 +39,11 @@ public sealed class CausalSelfAttention : nn.Module
     }
 
     /// <summary>
-    /// x (B, T, d) → (B, T, d), a new tensor. <paramref name="offset"/> is the position of x's first token (the cache's
-    /// length); <paramref name="rope"/> is null with learned positions; <paramref name="cache"/> is null for a plain forward.
+    /// x (B, T, d) → (B, T, d), a new tensor. <paramref name="at"/> says where x's tokens sit (the cache's length, or
+    /// per-token positions and a mask); <paramref name="rope"/> is null with learned positions; <paramref name="cache"/>
+    /// is null for a plain forward.
     /// </summary>
-    public Tensor Forward(Tensor x, RotaryEmbedding? rope, IKvCache? cache, int layer, long offset)
+    public Tensor Forward(Tensor x, RotaryEmbedding? rope, IKvCache? cache, int layer, TokenPositions at)
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
@@ -54,8 +55,8 @@ public sealed class CausalSelfAttention : nn.Module
         var v = parts[2].view(b, t, nkv, hs).transpose(1, 2);                                // (B, nkv, T, hs)
         if (rope is not null)
         {
-            q = rope.Apply(q, offset);
-            k = rope.Apply(k, offset);
+            q = at.Positions is null ? rope.Apply(q, at.Offset) : rope.Apply(q, at.Positions);
+            k = at.Positions is null ? rope.Apply(k, at.Offset) : rope.Apply(k, at.Positions);
         }
         if (cache is not null) (k, v) = cache.Append(layer, k, v);                          // (B, nkv, S, hs)           3.
         if (nkv != nh)
@@ -63,7 +64,9 @@ public sealed class CausalSelfAttention : nn.Module
             k = k.repeat_interleave(nh / nkv, dim: 1);                                       // (B, nh, S, hs)            4.
             v = v.repeat_interleave(nh / nkv, dim: 1);
         }
-        var y = AttentionKernels.Compute(_config.Attention, q.contiguous(), k.contiguous(), v.contiguous(), causal: true); // (B, nh, T, hs) 5.
+        var y = at.Mask is null                                                              // (B, nh, T, hs)            5.
+            ? AttentionKernels.Compute(_config.Attention, q.contiguous(), k.contiguous(), v.contiguous(), causal: true)
+            : AttentionKernels.Masked(_config.Attention, q.contiguous(), k.contiguous(), v.contiguous(), at.Mask);
         y = y.transpose(1, 2).contiguous().view(b, t, nh * hs);                              // (B, T, d)                 6.
         return resid_dropout.call(c_proj.call(y)).MoveToOuterDisposeScope();
     }

@@ -27,10 +27,10 @@ public sealed class GptBlock : nn.Module
     }
 
     /// <summary>x (B, T, d) → (B, T, d), a new tensor; the arguments as <see cref="CausalSelfAttention.Forward"/>.</summary>
-    public Tensor Forward(Tensor x, RotaryEmbedding? rope, IKvCache? cache, int layer, long offset)
+    public Tensor Forward(Tensor x, RotaryEmbedding? rope, IKvCache? cache, int layer, TokenPositions at)
     {
         using var scope = NewDisposeScope();
-        x = x + attn.Forward(ln_1.call(x), rope, cache, layer, offset);
+        x = x + attn.Forward(ln_1.call(x), rope, cache, layer, at);
         x = x + mlp.call(ln_2.call(x));
         return x.MoveToOuterDisposeScope();
     }

@@ -72,28 +72,56 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <exception cref="ArgumentException">Tokens not (B, T) int64, ids outside 0..V−1, a cache with other than n_layer
     /// layers, or more positions than n_positions.</exception>
-    public Tensor Forward(Tensor idx, IKvCache? cache)
+    public Tensor Forward(Tensor idx, IKvCache? cache) => Forward(idx, cache, positions: null, attentionMask: null);
+
+    /// <summary>
+    /// The general forward for batches whose rows are laid out differently (left-padded prompts of different lengths,
+    /// or sequences at different lengths in a batched cache): <paramref name="positions"/> (B, T) int64 gives each
+    /// token's position (for the position embedding or RoPE), and <paramref name="attentionMask"/> (B, 1, T, S) bool
+    /// says which of the S keys (cached + new) each new token may attend to (true = visible; it must include the causal
+    /// rule, and hide padding). With both null this is the plain causal forward above. A new tensor the caller owns.
+    /// </summary>
+    /// <exception cref="ArgumentException">As above, or positions/mask of the wrong shape or dtype, or a position past
+    /// n_positions.</exception>
+    public Tensor Forward(Tensor idx, IKvCache? cache, Tensor? positions, Tensor? attentionMask)
     {
         if (idx.dim() != 2 || idx.dtype != ScalarType.Int64)
             throw new ArgumentException($"tokens must be (B, T) int64; got {idx.dtype} ({string.Join(", ", idx.shape)})", nameof(idx));
         if (cache is not null && cache.Layers != Config.Layers)
             throw new ArgumentException($"the KV cache has {cache.Layers} layers, the model {Config.Layers}", nameof(cache));
         long t = idx.shape[1], offset = cache?.Length ?? 0;
-        if (offset + t > Config.Context)
+        if (positions is null && offset + t > Config.Context) // with explicit positions the cache bounds the keys, CheckLayout the positions
             throw new ArgumentException($"{offset + t} positions ({offset} cached + {t} new) are more than the model's context, " +
                 $"n_positions = {Config.Context}: crop the sequence to its last {Config.Context} tokens or build the model with a larger n_positions", nameof(idx));
         CheckIds(idx);
+        CheckLayout(idx, positions, attentionMask);
         using var scope = NewDisposeScope();
         var x = wte.call(idx);                                                                 // (B, T, d)
-        if (wpe is not null) x = x + wpe.call(arange(offset, offset + t, dtype: ScalarType.Int64, device: idx.device)); // + (T, d)
+        if (wpe is not null)
+            x = x + wpe.call(positions ?? arange(offset, offset + t, dtype: ScalarType.Int64, device: idx.device)); // + (B, T, d) or (T, d)
         x = drop.call(x);
-        for (int layer = 0; layer < h.Count; layer++) x = h[layer].Forward(x, rope, cache, layer, offset); // (B, T, d)
+        var at = new TokenPositions(offset, positions, attentionMask);
+        for (int layer = 0; layer < h.Count; layer++) x = h[layer].Forward(x, rope, cache, layer, at); // (B, T, d)
         x = ln_f.call(x);
         return Head(x).MoveToOuterDisposeScope();                                              // (B, T, V)
     }
 
     /// <summary>x (B, T, d) → logits (B, T, V) through the tied embedding matrix or the untied head.</summary>
     Tensor Head(Tensor x) => lm_head is null ? nn.functional.linear(x, wte.weight!) : lm_head.call(x);
+
+    void CheckLayout(Tensor idx, Tensor? positions, Tensor? mask)
+    {
+        long b = idx.shape[0], t = idx.shape[1];
+        if (positions is not null)
+        {
+            if (positions.dtype != ScalarType.Int64 || !positions.shape.SequenceEqual([b, t]))
+                throw new ArgumentException($"positions must be (B, T) = ({b}, {t}) int64; got {positions.dtype} ({string.Join(", ", positions.shape)})", nameof(positions));
+            if (positions.numel() > 0 && (positions.min().item<long>() < 0 || positions.max().item<long>() >= Config.Context))
+                throw new ArgumentException($"positions must be in 0..{Config.Context - 1} (n_positions)", nameof(positions));
+        }
+        if (mask is not null && (mask.dtype != ScalarType.Bool || mask.dim() != 4 || mask.shape[0] != b || mask.shape[1] != 1 || mask.shape[2] != t))
+            throw new ArgumentException($"the attention mask must be (B, 1, T, S) bool with B = {b}, T = {t}; got {mask.dtype} ({string.Join(", ", mask.shape)})", nameof(mask));
+    }
 
     void CheckIds(Tensor idx)
     {

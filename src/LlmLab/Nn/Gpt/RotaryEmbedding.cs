@@ -64,4 +64,21 @@ public sealed class RotaryEmbedding : nn.Module
         var x2 = x.narrow(-1, half, half);
         return cat([x1 * c - x2 * s, x2 * c + x1 * s], -1).MoveToOuterDisposeScope(); // (B, nh, T, hs)
     }
+
+    /// <summary>
+    /// x (B, nh, T, hs) with each token at its own position, <paramref name="positions"/> (B, T) int64 (rows of a batch
+    /// laid out differently) → the rotated x, a new tensor of x's dtype.
+    /// </summary>
+    public Tensor Apply(Tensor x, Tensor positions)
+    {
+        long b = x.shape[0], t = x.shape[^2], half = HeadSize / 2;
+        if (x.shape[^1] != HeadSize) throw new ArgumentException($"RoPE was built for head size {HeadSize}, got {x.shape[^1]}", nameof(x));
+        using var scope = NewDisposeScope();
+        var flat = positions.reshape(-1);
+        var c = get_buffer("cos")!.index_select(0, flat).view(b, 1, t, half).to(x.dtype); // (B, 1, T, hs/2)
+        var s = get_buffer("sin")!.index_select(0, flat).view(b, 1, t, half).to(x.dtype); // (B, 1, T, hs/2)
+        var x1 = x.narrow(-1, 0, half);                                                      // (B, nh, T, hs/2)
+        var x2 = x.narrow(-1, half, half);
+        return cat([x1 * c - x2 * s, x2 * c + x1 * s], -1).MoveToOuterDisposeScope(); // (B, nh, T, hs)
+    }
 }
