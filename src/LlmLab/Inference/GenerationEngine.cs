@@ -97,7 +97,11 @@ public sealed partial class GenerationEngine
         }, CancellationToken.None);
         try
         {
-            await foreach (var chunk in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return chunk;
+            await foreach (var chunk in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested(); // chunks already queued are not delivered after a cancel
+                yield return chunk;
+            }
         }
         finally
         {
