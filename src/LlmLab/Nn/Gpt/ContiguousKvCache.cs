@@ -70,6 +70,18 @@ public sealed class ContiguousKvCache : IKvCache
 
     public void Reset() => Array.Clear(_lengths);
 
+    /// <summary>
+    /// Forgets every token after the first <paramref name="length"/> (in every layer), keeping storage: what speculative
+    /// decoding does with the keys of rejected draft tokens.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A length below 0 or above what the cache holds.</exception>
+    public void Truncate(int length)
+    {
+        if (length < 0 || length > Length)
+            throw new ArgumentOutOfRangeException(nameof(length), $"can keep 0..{Length} tokens (the cache holds {Length}); got {length}");
+        Array.Fill(_lengths, length);
+    }
+
     public void Dispose()
     {
         for (int i = 0; i < Layers; i++)
