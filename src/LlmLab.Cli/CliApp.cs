@@ -26,6 +26,7 @@ public static class CliApp
         new TokenizerDecodeCommand(),
         new TokenizerInfoCommand(),
         new TokenizerExportCommand(),
+        new DataLangIdTrainCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)
