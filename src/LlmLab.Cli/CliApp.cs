@@ -26,6 +26,7 @@ public static class CliApp
         new TokenizerDecodeCommand(),
         new TokenizerInfoCommand(),
         new TokenizerExportCommand(),
+        new DataStatsCommand(),
         new DataLangIdTrainCommand(),
     ];
 

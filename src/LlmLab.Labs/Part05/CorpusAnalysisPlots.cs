@@ -152,7 +152,7 @@ public static class CorpusAnalysisPlots
     static void LogTicks(IAxis axis) => axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
     {
         IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString("G3", C),
+        LabelFormatter = v => Math.Pow(10, v).ToString(v >= 0 ? "#,0" : "0.###", C),
         MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
     };
 }

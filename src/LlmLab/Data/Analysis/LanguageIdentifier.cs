@@ -90,13 +90,14 @@ public sealed class LanguageIdentifier
     }
 
     /// <summary>Calls <paramref name="onGram"/> for each 1-, 2- and 3-gram of each padded, lower-cased word (letters and
-    /// inner apostrophes; words longer than 64 letters are cut). The span is valid only during the call.</summary>
+    /// inner apostrophes; words longer than 64 letters are cut; the text is not Unicode-normalised: the project runs with
+    /// InvariantGlobalization, and both the man pages and the SDK docs are precomposed). The span is valid only during the call.</summary>
     public static void ForEachGram(string text, Action<ReadOnlySpan<char>> onGram)
     {
         ArgumentNullException.ThrowIfNull(text);
         Span<char> word = stackalloc char[66];
         int len = 0;
-        foreach (char c in text.Normalize(NormalizationForm.FormC))
+        foreach (char c in text)
         {
             if (char.IsLetter(c) || (c == '\'' && len > 0))
             {

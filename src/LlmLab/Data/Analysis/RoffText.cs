@@ -24,10 +24,18 @@ public static class RoffText
         ["ti"] = "~", ["ha"] = "^", ["ga"] = "`", ["Aq"] = "'", ["lh"] = "☜", ["rh"] = "☞", ["Eu"] = "€", ["eu"] = "€",
     };
 
-    // Accent prefixes of composite glyph names (\('e, \(:u, \(,c …) and their combining marks.
-    static readonly Dictionary<char, char> Accents = new()
+    // Composite glyph names (groff_char(7): \('e, \(:u, \(,c …): accent prefix → (base letters, precomposed letters).
+    // A table, not Unicode normalisation: the project runs with InvariantGlobalization, where string.Normalize does nothing.
+    static readonly Dictionary<char, (string Bases, string Composed)> Accents = new()
     {
-        ['\''] = '\u0301', ['`'] = '\u0300', ['^'] = '\u0302', ['~'] = '\u0303', [':'] = '\u0308', [','] = '\u0327', ['o'] = '\u030A', ['v'] = '\u030C',
+        ['\''] = ("aeiouyAEIOUYcnszCNSZlrLR", "áéíóúýÁÉÍÓÚÝćńśźĆŃŚŹĺŕĹŔ"),
+        ['`'] = ("aeiouAEIOU", "àèìòùÀÈÌÒÙ"),
+        ['^'] = ("aeiouAEIOU", "âêîôûÂÊÎÔÛ"),
+        ['~'] = ("anoANO", "ãñõÃÑÕ"),
+        [':'] = ("aeiouyAEIOUY", "äëïöüÿÄËÏÖÜŸ"),
+        [','] = ("cCsStT", "çÇşŞţŢ"),
+        ['o'] = ("aAuU", "åÅůŮ"),
+        ['v'] = ("cCsSzZeErRnN", "čČšŠžŽěĚřŘňŇ"),
     };
 
     /// <summary>The paragraphs of a roff source, each one line of decoded text with runs of whitespace collapsed.</summary>
@@ -72,7 +80,7 @@ public static class RoffText
             char e = s[i++];
             switch (e)
             {
-                case '"' or '#': return Compose(sb); // comment to the end of the line
+                case '"' or '#': return sb.ToString(); // comment to the end of the line
                 case '-': sb.Append('-'); break;
                 case 'e' or '\\': sb.Append('\\'); break;
                 case ' ' or '~' or '0': sb.Append(' '); break;
@@ -110,10 +118,8 @@ public static class RoffText
                 default: break; // \& \c \: \% \| \^ \, \/ \) and unknown escapes produce nothing
             }
         }
-        return Compose(sb);
+        return sb.ToString();
     }
-
-    static string Compose(StringBuilder sb) => sb.ToString().Normalize(NormalizationForm.FormC);
 
     static string Bracket(string s, ref int i)
     {
@@ -133,7 +139,11 @@ public static class RoffText
         if (name.Length == 2 && char.IsAsciiLetter(name[1]))
         {
             if (name[0] == '/') return name[1] switch { 'l' => "ł", 'L' => "Ł", 'o' => "ø", 'O' => "Ø", _ => name[1].ToString() };
-            if (Accents.TryGetValue(name[0], out char mark)) return (name[1].ToString() + mark).Normalize(NormalizationForm.FormC);
+            if (Accents.TryGetValue(name[0], out var accent))
+            {
+                int k = accent.Bases.IndexOf(name[1]);
+                return k >= 0 ? accent.Composed[k].ToString() : name[1].ToString(); // an unlisted pair keeps its letter
+            }
         }
         if (name.Length == 3 && name[1] == ' ' && char.IsAsciiLetter(name[0])) return name[0].ToString(); // "e aa" style, rare
         return Glyphs.TryGetValue(name, out var g) ? g : "";
