@@ -34,8 +34,8 @@ public sealed record CorpusAnalysisConfig(
     /// <summary>The defaults of a profile.</summary>
     public static CorpusAnalysisConfig For(Profile profile) => profile switch
     {
-        // Smoke: seconds. 1,500 documents (the first assemblies only) are enough for every fit and every table.
-        Profile.Smoke => Base with { MaxDocuments = 1_500, MergeCheckDocuments = 300, ZipfMaxRank = 2_000, TopSources = 8 },
+        // Smoke: seconds. 1,000 documents (the first assemblies only) are enough for every fit and every table.
+        Profile.Smoke => Base with { MaxDocuments = 1_000, MergeCheckDocuments = 200, ZipfMaxRank = 2_000, TopSources = 8 },
         // Quick: about a minute on 2 cores.
         Profile.Quick => Base,
         // Full: the whole SDK-docs corpus (77,797 documents) and a larger merge check.
