@@ -8,8 +8,9 @@ namespace LlmLab.Data.Mixture;
 /// pieces of different lengths are accounted for.
 /// </summary>
 /// <remarks>
-/// After each piece, every source's taken tokens differ from its target share by at most about one piece, so with pieces
-/// of c tokens and a stream of N tokens, |realised − target| ≲ c / N. Deterministic (ties go to the lower index; no
+/// After each piece, every source's taken tokens stay within two pieces of its target share (about one in practice: a
+/// source below target is the one drawn next, and can only fall further while other pieces are added before), so with
+/// pieces of at most c tokens in a stream of N tokens, |realised − target| &lt; 2c / N. Deterministic (ties go to the lower index; no
 /// randomness at all). Not thread-safe.
 /// </remarks>
 public sealed class MixtureBlender

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmLab.Data.Mixture;
 using static TorchSharp.torch;
@@ -144,9 +145,10 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
     {
         try
         {
-            return state[key] is { } node ? node.GetValue<T>() : throw new InputException($"loader state: field '{key}' is missing");
+            // Deserialize rather than GetValue: a state built in memory holds ints where a parsed one holds JSON numbers.
+            return state[key] is { } node ? node.Deserialize<T>()! : throw new InputException($"loader state: field '{key}' is missing");
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new InputException($"loader state: field '{key}' is not a {typeof(T).Name} ({e.Message})", e);
         }

@@ -73,7 +73,7 @@ internal sealed class SourceTokenFile : IDisposable
 
         public SourceTokenFile Reopen()
         {
-            _out.Flush();
+            _out.Dispose(); // closed before reopening for reading (it was opened without sharing)
             return new SourceTokenFile(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), _tokens);
         }
 
