@@ -25,7 +25,8 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
 
     protected override void Validate(MixtureShardingConfig cfg)
     {
-        ConfigRules.AtLeast("source_bytes", cfg.SourceBytes, 0);
+        if (cfg.SourceBytes.Count != 4) throw new InputException($"--set source_bytes: give 4 sizes (bcl, aspnetcore, extensions, fortunes), got {cfg.SourceBytes.Count}");
+        foreach (long b in cfg.SourceBytes) ConfigRules.AtLeast("source_bytes", b, 0);
         if (cfg.Weights.Count != 3) throw new InputException($"--set weights: give 3 weights (bcl, aspnetcore, extensions), got {cfg.Weights.Count}");
         foreach (double w in cfg.Weights) ConfigRules.AtLeast("weights", w, 0);
         ConfigRules.AtLeast("fortunes_weight", cfg.FortunesWeight, 0);
@@ -46,7 +47,7 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
         TorchRuntime.EnsureLoaded(ctx.Threads);
         var sources = Sources(cfg);
         ctx.Report.Paragraph("Sources: " + string.Join("; ", sources.Select(s => $"**{s.Name}** ({s.Origin}, weight {F(s.Weight!.Value, "0.##")})")) +
-            (cfg.SourceBytes > 0 ? $", each read up to {cfg.SourceBytes:N0} bytes of documents." : ", each read whole.") +
+            $", read up to {string.Join(" / ", cfg.SourceBytes.Take(sources.Count).Select(b => b > 0 ? b.ToString("N0", Inv) : "all"))} bytes of documents respectively." +
             (sources.Count == 3 && cfg.UseFortunes ? " Debian's fortunes are not installed here, so the mixture has the three SDK slices only." : ""));
 
         // 1. A small BPE tokenizer, trained on the training documents of every source alike (a tokenizer trained on one
@@ -79,18 +80,18 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
     /// <summary>The lab's sources: three SDK-docs slices by assembly family, and the fortunes when installed.</summary>
     static List<MixtureSource> Sources(MixtureShardingConfig cfg)
     {
-        IDocumentSource Cap(IDocumentSource s) => cfg.SourceBytes > 0 ? SourceViews.Take(s, cfg.SourceBytes) : s;
+        IDocumentSource Cap(IDocumentSource s, int k) => cfg.SourceBytes[k] > 0 ? SourceViews.Take(s, cfg.SourceBytes[k]) : s;
         var list = new List<MixtureSource>
         {
-            new("bcl", Cap(SourceViews.SdkAssemblies("bcl", a => a.StartsWith("System.", StringComparison.Ordinal) || a == "System")),
+            new("bcl", Cap(SourceViews.SdkAssemblies("bcl", a => a.StartsWith("System.", StringComparison.Ordinal) || a == "System"), 0),
                 "sdk-docs System.*", cfg.Weights[0]),
-            new("aspnetcore", Cap(SourceViews.SdkAssemblies("aspnetcore", a => a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal))),
+            new("aspnetcore", Cap(SourceViews.SdkAssemblies("aspnetcore", a => a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 1),
                 "sdk-docs Microsoft.AspNetCore.*", cfg.Weights[1]),
             new("extensions", Cap(SourceViews.SdkAssemblies("extensions", a => a.StartsWith("Microsoft.", StringComparison.Ordinal)
-                && !a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal))), "sdk-docs other Microsoft.*", cfg.Weights[2]),
+                && !a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 1), "sdk-docs other Microsoft.*", cfg.Weights[2]),
         };
         if (cfg.UseFortunes && cfg.FortunesWeight > 0 && FortuneSource.FromDirectory() is { } fortunes)
-            list.Add(new MixtureSource("fortunes", Cap(fortunes), FortuneSource.DebianDirectory, cfg.FortunesWeight));
+            list.Add(new MixtureSource("fortunes", Cap(fortunes, 3), FortuneSource.DebianDirectory, cfg.FortunesWeight));
         return list;
     }
 
