@@ -28,6 +28,8 @@ public static class CliApp
         new TokenizerExportCommand(),
         new DataStatsCommand(),
         new DataLangIdTrainCommand(),
+        new DataShardCommand(),
+        new DataShardInfoCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -2,6 +2,7 @@ using LlmLab.Labs.Part01;
 using LlmLab.Labs.Part02;
 using LlmLab.Labs.Part03;
 using LlmLab.Labs.Part04;
+using LlmLab.Labs.Part05;
 
 namespace LlmLab.Labs.Framework;
 
@@ -20,6 +21,8 @@ public static class LabRegistry
         ["3.2"] = () => new SubwordLmLab(),
         ["4.1"] = () => new MinimalTransformerLab(),
         ["4.3"] = () => new FlashAttentionLab(),
+        ["5.2"] = () => new CorpusAnalysisLab(),
+        ["5.3"] = () => new MixtureShardingLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);
