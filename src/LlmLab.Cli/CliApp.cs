@@ -17,6 +17,7 @@ public static class CliApp
         new BenchLstmCommand(),
         new BenchTokenizerCommand(),
         new BenchAttentionCommand(),
+        new BenchGenerateCommand(),
         new UseCaseNewCommand(),
         new UseCaseCheckCommand(),
         new CorpusInfoCommand(),

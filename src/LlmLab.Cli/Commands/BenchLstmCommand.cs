@@ -1,8 +1,7 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LlmLab.Cli.Bench;
 using LlmLab.Nn.Recurrent;
 using LlmLab.Runtime;
 using LlmLab.Text;
@@ -44,12 +43,12 @@ public sealed class BenchLstmCommand : CliCommand
         int threads = args.GetInt("threads", TorchRuntime.DefaultThreads, 1, 1024);
         long seed = args.GetLong("seed", 1337);
         if (warmup >= steps) throw new InputException($"--warmup ({warmup}) must be smaller than --steps ({steps}): the timings exclude the warm-up steps");
-        string python = args.Get("python") ?? "/usr/bin/python3";
-        string script = args.Get("script") ?? FindScript();
+        string python = args.Get("python") ?? PythonPeer.DefaultPython;
+        string script = args.Get("script") ?? PythonPeer.FindScript("char_lstm.py");
         if (!File.Exists(script)) throw new InputException($"--script '{script}' does not exist; give the path of bench/pytorch/char_lstm.py");
 
         // 1. The peer must be there before we spend minutes training.
-        string torchVersion = Probe(python);
+        string torchVersion = PythonPeer.Probe(python);
         TorchRuntime.EnsureLoaded(threads);
         var corpus = Corpora.Open(args.Get("corpus"));
         string train = CorpusText.Load(corpus, bytes), val = CorpusText.Load(corpus, valBytes, validation: true);
@@ -75,7 +74,7 @@ public sealed class BenchLstmCommand : CliCommand
 
             // 3. PyTorch.
             @out.WriteLine($"training in PyTorch {torchVersion} …");
-            RunPeer(python, script, threads, [
+            PythonPeer.Run(python, script, threads, [
                 "--train", trainFile, "--val", valFile, "--out", resultFile, "--embed", I(embed), "--hidden", I(hidden), "--layers", I(layers),
                 "--batch", I(batch), "--context", I(context), "--steps", I(steps), "--lr", D(lr), "--beta1", D(options.Beta1), "--beta2", D(options.Beta2),
                 "--clip", D(clip), "--eval-every", I(evalEvery), "--eval-batches", I(evalBatches), "--threads", I(threads), "--seed", seed.ToString(CultureInfo.InvariantCulture)]);
@@ -121,61 +120,6 @@ public sealed class BenchLstmCommand : CliCommand
     {
         var v = values.Order().ToArray();
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
-
-    /// <summary>bench/pytorch/char_lstm.py, looked for from the working directory and from the program's folder upwards.</summary>
-    static string FindScript()
-    {
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "bench", "pytorch", "char_lstm.py");
-                if (File.Exists(candidate)) return candidate;
-            }
-        throw new InputException("cannot find bench/pytorch/char_lstm.py above the working directory; run from the repository or pass --script PATH");
-    }
-
-    /// <summary>PyTorch's version, or an error that says how to install it.</summary>
-    static string Probe(string python)
-    {
-        var (code, stdout, stderr) = Exec(python, ["-c", "import torch; print(torch.__version__)"], threads: 1);
-        if (code != 0)
-            throw new InputException($"--python '{python}' cannot import torch ({Last(stderr)}); install Debian's python3-torch " +
-                "(apt-get install -y python3-torch libopenblas0-pthread) or pass --python with a Python that has PyTorch");
-        return stdout.Trim();
-    }
-
-    static void RunPeer(string python, string script, int threads, string[] arguments)
-    {
-        var (code, _, stderr) = Exec(python, [script, .. arguments], threads);
-        if (code != 0) throw new InvalidOperationException($"{script} failed (exit {code}): {Last(stderr)}");
-    }
-
-    static (int Code, string Out, string Err) Exec(string file, string[] arguments, int threads)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in arguments) info.ArgumentList.Add(a);
-        // The same intra-op thread count on both sides (torch.set_num_threads in the script; OpenMP and BLAS pools here).
-        info.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        info.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            using var p = Process.Start(info) ?? throw new InputException($"--python '{file}' could not be started");
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            string stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return (p.ExitCode, stdout.Result, stderr);
-        }
-        catch (Win32Exception e)
-        {
-            throw new InputException($"--python '{file}' could not be started ({e.Message}); give the path of a Python 3 with PyTorch (Debian: /usr/bin/python3 with python3-torch)", e);
-        }
-    }
-
-    static string Last(string text)
-    {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? "no message" : lines[^1];
     }
 
     static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
