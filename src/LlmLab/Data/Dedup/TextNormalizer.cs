@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace LlmLab.Data.Dedup;
 
-/// <summary>Applies <see cref="NormalizationOptions"/> to a text. Stateless and thread-safe.</summary>
+/// <summary>Applies <see cref="NormalizationOptions"/> to a text. Stateless and thread-safe. NFKC comes from ICU when the
+/// process runs with invariant globalization, as this project's do (see <c>IcuNfkc</c>).</summary>
 public static class TextNormalizer
 {
     /// <summary>The normalised form of <paramref name="text"/>: NFKC, then one pass for case, punctuation, digits and whitespace.</summary>
@@ -12,7 +12,7 @@ public static class TextNormalizer
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
-        string s = options.Nfkc && !text.IsNormalized(NormalizationForm.FormKC) ? text.Normalize(NormalizationForm.FormKC) : text;
+        string s = options.Nfkc ? IcuNfkc.Normalize(text) : text;
         if (!options.Lowercase && !options.Whitespace && !options.Punctuation && !options.Digits) return s;
         char[] buffer = ArrayPool<char>.Shared.Rent(s.Length);
         try
