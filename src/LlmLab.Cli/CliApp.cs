@@ -31,6 +31,8 @@ public static class CliApp
         new DataLangIdTrainCommand(),
         new DataShardCommand(),
         new DataShardInfoCommand(),
+        new DataDedupCommand(),
+        new BenchDedupCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

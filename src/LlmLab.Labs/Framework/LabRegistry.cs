@@ -21,6 +21,7 @@ public static class LabRegistry
         ["3.2"] = () => new SubwordLmLab(),
         ["4.1"] = () => new MinimalTransformerLab(),
         ["4.3"] = () => new FlashAttentionLab(),
+        ["5.1"] = () => new DedupLab(),
         ["5.2"] = () => new CorpusAnalysisLab(),
         ["5.3"] = () => new MixtureShardingLab(),
     };

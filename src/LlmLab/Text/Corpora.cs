@@ -17,7 +17,8 @@ public static class Corpora
 
     /// <param name="path">A file or directory; null for the default SDK-docs corpus.</param>
     /// <param name="field">The text field of .jsonl/.ndjson/.parquet files; null means "text".</param>
-    public static IDocumentSource Open(string? path, string? field = null)
+    /// <param name="skipBadLines">Null: a malformed JSON line stops reading. Given: such lines are skipped and recorded in it.</param>
+    public static IDocumentSource Open(string? path, string? field = null, BadLineLog? skipBadLines = null)
     {
         if (path is null)
         {
@@ -25,15 +26,18 @@ public static class Corpora
             return new SdkDocsCorpus();
         }
         if (string.IsNullOrWhiteSpace(path)) throw new InputException("the corpus path is empty; give a file or directory, or leave it out for the SDK docs");
-        if (Directory.Exists(path)) return new DirectorySource(path, field);
+        if (Directory.Exists(path)) return new DirectorySource(path, field, skipBadLines);
         if (!File.Exists(path)) throw new InputException($"corpus file '{path}' not found");
         if (!IsSupported(path))
             throw new InputException($"corpus file '{path}' has an unsupported extension '{Path.GetExtension(path)}'; use {SupportedList}, or a directory of them");
         if (field is not null && IsText(path))
             throw new InputException($"--field applies to .jsonl/.ndjson/.parquet corpora, not to the text file '{path}'; drop it");
         if (new FileInfo(path).Length == 0) throw new InputException($"corpus file '{path}' is empty");
-        var source = OpenFile(path, Path.GetFileName(path), field);
-        if (source is JsonlSource { IsEmpty: true }) throw new InputException($"corpus file '{path}' has no JSON lines, only blank ones");
+        var source = OpenFile(path, Path.GetFileName(path), field, skipBadLines);
+        if (source is JsonlSource { IsEmpty: true })
+            throw new InputException(skipBadLines is { Count: > 0 }
+                ? $"corpus file '{path}' has no usable JSON line: all {skipBadLines.Count} were skipped (first: {skipBadLines.Examples[0]})"
+                : $"corpus file '{path}' has no JSON lines, only blank ones");
         return source;
     }
 
@@ -41,11 +45,11 @@ public static class Corpora
 
     static bool IsText(string path) => Path.GetExtension(path).ToLowerInvariant() is ".txt" or ".md";
 
-    internal static IDocumentSource OpenFile(string path, string name, string? field) =>
+    internal static IDocumentSource OpenFile(string path, string name, string? field, BadLineLog? skipBadLines = null) =>
         Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".txt" or ".md" => new TextFileSource(path, name),
-            ".jsonl" or ".ndjson" => new JsonlSource(path, name, field),
+            ".jsonl" or ".ndjson" => new JsonlSource(path, name, field, skipBadLines),
             ".parquet" => new ParquetSource(path, name, field),
             var ext => throw new InputException($"corpus file '{path}' has an unsupported extension '{ext}'; use {SupportedList}"),
         };

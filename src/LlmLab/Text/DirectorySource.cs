@@ -13,7 +13,8 @@ public sealed class DirectorySource : IDocumentSource
 
     /// <param name="path">The directory.</param>
     /// <param name="field">The text field of its .jsonl/.ndjson/.parquet files; null means "text".</param>
-    public DirectorySource(string path, string? field = null)
+    /// <param name="skipBadLines">Null: a malformed JSON line stops reading. Given: such lines are skipped and recorded in it.</param>
+    public DirectorySource(string path, string? field = null, BadLineLog? skipBadLines = null)
     {
         if (!Directory.Exists(path)) throw new InputException($"corpus directory '{path}' not found");
         Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
@@ -23,7 +24,7 @@ public sealed class DirectorySource : IDocumentSource
             .Select(f => (Full: f, Rel: Path.GetRelativePath(path, f).Replace(Path.DirectorySeparatorChar, '/')))
             .Where(f => !f.Rel.Split('/').Any(part => part.StartsWith('.')))
             .OrderBy(f => f.Rel, StringComparer.Ordinal)
-            .Select(f => Corpora.OpenFile(f.Full, f.Rel, field))
+            .Select(f => Corpora.OpenFile(f.Full, f.Rel, field, skipBadLines))
             .ToList();
         if (_files.Count == 0)
             throw new InputException($"corpus directory '{path}' has no {Corpora.SupportedList} files; add some or point to a file");

@@ -9,7 +9,8 @@ namespace LlmLab.Text;
 /// </summary>
 /// <remarks>
 /// The constructor checks the first record (cheap); later lines are checked as they are read, and a bad one
-/// throws <see cref="InputException"/> naming the file and line. Streams line by line; each enumeration reopens the file.
+/// throws <see cref="InputException"/> naming the file and line — or, given a <see cref="BadLineLog"/>, is skipped and
+/// recorded there (skip-and-count). Streams line by line; each enumeration reopens the file.
 /// </remarks>
 public sealed class JsonlSource : IDocumentSource
 {
@@ -18,14 +19,17 @@ public sealed class JsonlSource : IDocumentSource
 
     readonly string _path;
     readonly string _field;
+    readonly BadLineLog? _skipped;
 
     /// <param name="path">The file to read.</param>
     /// <param name="name">The name used in ids, messages and as <see cref="Document.Source"/>.</param>
     /// <param name="field">The string field holding the text; null means <see cref="DefaultField"/>.</param>
-    public JsonlSource(string path, string name, string? field = null)
+    /// <param name="skipped">Null: a bad line stops reading with an <see cref="InputException"/>. Given: bad lines are
+    /// skipped and recorded in it.</param>
+    public JsonlSource(string path, string name, string? field = null, BadLineLog? skipped = null)
     {
         if (!File.Exists(path)) throw new InputException($"corpus file '{path}' not found");
-        (_path, Name, _field) = (path, name, field ?? DefaultField);
+        (_path, Name, _field, _skipped) = (path, name, field ?? DefaultField, skipped);
         // Validate eagerly on the first record only: a wrong --field is the common mistake, and it shows there.
         foreach (var _ in Read().Take(1)) { }
     }
@@ -44,7 +48,14 @@ public sealed class JsonlSource : IDocumentSource
             lineNo++;
             cancellationToken.ThrowIfCancellationRequested();
             if (string.IsNullOrWhiteSpace(line)) continue;
-            yield return new Document($"{Name}:{lineNo}", TextOf(line, lineNo), Name);
+            string? text;
+            if (_skipped is null) text = TextOf(line, lineNo);
+            else
+            {
+                try { text = TextOf(line, lineNo); }
+                catch (InputException e) { _skipped.Record(Name, lineNo, e.Message); continue; }
+            }
+            yield return new Document($"{Name}:{lineNo}", text, Name);
         }
     }
 
