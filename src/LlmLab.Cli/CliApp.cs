@@ -26,6 +26,8 @@ public static class CliApp
         new TokenizerDecodeCommand(),
         new TokenizerInfoCommand(),
         new TokenizerExportCommand(),
+        new TrainCommand(),
+        new GenerateCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

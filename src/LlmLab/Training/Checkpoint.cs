@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LlmLab.Runtime;
 
 namespace LlmLab.Training;
 
@@ -187,6 +186,37 @@ public static partial class Checkpoint
     {
         foreach (string dir in Directory.GetDirectories(root, ".step-*.tmp"))
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Loads the weights (and buffers) of <paramref name="checkpoint"/> into <paramref name="module"/>, by name,
+    /// converting to the module's dtype.</summary>
+    /// <exception cref="InputException">A weight missing, extra, or of another shape (another model config).</exception>
+    public static void LoadWeights(CheckpointInfo checkpoint, TorchSharp.torch.nn.Module module)
+    {
+        var saved = TensorFile.Read(Path.Combine(checkpoint.Directory, ModelFile));
+        try
+        {
+            using var noGrad = TorchSharp.torch.no_grad();
+            var targets = module.named_parameters().Select(p => (p.name, (TorchSharp.torch.Tensor)p.parameter))
+                .Concat(module.named_buffers().Select(b => ("buffer:" + b.name, b.buffer))).ToList();
+            foreach (var (name, t) in targets) CopyInto(checkpoint, "weight", name, t, saved);
+            if (saved.Count > targets.Count)
+                throw new InputException($"checkpoint '{checkpoint.Directory}' has weights this model lacks ({string.Join(", ", saved.Keys.Except(targets.Select(t => t.Item1)).Take(3))}): it is of another model config");
+        }
+        finally
+        {
+            foreach (var t in saved.Values) t.Dispose();
+        }
+    }
+
+    internal static void CopyInto(CheckpointInfo ckpt, string what, string name, TorchSharp.torch.Tensor target, Dictionary<string, TorchSharp.torch.Tensor> saved)
+    {
+        if (!saved.TryGetValue(name, out var source))
+            throw new InputException($"checkpoint '{ckpt.Directory}' has no {what} '{name}': it was saved from another model config");
+        if (!source.shape.SequenceEqual(target.shape))
+            throw new InputException($"checkpoint '{ckpt.Directory}': {what} '{name}' is ({string.Join(", ", source.shape)}) there and " +
+                $"({string.Join(", ", target.shape)}) in this model: it was saved from another model config");
+        target.copy_(source);
     }
 
     /// <summary>SHA-256 of a file, lower-case hex.</summary>

@@ -62,8 +62,8 @@ public sealed partial class Trainer
             using var noGrad = no_grad();
             var expected = weights.Masters.Select(p => (p.Name, Tensor: (Tensor)p.Parameter))
                 .Concat(weights.Buffers.Select(b => ("buffer:" + b.Name, b.Buffer))).ToList();
-            foreach (var (name, tensor) in expected) CopyInto(ckpt, "weight", name, tensor, model);
-            foreach (var (name, tensor) in optimizer.NamedStateTensors()) CopyInto(ckpt, "optimizer state", name, tensor, moments);
+            foreach (var (name, tensor) in expected) Checkpoint.CopyInto(ckpt, "weight", name, tensor, model);
+            foreach (var (name, tensor) in optimizer.NamedStateTensors()) Checkpoint.CopyInto(ckpt, "optimizer state", name, tensor, moments);
             if (model.Count > expected.Count)
                 throw new InputException($"checkpoint '{ckpt.Directory}' has weights this model lacks ({string.Join(", ", model.Keys.Except(expected.Select(e => e.Item1)).Take(3))}): it is of another model config");
             var steps = json["optimizer"]?["steps"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no optimizer step counts");
@@ -83,16 +83,6 @@ public sealed partial class Trainer
         run.Seconds = (double?)json["seconds"] ?? 0;
         run.Steps.AddRange(json["metrics"]?["steps"].Deserialize<List<StepMetrics>>(TrainingJson.Options) ?? []);
         run.Evals.AddRange(json["metrics"]?["evals"].Deserialize<List<EvalMetrics>>(TrainingJson.Options) ?? []);
-    }
-
-    static void CopyInto(CheckpointInfo ckpt, string what, string name, Tensor target, Dictionary<string, Tensor> saved)
-    {
-        if (!saved.TryGetValue(name, out var source))
-            throw new InputException($"checkpoint '{ckpt.Directory}' has no {what} '{name}': it was saved from another model config");
-        if (!source.shape.SequenceEqual(target.shape))
-            throw new InputException($"checkpoint '{ckpt.Directory}': {what} '{name}' is ({string.Join(", ", source.shape)}) there and " +
-                $"({string.Join(", ", target.shape)}) in this model: it was saved from another model config");
-        target.copy_(source);
     }
 
     /// <summary>Refuses a checkpoint whose options or caller config differ where it matters, naming the first difference.</summary>

@@ -64,9 +64,11 @@ public sealed record TrainerOptions(
     double Eps = 1e-8)
 {
     /// <summary>Tokens per optimizer step, Accumulation·B·T.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long TokensPerStep => (long)Accumulation * Batch * Context;
 
     /// <summary>The learning rate of each 0-based step: constant, or warmup + cosine to the floor.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public LlmLab.Optim.LrSchedule Schedule => MinLearningRate is { } min
         ? new LlmLab.Optim.WarmupCosineLr(LearningRate, WarmupSteps, Steps, min)
         : new LlmLab.Optim.ConstantLr(LearningRate);
