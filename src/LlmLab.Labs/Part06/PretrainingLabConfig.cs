@@ -78,9 +78,9 @@ public sealed record PretrainingLabConfig(
         Tokenizer: "bpe", BpeVocab: 1024,
         // 64 tokens: attention over several lines of text at a cost two cores can pay.
         Context: 64,
-        // 16 × 64 = 1,024 tokens per micro-batch, 2,048 per step (2 micro-batches: accumulation at work).
-        Batch: 16, TokensPerStep: 2048,
-        // 4 blocks × 4 heads × 128 wide (~0.9M parameters): the largest that trains ~150 steps in about a minute on 2 cores.
+        // 8 × 64 = 512 tokens per micro-batch, 1,024 per step (2 micro-batches: accumulation at work).
+        Batch: 8, TokensPerStep: 1024,
+        // 4 blocks × 4 heads × 128 wide (~0.9M parameters, ~6 MFLOPs per token): ~150k tokens in about a minute on 2 cores.
         Layers: 4, Heads: 4, Width: 128,
         // No dropout in pretraining (nanoGPT's GPT-2 configs).
         Dropout: 0,
@@ -90,10 +90,10 @@ public sealed record PretrainingLabConfig(
         WarmupSteps: 10,
         // AdamW as nanoGPT/llm.c pretrain GPT-2: weight decay 0.1, β2 = 0.95.
         WeightDecay: 0.1, Beta2: 0.95,
-        // 150 steps × 2,048 tokens ≈ 0.3M tokens.
+        // 150 steps × 1,024 tokens ≈ 0.15M tokens.
         Steps: 150,
-        // A guard: never more than 2 minutes of training on a loaded machine.
-        TimeBudgetSeconds: 120,
+        // A guard: at most 90 s of training on a slow or loaded machine (the run then ends early, checkpointed).
+        TimeBudgetSeconds: 90,
         // ~8 validation points.
         EvalEvery: 20, EvalBatches: 8,
         // 3 checkpoints, each with a sample.
@@ -103,7 +103,7 @@ public sealed record PretrainingLabConfig(
         SampleTokens: 60, Temperature: 0.8,
         // A 12-step run stopped at 6 and resumed: enough steps to cross a checkpoint and the warmup.
         ResumeSteps: 12,
-        // Four widths of 2-block models on the same 60 × 2,048 tokens: ~25 s in all.
+        // Four widths of 2-block models on the same 60 × 1,024 tokens: ~15 s in all.
         ScalingWidths: [32, 64, 96, 128], ScalingLayers: 2, ScalingHeadSize: 32, ScalingSteps: 60,
         // The 124M section costs ~3 GB of memory and ~3 GB of checkpoint writes: off at quick (on at full; --set gpt2_small_steps=4).
         Gpt2SmallSteps: 0, Gpt2SmallContext: 64,

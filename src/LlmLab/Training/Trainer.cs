@@ -108,7 +108,7 @@ public sealed partial class Trainer
                 Eval(0);                                                                    // 1. the initial loss
             }
             _model.train();
-            int last = o.StopAtStep ?? o.Steps;
+            int last = o.StopAtStep ?? o.Steps, saved = run.Step;
             for (int step = run.Step + 1; step <= last; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -130,8 +130,11 @@ public sealed partial class Trainer
                 bool save = checkpoints is not null && (step % checkpoints.Every == 0 || step == last);
                 if (step % o.EvalEvery == 0 || (save && validation is not null)) Eval(step);
                 if (save) Save(checkpoints!, run, weights, optimizer, (IResumableBatchProvider)batches);
+                if (save) saved = step;
             }
             if (run.Steps.Count > 0 && (run.Evals.Count == 0 || run.Evals[^1].Step != run.Step)) Eval(run.Step);
+            // A run the time budget ended early still leaves its final state, resumable.
+            if (checkpoints is not null && run.Step > saved) Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
             return new TrainingResult(run.Steps, run.Evals, run.Seconds, run.Tokens, run.BudgetStop);
         }
         finally

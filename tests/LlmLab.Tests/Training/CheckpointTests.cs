@@ -62,6 +62,15 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_run_stopped_by_its_time_budget_is_checkpointed_at_its_last_step()
+    {
+        using var model = Model();
+        var r = Train(model, "budget", Options with { TimeBudgetSeconds = 1e-6, MinSteps = 3 });
+        Assert.True(r.StoppedByTimeBudget);
+        Assert.Equal(3, Checkpoint.Resolve(Path.Combine(_root, "budget")).Step); // every 4: only the budget stop saved step 3
+    }
+
+    [Fact]
     public void Keep_last_k_and_the_best_by_validation()
     {
         using var model = Model();
