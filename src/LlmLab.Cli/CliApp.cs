@@ -33,6 +33,8 @@ public static class CliApp
         new DataShardInfoCommand(),
         new DataDedupCommand(),
         new BenchDedupCommand(),
+        new TrainCommand(),
+        new GenerateCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

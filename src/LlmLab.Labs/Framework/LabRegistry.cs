@@ -3,6 +3,7 @@ using LlmLab.Labs.Part02;
 using LlmLab.Labs.Part03;
 using LlmLab.Labs.Part04;
 using LlmLab.Labs.Part05;
+using LlmLab.Labs.Part06;
 
 namespace LlmLab.Labs.Framework;
 
@@ -24,6 +25,7 @@ public static class LabRegistry
         ["5.1"] = () => new DedupLab(),
         ["5.2"] = () => new CorpusAnalysisLab(),
         ["5.3"] = () => new MixtureShardingLab(),
+        ["6"] = () => new PretrainingLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

@@ -43,7 +43,7 @@ public sealed partial class MinimalTransformerLab
         {
             var options = Options(cfg, cfg.GptLr, cfg.Steps, seconds: null);
             using var eval = EvalSet.FromTokens(data.Validation, cfg.Context, cfg.Batch, cfg.EvalBatches);
-            var batches = new TokenWindowBatches(data.Train, cfg.Batch, cfg.Context, Seeding.Stream(ctx.Seed, "recurrent-lm-batches"));
+            var batches = new TokenWindowBatches(data.Train, cfg.Batch, cfg.Context, Seeding.DeriveSeed(ctx.Seed, "recurrent-lm-batches"));
             using var bar = ctx.Progress.Begin($"4.1 GPT ({data.Level})", cfg.Steps);
             var result = new Trainer(model, LanguageModelLoss.For(model), options)
                 .Run(batches, eval, onStep: _ => bar.Increment(), onEval: e => LogEval(ctx, data, "gpt", e));

@@ -34,7 +34,7 @@ public static class RecurrentLmTraining
         try
         {
             using var eval = EvalSet.FromTokens(validation, options.Context, options.Batch, options.EvalBatches);
-            var batches = new TokenWindowBatches(train, options.Batch, options.Context, Seeding.Stream(seed, "recurrent-lm-batches"));
+            var batches = new TokenWindowBatches(train, options.Batch, options.Context, Seeding.DeriveSeed(seed, "recurrent-lm-batches"));
             var result = new Trainer(model, LanguageModelLoss.For(model), options).Run(batches, eval, onStep, onEval, log);
             var score = RecurrentLmScorer.Score(model, validation, scoreStreams, options.Context);
             return new RecurrentLmOutcome(model, result, score);

@@ -14,8 +14,10 @@ namespace LlmLab.Training;
 /// <param name="TokensPerSecond">Tokens of the step divided by its time.</param>
 /// <param name="Tokens">Tokens trained on so far, this step included.</param>
 /// <param name="Seconds">Training time so far (evaluation excluded), this step included.</param>
+/// <param name="Mfu">Model FLOPs utilisation of the step, in [0, 1]: FLOPs per token × tokens/s ÷ peak FLOP/s (PaLM,
+/// Chowdhery et al. 2022, appendix B); null when the trainer was given no FLOPs per token or peak.</param>
 public sealed record StepMetrics(int Step, double Loss, double LearningRate, double GradNorm, double Milliseconds,
-    double TokensPerSecond, long Tokens, double Seconds)
+    double TokensPerSecond, long Tokens, double Seconds, double? Mfu = null)
 {
     /// <summary>The project's one-line step log: <c>step 120 | loss 1.8342 | lr 3.0e-04 | 12.4k tok/s | 310 ms</c>.</summary>
     public string ToLogLine() => string.Create(CultureInfo.InvariantCulture,

@@ -1,29 +1,44 @@
 using System.Diagnostics;
-using TorchSharp;
 using LlmLab.Data;
+using LlmLab.Optim;
+using LlmLab.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmLab.Training;
 
 /// <summary>
-/// A simple, reusable training loop (the shape of nanoGPT's <c>train.py</c> without its distributed parts):
+/// The training engine every lab from Part 3 on uses (the shape of nanoGPT's <c>train.py</c> and llm.c's loop, without
+/// their distributed parts):
 /// <list type="number">
-/// <item>Evaluate on the fixed validation set before the first step (the initial loss: ln V for a fresh language model).</item>
-/// <item>Each step, in its own dispose scope: take a batch, forward, loss; stop with <see cref="TrainingDivergedException"/>
-/// if it is not finite; backward; clip the global gradient norm; AdamW update (TorchSharp's).</item>
-/// <item>Log the one-line step summary every <see cref="TrainerOptions.LogEvery"/> steps; evaluate every
-/// <see cref="TrainerOptions.EvalEvery"/> steps and at the end; stop early when the time budget is spent (but not before
-/// <see cref="TrainerOptions.MinSteps"/>).</item>
+/// <item>Evaluate on the fixed validation set before the first step (ln V for a fresh language model) — or, when
+/// resuming, restore weights, optimizer moments, libtorch's RNG, the batch position and the metrics from a checkpoint.</item>
+/// <item>Each step, in its own dispose scope: set the scheduled learning rate; for each of the
+/// <see cref="TrainerOptions.Accumulation"/> micro-batches, forward, loss (stop with <see cref="TrainingDivergedException"/>
+/// when it is not finite), backward of loss / Accumulation (so the summed gradient is that of the mean over the whole
+/// step); clip the global gradient norm; one AdamW update.</item>
+/// <item>Log the one-line step log every <see cref="TrainerOptions.LogEvery"/> steps; evaluate every
+/// <see cref="TrainerOptions.EvalEvery"/> steps; checkpoint every <see cref="CheckpointOptions.Every"/> steps; stop early
+/// when the time budget is spent (not before <see cref="TrainerOptions.MinSteps"/>) or at <see cref="TrainerOptions.StopAtStep"/>.</item>
 /// </list>
-/// The loss function maps a batch (x, y) to the mean loss per target; the same function scores the validation set.
-/// Deterministic given the model's initial weights, the batch provider's seed and one intra-op thread. Not thread-safe.
+/// <b>Weight decay</b> applies to matrices only: every parameter of rank ≥ 2 (linear weights and the embeddings, as in
+/// nanoGPT's <c>configure_optimizers</c>), and no bias or norm gain (<see cref="ParameterGroup.DecayMatricesOnly"/>):
+/// decay pulls a weight toward 0, which regularises a matrix (smaller weights, smoother function), whereas a bias or a
+/// LayerNorm gain has no reason to be near 0 (a gain's neutral value is 1).
+/// <b>Determinism</b>: given the initial weights, the batch provider's seed and one intra-op thread on the CPU, a run is
+/// bit-for-bit reproducible, and a run resumed from a checkpoint continues with bit-identical losses.
+/// <b>Where data parallelism goes</b>: between <see cref="TrainingWeights.GradientsToMasters"/> and clipping (an
+/// all-reduce of the gradients), and in <see cref="TrainingWeights"/> (a shard of the masters and of the optimizer state
+/// per rank); see docs/architecture.md. The model is moved to <see cref="TrainerOptions.Device"/>; batches are moved to
+/// it. Not thread-safe.
 /// </summary>
-public sealed class Trainer
+public sealed partial class Trainer
 {
     readonly nn.Module _model;
     readonly Func<Tensor, Tensor, Tensor> _loss;
 
-    /// <param name="model">The module whose parameters are trained (switched to training mode, and to evaluation mode while evaluating).</param>
+    /// <param name="model">The module whose parameters are trained (switched to training mode, and to evaluation mode
+    /// while evaluating; in bf16 it computes in bf16 during <see cref="Run"/> and is returned in fp32).</param>
     /// <param name="loss">(x, y) → scalar mean loss per target; it runs the model.</param>
     /// <param name="options">Validated here.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
@@ -39,72 +54,130 @@ public sealed class Trainer
     public TrainerOptions Options { get; }
 
     /// <summary>
-    /// Trains for <see cref="TrainerOptions.Steps"/> steps or until the time budget is spent. <paramref name="onStep"/>
-    /// and <paramref name="onEval"/> see every record as it is made (to log metrics or move a progress bar);
-    /// <paramref name="log"/> gets the one-line step log.
+    /// Trains for <see cref="TrainerOptions.Steps"/> steps (or until the time budget or <see cref="TrainerOptions.StopAtStep"/>).
+    /// <paramref name="onStep"/> and <paramref name="onEval"/> see every record as it is made; <paramref name="log"/>
+    /// gets the one-line step log. With <paramref name="checkpoints"/>, checkpoints and <c>metrics.jsonl</c> are
+    /// written to its directory (which must hold no checkpoint unless resuming from its newest). With
+    /// <paramref name="resumeFrom"/> (a checkpoint directory, or a run directory meaning its newest checkpoint), the run
+    /// continues from that step; the result then includes the metrics from before.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss or the gradient norm was NaN or infinite.</exception>
+    /// <exception cref="InputException">The checkpoint to resume is missing, damaged or of an incompatible config, or the
+    /// checkpoint directory already holds checkpoints: nothing is written then.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public TrainingResult Run(IBatchProvider batches, EvalSet? validation = null, Action<StepMetrics>? onStep = null,
-        Action<EvalMetrics>? onEval = null, Action<string>? log = null, CancellationToken cancellationToken = default)
+        Action<EvalMetrics>? onEval = null, Action<string>? log = null, CancellationToken cancellationToken = default,
+        CheckpointOptions? checkpoints = null, string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(batches);
         var o = Options;
-        var parameters = _model.parameters().ToList();
-        using var optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, weight_decay: o.WeightDecay);
-        var steps = new List<StepMetrics>();
-        var evals = new List<EvalMetrics>();
-        double seconds = 0;
-        long tokens = 0;
-        bool budgetStop = false;
+        checkpoints?.Validate();
+        if ((checkpoints is not null || resumeFrom is not null) && batches is not IResumableBatchProvider)
+            throw new ArgumentException("checkpoints and resuming need a batch provider whose position can be saved (IResumableBatchProvider)", nameof(batches));
+        // Everything that can refuse the run is checked before anything is moved or written.
+        var resume = resumeFrom is null ? null : Checkpoint.Resolve(resumeFrom);
+        if (resume is not null) CheckCompatible(resume, checkpoints?.Config);
+        if (checkpoints is not null) CheckDirectory(checkpoints.Directory, resume);
+        var device = TorchRuntime.ResolveDevice(o.Device);
+        _model.to(device);
 
-        void Eval(int step)
+        var weights = new TrainingWeights(_model, o.Precision);
+        var optimizer = new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        var schedule = o.Schedule;
+        var run = new RunState();
+        using var metrics = checkpoints is null ? null : new MetricsFile(Path.Combine(checkpoints.Directory, "metrics.jsonl"));
+        try
         {
-            if (validation is null) return;
-            var e = new EvalMetrics(step, Evaluate(validation), tokens, seconds);
-            evals.Add(e);
-            onEval?.Invoke(e);
-        }
-
-        Eval(0);                                                            // 1. the initial loss
-        _model.train();
-        for (int step = 1; step <= o.Steps; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (o.TimeBudgetSeconds is { } budget && seconds >= budget && step > o.MinSteps) { budgetStop = true; break; }
-            long start = Stopwatch.GetTimestamp();
-            double loss, norm;
-            long stepTokens;
-            using (var scope = NewDisposeScope())                           // 2. one step
+            void Eval(int step)
             {
-                var (x, y) = batches.Next();
-                stepTokens = y.numel();
-                optimizer.zero_grad();
-                var l = _loss(x, y);
-                loss = l.detach().to(float64).item<double>();
-                if (!double.IsFinite(loss)) throw new TrainingDivergedException(step, "loss", loss, o.LearningRate);
-                l.backward();
-                // With no clip the norm is measured and nothing is scaled (a factor of min(1, ∞) = 1).
-                norm = nn.utils.clip_grad_norm_(parameters, o.GradClip > 0 ? o.GradClip : double.PositiveInfinity);
-                if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, o.LearningRate);
-                optimizer.step();
+                if (validation is null) return;
+                var e = new EvalMetrics(step, Evaluate(validation, device), run.Tokens, run.Seconds);
+                run.Evals.Add(e);
+                metrics?.Append(e);
+                onEval?.Invoke(e);
             }
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            seconds += ms / 1e3;
-            tokens += stepTokens;
-            var m = new StepMetrics(step, loss, o.LearningRate, norm, ms, stepTokens / (ms / 1e3), tokens, seconds);
-            steps.Add(m);
-            onStep?.Invoke(m);
-            if (log is not null && (step == 1 || step % o.LogEvery == 0)) log(m.ToLogLine()); // 3. log, evaluate
-            if (step % o.EvalEvery == 0) Eval(step);
+
+            if (resume is not null)
+            {
+                Restore(resume, weights, optimizer, (IResumableBatchProvider)batches, run);  // 1. continue where it stopped
+                metrics?.Rewrite(run.Steps, run.Evals);
+            }
+            else
+            {
+                metrics?.Rewrite([], []);                                                   // a fresh file
+                Eval(0);                                                                    // 1. the initial loss
+            }
+            _model.train();
+            int last = o.StopAtStep ?? o.Steps, saved = run.Step;
+            for (int step = run.Step + 1; step <= last; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (o.TimeBudgetSeconds is { } budget && run.Seconds >= budget && step > o.MinSteps) { run.BudgetStop = true; break; }
+                double lr = schedule.At(step - 1);
+                long start = Stopwatch.GetTimestamp();
+                var (loss, norm) = Step(step, lr, batches, device, weights, optimizer);                 // 2. one step
+                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                run.Seconds += ms / 1e3;
+                run.Tokens += o.TokensPerStep;
+                run.Step = step;
+                double tokensPerSecond = o.TokensPerStep / (ms / 1e3);
+                double? mfu = o.FlopsPerToken is { } f && o.PeakFlops is { } peak ? f * tokensPerSecond / peak : null;
+                var m = new StepMetrics(step, loss, lr, norm, ms, tokensPerSecond, run.Tokens, run.Seconds, mfu);
+                run.Steps.Add(m);
+                metrics?.Append(m);
+                onStep?.Invoke(m);
+                if (log is not null && (step == 1 || step % o.LogEvery == 0)) log(m.ToLogLine());      // 3. log, evaluate, save
+                bool save = checkpoints is not null && (step % checkpoints.Every == 0 || step == last);
+                if (step % o.EvalEvery == 0 || (save && validation is not null)) Eval(step);
+                if (save) Save(checkpoints!, run, weights, optimizer, (IResumableBatchProvider)batches);
+                if (save) saved = step;
+            }
+            if (run.Steps.Count > 0 && (run.Evals.Count == 0 || run.Evals[^1].Step != run.Step)) Eval(run.Step);
+            // A run the time budget ended early still leaves its final state, resumable.
+            if (checkpoints is not null && run.Step > saved) Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
+            return new TrainingResult(run.Steps, run.Evals, run.Seconds, run.Tokens, run.BudgetStop);
         }
-        if (steps.Count > 0 && (evals.Count == 0 || evals[^1].Step != steps.Count)) Eval(steps.Count);
-        return new TrainingResult(steps, evals, seconds, tokens, budgetStop);
+        finally
+        {
+            optimizer.Dispose();
+            weights.Finish();
+            weights.Dispose();
+        }
+    }
+
+    /// <summary>One optimizer step over Accumulation micro-batches: (mean loss, gradient norm before clipping).</summary>
+    (double Loss, double Norm) Step(int step, double lr, IBatchProvider batches, Device device, TrainingWeights weights, AdamW optimizer)
+    {
+        var o = Options;
+        using var scope = NewDisposeScope();
+        optimizer.LearningRate = lr;
+        weights.ZeroGrad();
+        double total = 0;
+        for (int micro = 0; micro < o.Accumulation; micro++)
+        {
+            var (x, y) = batches.Next();
+            if (x.device != device) (x, y) = (x.to(device), y.to(device));
+            var l = _loss(x, y);
+            double value = l.detach().to(float64).item<double>();
+            if (!double.IsFinite(value)) throw new TrainingDivergedException(step, "loss", value, lr);
+            total += value;
+            // Each micro-batch's mean loss / k: the gradients summed over k micro-batches are those of the mean over all.
+            (o.Accumulation == 1 ? l : l / o.Accumulation).backward();
+        }
+        weights.GradientsToMasters();
+        // (Data parallelism: all-reduce the masters' gradients here.) With no clip the norm is only measured.
+        double norm = GradientClipping.ClipGlobalNorm(weights.Masters.Select(p => (Tensor)p.Parameter), o.GradClip);
+        if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, lr);
+        optimizer.Step();
+        weights.MastersToModule();
+        return (total / o.Accumulation, norm);
     }
 
     /// <summary>Mean loss per target over <paramref name="set"/>, without gradients, in evaluation mode (dropout off);
-    /// the model's mode is restored afterwards.</summary>
-    public double Evaluate(EvalSet set)
+    /// the model's mode is restored afterwards. Batches are moved to the model's device.</summary>
+    public double Evaluate(EvalSet set) => Evaluate(set, null);
+
+    double Evaluate(EvalSet set, Device? device)
     {
         ArgumentNullException.ThrowIfNull(set);
         bool wasTraining = _model.training;
@@ -114,9 +187,10 @@ public sealed class Trainer
             using var noGrad = no_grad();
             double total = 0;
             long count = 0;
-            foreach (var (x, y) in set.Batches)
+            foreach (var (bx, by) in set.Batches)
             {
                 using var scope = NewDisposeScope();
+                var (x, y) = device is null || bx.device == device ? (bx, by) : (bx.to(device), by.to(device));
                 long n = y.numel();
                 total += _loss(x, y).to(float64).item<double>() * n; // mean per target × targets: exact with a short last batch
                 count += n;
@@ -127,5 +201,16 @@ public sealed class Trainer
         {
             _model.train(wasTraining);
         }
+    }
+
+    /// <summary>What a run has done so far (restored from a checkpoint when resuming).</summary>
+    sealed class RunState
+    {
+        public int Step;
+        public long Tokens;
+        public double Seconds;
+        public bool BudgetStop;
+        public List<StepMetrics> Steps { get; } = [];
+        public List<EvalMetrics> Evals { get; } = [];
     }
 }

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using LlmLab.Nn.Gpt;
+using LlmLab.Runtime;
+using LlmLab.Tokenization;
+
+namespace LlmLab.Training;
+
+/// <summary>A trained GPT and how it trained. Owns the model: dispose it.</summary>
+public sealed record PretrainingOutcome(GptModel Model, TrainingResult Result) : IDisposable
+{
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// GPT pretraining end to end, shared by <c>llmlab train</c> and lab 6: build the model from a seed, draw resumable
+/// random windows of the training tokens, evaluate on fixed validation windows, and train with <see cref="Trainer"/>,
+/// checkpointing into a directory (with the tokenizer, so a checkpoint alone can generate). Stateless.
+/// </summary>
+public static class GptPretraining
+{
+    /// <summary>The file a checkpoint keeps its tokenizer in.</summary>
+    public const string TokenizerFile = "tokenizer.bin";
+
+    /// <summary>
+    /// Trains <paramref name="config"/>'s model on <paramref name="text"/>. With <paramref name="directory"/>, checkpoints
+    /// and metrics.jsonl go there; with <paramref name="resumeFrom"/>, the run continues from that checkpoint. The model
+    /// starts from <see cref="PretrainingConfig.Seed"/> (derived per purpose), so two runs of one config are identical.
+    /// </summary>
+    /// <exception cref="InputException">A tokenizer larger than the model's vocabulary, or a checkpoint that does not fit.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public static PretrainingOutcome Train(PretrainingConfig config, PretrainingText text, string? directory = null, string? resumeFrom = null,
+        Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(text);
+        config.Validate();
+        if (text.Tokenizer.VocabSize > config.Model.VocabSize)
+            throw new InputException($"the tokenizer has {text.Tokenizer.VocabSize:N0} ids and the model's vocab_size is {config.Model.VocabSize:N0}: set model.vocab_size to at least the tokenizer's");
+        var o = config.Trainer;
+        var options = o with { FlopsPerToken = o.FlopsPerToken ?? GptSizing.FlopsPerToken(config.Model, o.Context) };
+        Seeding.SeedTorch(Seeding.DeriveSeed(config.Seed, "gpt-init"));
+        var model = new GptModel(config.Model);
+        try
+        {
+            using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
+            var batches = new TokenWindowBatches(text.Train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
+            var checkpoints = directory is null ? null : new CheckpointOptions(directory, config.CheckpointEvery, config.KeepLast)
+            {
+                Config = config.CheckpointIdentity(),
+                WriteExtras = dir => SaveTokenizer(text.Tokenizer, Path.Combine(dir, TokenizerFile)),
+                OnSaved = onCheckpoint,
+            };
+            var result = new Trainer(model, LanguageModelLoss.For(model), options)
+                .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints, resumeFrom);
+            return new PretrainingOutcome(model, result);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The model and tokenizer of a checkpoint (or of the newest checkpoint of a run directory), ready to generate:
+    /// the model config from the manifest, the weights from its tensor file, the tokenizer from its copy (or its name).
+    /// The caller owns the model.
+    /// </summary>
+    /// <exception cref="InputException">No checkpoint, a damaged one, or one without a GPT model config.</exception>
+    public static (GptModel Model, ITokenizer Tokenizer, CheckpointInfo Checkpoint) Load(string path)
+    {
+        var ckpt = Checkpoint.Resolve(path);
+        if (ckpt.Json["config"]?["model"] is not JsonObject modelJson)
+            throw new InputException($"checkpoint '{ckpt.Directory}' has no model config: it was not written by a GPT pretraining run");
+        var shape = GptConfig.FromJson(modelJson.ToJsonString(), ckpt.Directory + " (model)");
+        string tokenizerPath = Path.Combine(ckpt.Directory, TokenizerFile);
+        var tokenizer = File.Exists(tokenizerPath) ? TokenizerFiles.Open(tokenizerPath)
+            : TokenizerFiles.Open((string?)ckpt.Json["config"]?["data"]?["tokenizer"] ?? throw new InputException($"checkpoint '{ckpt.Directory}' names no tokenizer"));
+        TorchRuntime.EnsureLoaded();
+        var model = new GptModel(shape);
+        try
+        {
+            Checkpoint.LoadWeights(ckpt, model);
+            return (model, tokenizer, ckpt);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    static void SaveTokenizer(ITokenizer tokenizer, string path)
+    {
+        switch (tokenizer)
+        {
+            case BpeTokenizer b: b.Save(path); break;
+            case CharTokenizer c: c.Save(path); break;
+        }
+    }
+}

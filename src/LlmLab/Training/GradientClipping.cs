@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace LlmLab.Training;
+
+/// <summary>
+/// Global-norm gradient clipping (Pascanu et al. 2013), as PyTorch's <c>clip_grad_norm_</c>: the L2 norm over every
+/// gradient taken together, ‖g‖ = √Σᵢ‖gᵢ‖², and when it exceeds the limit every gradient is scaled by
+/// limit / (‖g‖ + 10⁻⁶), so the direction is kept and the norm becomes (just under) the limit. Thread-safe per call.
+/// </summary>
+public static class GradientClipping
+{
+    /// <summary>
+    /// Measures the global norm of the gradients of <paramref name="parameters"/> (those without a gradient are
+    /// skipped) and, when <paramref name="maxNorm"/> &gt; 0 and the norm exceeds it, scales them in place.
+    /// </summary>
+    /// <returns>The norm before clipping (NaN or ∞ when a gradient is not finite; nothing is scaled then).</returns>
+    public static double ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var grads = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
+        // Per-tensor norms in the gradient's dtype, combined in fp64: the sum of squares of millions of values is where
+        // precision would go.
+        double sumSquares = 0;
+        foreach (var g in grads)
+        {
+            double n = g.norm().to(ScalarType.Float64).item<double>();
+            sumSquares += n * n;
+        }
+        double total = Math.Sqrt(sumSquares);
+        if (maxNorm > 0 && double.IsFinite(total) && total > maxNorm)
+        {
+            double coef = maxNorm / (total + 1e-6); // PyTorch's ε, so a norm at the limit is left (almost) untouched
+            foreach (var g in grads) g.mul_(coef);
+        }
+        return total;
+    }
+}

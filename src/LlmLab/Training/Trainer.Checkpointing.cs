@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmLab.Data;
+using LlmLab.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmLab.Training;
+
+public sealed partial class Trainer
+{
+    /// <summary>The trainer options that decide what the next step computes: a checkpoint must agree on every one to be
+    /// resumed exactly. The others (steps to stop at, logging, evaluation cadence, device, time budget) may change.</summary>
+    static readonly string[] ExactFields =
+        ["steps", "batch", "context", "learning_rate", "min_learning_rate", "warmup_steps", "accumulation", "weight_decay",
+         "grad_clip", "beta1", "beta2", "eps", "precision"];
+
+    /// <summary>Saves the run's state after <see cref="RunState.Step"/> and prunes old checkpoints.</summary>
+    void Save(CheckpointOptions c, RunState run, TrainingWeights weights, AdamW optimizer, IResumableBatchProvider batches)
+    {
+        var manifest = new JsonObject
+        {
+            ["tokens"] = run.Tokens,
+            ["seconds"] = run.Seconds,
+            ["validation_loss"] = run.Evals.Count > 0 && run.Evals[^1].Step == run.Step ? run.Evals[^1].Loss : null,
+            ["options"] = TrainingJson.ToObject(Options),
+            ["config"] = c.Config?.DeepClone(),
+            ["optimizer"] = new JsonObject
+            {
+                ["kind"] = "adamw",
+                ["steps"] = new JsonObject(optimizer.State.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Step))),
+            },
+            ["rng"] = new JsonObject { ["torch_cpu"] = Convert.ToBase64String(TorchCpuRngState()) },
+            ["data"] = batches.SaveState(),
+            ["metrics"] = new JsonObject
+            {
+                ["steps"] = JsonSerializer.SerializeToNode(run.Steps, TrainingJson.Options),
+                ["evals"] = JsonSerializer.SerializeToNode(run.Evals, TrainingJson.Options),
+            },
+        };
+        var info = Checkpoint.Save(c.Directory, run.Step, manifest, dir =>
+        {
+            var model = weights.Masters.Select(p => KeyValuePair.Create(p.Name, (Tensor)p.Parameter))
+                .Concat(weights.Buffers.Select(b => KeyValuePair.Create("buffer:" + b.Name, b.Buffer)));
+            TensorFile.Write(Path.Combine(dir, Checkpoint.ModelFile), model);
+            TensorFile.Write(Path.Combine(dir, Checkpoint.OptimizerFile), optimizer.NamedStateTensors());
+            c.WriteExtras?.Invoke(dir);
+        });
+        Checkpoint.Prune(c.Directory, c.KeepLast, c.KeepBest);
+        c.OnSaved?.Invoke(info);
+    }
+
+    /// <summary>Loads a checkpoint into the weights, the optimizer, libtorch's RNG, the batch provider and the run state.</summary>
+    void Restore(CheckpointInfo ckpt, TrainingWeights weights, AdamW optimizer, IResumableBatchProvider batches, RunState run)
+    {
+        var json = ckpt.Json;
+        var model = TensorFile.Read(Path.Combine(ckpt.Directory, Checkpoint.ModelFile));
+        var moments = TensorFile.Read(Path.Combine(ckpt.Directory, Checkpoint.OptimizerFile));
+        try
+        {
+            using var noGrad = no_grad();
+            var expected = weights.Masters.Select(p => (p.Name, Tensor: (Tensor)p.Parameter))
+                .Concat(weights.Buffers.Select(b => ("buffer:" + b.Name, b.Buffer))).ToList();
+            foreach (var (name, tensor) in expected) Checkpoint.CopyInto(ckpt, "weight", name, tensor, model);
+            foreach (var (name, tensor) in optimizer.NamedStateTensors()) Checkpoint.CopyInto(ckpt, "optimizer state", name, tensor, moments);
+            if (model.Count > expected.Count)
+                throw new InputException($"checkpoint '{ckpt.Directory}' has weights this model lacks ({string.Join(", ", model.Keys.Except(expected.Select(e => e.Item1)).Take(3))}): it is of another model config");
+            var steps = json["optimizer"]?["steps"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no optimizer step counts");
+            foreach (var (name, state) in optimizer.State)
+                state.Step = (long?)steps[name] ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no optimizer step count for '{name}'");
+            weights.MastersToModule();
+        }
+        finally
+        {
+            foreach (var t in model.Values.Concat(moments.Values)) t.Dispose();
+        }
+        string rng = (string?)json["rng"]?["torch_cpu"] ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no RNG state");
+        SetTorchCpuRngState(Convert.FromBase64String(rng));
+        batches.RestoreState(json["data"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no data position"));
+        run.Step = ckpt.Step;
+        run.Tokens = (long?)json["tokens"] ?? 0;
+        run.Seconds = (double?)json["seconds"] ?? 0;
+        run.Steps.AddRange(json["metrics"]?["steps"].Deserialize<List<StepMetrics>>(TrainingJson.Options) ?? []);
+        run.Evals.AddRange(json["metrics"]?["evals"].Deserialize<List<EvalMetrics>>(TrainingJson.Options) ?? []);
+    }
+
+    /// <summary>Refuses a checkpoint whose options or caller config differ where it matters, naming the first difference.</summary>
+    void CheckCompatible(CheckpointInfo ckpt, JsonObject? config)
+    {
+        var saved = ckpt.Json["options"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no trainer options");
+        var mine = TrainingJson.ToObject(Options);
+        foreach (string field in ExactFields)
+            if (TrainingJson.FirstDifference(saved[field], mine[field], "trainer." + field) is { } d)
+                throw new InputException($"checkpoint '{ckpt.Directory}' was trained with {d.Path} = {d.A ?? "null"}, this run has {d.B ?? "null"}: " +
+                    "resume with the checkpoint's settings, or start a new run in another directory");
+        if (config is not null && TrainingJson.FirstDifference(ckpt.Json["config"], config) is { } c)
+            throw new InputException($"checkpoint '{ckpt.Directory}' was made with {c.Path} = {c.A ?? "(absent)"}, this run has {c.B ?? "(absent)"}: " +
+                "resume with the checkpoint's config, or start a new run in another directory");
+        if (ckpt.Step >= (Options.StopAtStep ?? Options.Steps))
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"checkpoint '{ckpt.Directory}' is at step {ckpt.Step}, and this run stops at step {Options.StopAtStep ?? Options.Steps}: nothing to resume"));
+    }
+
+    /// <summary>A fresh run needs a directory without checkpoints, and a resumed one must not have later checkpoints
+    /// beside it (they would be overwritten, or mixed with the new ones).</summary>
+    static void CheckDirectory(string directory, CheckpointInfo? resume)
+    {
+        var existing = Checkpoint.List(directory);
+        if (resume is null && existing.Count > 0)
+            throw new InputException($"'{directory}' already holds checkpoints (newest: step {existing[^1].Step}): resume from it, or train into another directory");
+        if (resume is not null && existing.FirstOrDefault(c => c.Step > resume.Step) is { Directory: not null } later)
+            throw new InputException($"'{directory}' holds a later checkpoint ({Path.GetFileName(later.Directory)}) than the one resumed (step {resume.Step}): " +
+                "resume from the newest, or move the later ones away");
+    }
+
+    static byte[] TorchCpuRngState()
+    {
+        using var state = random.get_rng_state();
+        return state.bytes.ToArray();
+    }
+
+    static void SetTorchCpuRngState(byte[] bytes)
+    {
+        using var state = empty(bytes.Length, ScalarType.Byte);
+        state.bytes = bytes;
+        random.set_rng_state(state);
+    }
+}
