@@ -31,24 +31,30 @@ public sealed class TrainCommand : CliCommand
         TorchRuntime.EnsureLoaded(config.Threads);
 
         var c = CultureInfo.InvariantCulture;
-        var text = PretrainingText.Load(config.Data);
+        string? shards = config.Data.Shards;
+        var text = shards is null ? PretrainingText.Load(config.Data) : null;
         var t = config.Trainer;
         @out.WriteLine(string.Format(c, "model      {0:N0} parameters ({1} layers × {2} wide, {3} heads, context {4}, vocab {5:N0})",
             GptSizing.ParameterCount(config.Model), config.Model.Layers, config.Model.Width, config.Model.Heads, config.Model.Context, config.Model.VocabSize));
-        @out.WriteLine(string.Format(c, "data       {0:N0} training tokens, {1:N0} validation tokens ({2:0.00} bytes/token); unigram baseline {3:0.0000} nats/token",
-            text.Train.Length, text.Validation.Length, (double)text.ValidationBytes / text.Validation.Length, text.UnigramNats));
+        @out.WriteLine(text is null
+            ? $"data       token shards in {shards} (tokenizer {config.Data.Tokenizer})"
+            : string.Format(c, "data       {0:N0} training tokens, {1:N0} validation tokens ({2:0.00} bytes/token); unigram baseline {3:0.0000} nats/token",
+                text.Train.Length, text.Validation.Length, (double)text.ValidationBytes / text.Validation.Length, text.UnigramNats));
         @out.WriteLine(string.Format(c, "trainer    {0:N0} steps × {1:N0} tokens ({2} × {3} × {4} accumulation), {5}, device {6}",
             t.Steps, t.TokensPerStep, t.Batch, t.Context, t.Accumulation, t.Precision.ToString().ToLowerInvariant(), t.Device));
+        string BitsPerByte(double loss) => text is null ? "" : string.Format(c, " ({0:0.000} bits/byte)", text.BitsPerByte(loss));
         Directory.CreateDirectory(directory);
         if (resume is null) AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), config.ToJson().ToJsonString(new() { WriteIndented = true }) + "\n");
         try
         {
-            using var outcome = GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine,
-                onEval: e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000} | {2:0.000} bits/byte", e.Step, e.Loss, text.BitsPerByte(e.Loss))),
-                onCheckpoint: k => @out.WriteLine($"saved      {k.Directory}"));
+            Action<EvalMetrics> onEval = e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000}", e.Step, e.Loss) + BitsPerByte(e.Loss));
+            Action<CheckpointInfo> onCheckpoint = k => @out.WriteLine($"saved      {k.Directory}");
+            using var outcome = text is null
+                ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint)
+                : GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint);
             var r = outcome.Result;
-            @out.WriteLine(string.Format(c, "done       step {0:N0}, {1:N0} tokens in {2:0.0} s ({3:N0} tok/s); final val loss {4:0.0000} ({5:0.000} bits/byte)",
-                r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond, r.Final?.Loss ?? double.NaN, text.BitsPerByte(r.Final?.Loss ?? double.NaN)));
+            @out.WriteLine(string.Format(c, "done       step {0:N0}, {1:N0} tokens in {2:0.0} s ({3:N0} tok/s); final val loss {4:0.0000}",
+                r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond, r.Final?.Loss ?? double.NaN) + BitsPerByte(r.Final?.Loss ?? double.NaN));
             return 0;
         }
         catch (TrainingDivergedException e)

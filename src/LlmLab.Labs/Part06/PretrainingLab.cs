@@ -7,7 +7,7 @@ using LlmLab.Training;
 namespace LlmLab.Labs.Part06;
 
 /// <summary>
-/// Lab 6 — pretraining a GPT end to end with the project's trainer: BPE tokenizer → tokens → GPT → <see cref="Trainer"/>
+/// Lab 6 — pretraining a GPT end to end with the project's trainer: BPE tokenizer → token shards → GPT → <see cref="Trainer"/>
 /// (accumulation, warmup + cosine, AdamW with decay on matrices, clipping, checkpoints), then generation from the final
 /// checkpoint. Around the main run: an exact stop/resume check, a scaling check over model sizes at a fixed token budget,
 /// and (at full, or on request) GPT-2 small itself on this machine with what it would need on GPUs.
@@ -57,12 +57,13 @@ public sealed partial class PretrainingLab : Lab<PretrainingLabConfig>
         double peak = cfg.PeakTflops > 0 ? cfg.PeakTflops * 1e12 : MatmulPeak.Measure(ctx.Profile == Profile.Smoke ? 256 : 1024, ctx.Profile == Profile.Smoke ? 2 : 5);
         var main = MainConfig(cfg, text, peak, ctx.Seed);
         Introduce(ctx, cfg, text, main, peak);
+        var (tokenizerSpec, shards) = BuildShards(ctx, cfg, text);
 
         // 1. The main run, checkpointed, with a sample at each checkpoint.
         string runDir = Path.Combine(ctx.Directory, "checkpoints");
         var samples = new List<(int Step, string Text)>();
         using var bar = ctx.Progress.Begin("6 pretraining", cfg.Steps);
-        using var outcome = GptPretraining.Train(main, text, runDir,
+        using var outcome = GptPretraining.TrainOnShards(main with { Data = main.Data with { Tokenizer = tokenizerSpec, Shards = shards } }, shards, runDir,
             onStep: s => { bar.Increment(); ctx.Metrics.Log(new { run = "main", step = s.Step, loss = s.Loss, lr = s.LearningRate, grad_norm = s.GradNorm, tokens_per_s = s.TokensPerSecond, mfu = s.Mfu }); },
             onEval: e => ctx.Metrics.Log(new { run = "main", step = e.Step, val_loss = e.Loss, val_bits_per_byte = text.BitsPerByte(e.Loss) }),
             onCheckpoint: k => samples.Add((k.Step, Sample(k.Directory, cfg, ctx.Seed))));

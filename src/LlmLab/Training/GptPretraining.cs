@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using LlmLab.Data;
+using LlmLab.Data.Shards;
 using LlmLab.Nn.Gpt;
 using LlmLab.Runtime;
 using LlmLab.Tokenization;
@@ -35,20 +37,55 @@ public static class GptPretraining
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(text);
         config.Validate();
-        if (text.Tokenizer.VocabSize > config.Model.VocabSize)
-            throw new InputException($"the tokenizer has {text.Tokenizer.VocabSize:N0} ids and the model's vocab_size is {config.Model.VocabSize:N0}: set model.vocab_size to at least the tokenizer's");
+        var o = config.Trainer;
+        using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
+        var batches = new TokenWindowBatches(text.Train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
+        return Run(config, text.Tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="config"/>'s model on the token shards of <paramref name="shardDirectory"/> (Part 5's
+    /// format): batches streamed by a <see cref="ShardBatchLoader"/> over the train split (its position saved in every
+    /// checkpoint, so a resume continues exactly), evaluation on fixed, evenly spread windows of the val split.
+    /// <see cref="PretrainingData.Tokenizer"/> must be the tokenizer the shards were made with (a file, or gpt2); the
+    /// shards' manifest is checked against it. Otherwise as the in-memory overload.
+    /// </summary>
+    /// <exception cref="InputException">Shards made with another tokenizer, a missing or damaged shard, a tokenizer larger than
+    /// the model's vocabulary, or a checkpoint that does not fit.</exception>
+    public static PretrainingOutcome TrainOnShards(PretrainingConfig config, string shardDirectory, string? directory = null, string? resumeFrom = null,
+        Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrWhiteSpace(shardDirectory);
+        config.Validate();
+        if (config.Data.Tokenizer == "bpe")
+            throw new InputException("data.tokenizer is \"bpe\" (train a new one) but shards need the tokenizer they were made with: give its file or name");
+        var (tokenizer, identity) = TokenizerIdentity.Open(config.Data.Tokenizer);
+        var o = config.Trainer;
+        using var train = ShardSet.Open(shardDirectory, "train", identity);
+        using var val = ShardSet.Open(shardDirectory, "val", identity);
+        var batches = new ShardBatchLoader(train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
+        using var eval = new EvalSet(ShardEvalBatches.Evenly(val, o.Batch, o.Context, o.EvalBatches));
+        return Run(config, tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, cancellationToken);
+    }
+
+    static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
+        string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
+        CancellationToken cancellationToken)
+    {
+        if (tokenizer.VocabSize > config.Model.VocabSize)
+            throw new InputException($"the tokenizer has {tokenizer.VocabSize:N0} ids and the model's vocab_size is {config.Model.VocabSize:N0}: set model.vocab_size to at least the tokenizer's");
         var o = config.Trainer;
         var options = o with { FlopsPerToken = o.FlopsPerToken ?? GptSizing.FlopsPerToken(config.Model, o.Context) };
         Seeding.SeedTorch(Seeding.DeriveSeed(config.Seed, "gpt-init"));
         var model = new GptModel(config.Model);
         try
         {
-            using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
-            var batches = new TokenWindowBatches(text.Train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
             var checkpoints = directory is null ? null : new CheckpointOptions(directory, config.CheckpointEvery, config.KeepLast)
             {
                 Config = config.CheckpointIdentity(),
-                WriteExtras = dir => SaveTokenizer(text.Tokenizer, Path.Combine(dir, TokenizerFile)),
+                WriteExtras = dir => SaveTokenizer(tokenizer, Path.Combine(dir, TokenizerFile)),
                 OnSaved = onCheckpoint,
             };
             var result = new Trainer(model, LanguageModelLoss.For(model), options)

@@ -11,7 +11,7 @@ namespace LlmLab.Training;
 /// A GPT pretraining run as a JSON file, the input of <c>llmlab train --config</c>:
 /// <code>
 /// { "model":   { GptConfig's config.json keys: "n_layer", "n_embd", … },
-///   "data":    { "corpus", "field", "tokenizer", "vocab_size", "train_bytes", "validation_bytes" },
+///   "data":    { "corpus", "field", "tokenizer", "vocab_size", "train_bytes", "validation_bytes", "shards" },
 ///   "trainer": { TrainerOptions in snake_case: "steps", "batch", "context", "learning_rate", … },
 ///   "seed": 1337, "threads": 2, "checkpoint_every": 100, "keep_last": 3, "out": "runs/train" }
 /// </code>

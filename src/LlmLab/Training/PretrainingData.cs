@@ -13,18 +13,23 @@ namespace LlmLab.Training;
 /// <param name="VocabSize">V of a trained BPE (≥ 257); must equal the model's vocab_size.</param>
 /// <param name="TrainBytes">UTF-8 bytes of training text read from the corpus's train part.</param>
 /// <param name="ValidationBytes">Bytes read from its validation part.</param>
+/// <param name="Shards">A token-shard directory (<c>llmlab data shard</c>) to stream from instead of reading the corpus:
+/// then <see cref="Tokenizer"/> must be the tokenizer the shards were made with, and the corpus fields are unused.</param>
 public sealed record PretrainingData(
     string? Corpus = null,
     string? Field = null,
     string Tokenizer = "bpe",
     int VocabSize = 1024,
     long TrainBytes = 2_000_000,
-    long ValidationBytes = 200_000)
+    long ValidationBytes = 200_000,
+    string? Shards = null)
 {
     /// <exception cref="InputException">A field out of range, naming it.</exception>
     public void Validate(string source = "config")
     {
         if (string.IsNullOrWhiteSpace(Tokenizer)) throw new InputException($"{source}: data.tokenizer is empty: give bpe, gpt2 or a tokenizer file");
+        if (Shards is not null && Tokenizer == "bpe")
+            throw new InputException($"{source}: data.shards needs data.tokenizer to be the tokenizer the shards were made with (a file or gpt2), not \"bpe\"");
         if (Tokenizer == "bpe" && VocabSize < 257) throw new InputException(Inv($"{source}: data.vocab_size must be >= 257 for a byte-level BPE (got {VocabSize})"));
         if (TrainBytes < 1024) throw new InputException(Inv($"{source}: data.train_bytes must be >= 1024 (got {TrainBytes})"));
         if (ValidationBytes < 256) throw new InputException(Inv($"{source}: data.validation_bytes must be >= 256 (got {ValidationBytes})"));
