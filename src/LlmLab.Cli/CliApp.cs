@@ -18,6 +18,7 @@ public static class CliApp
         new BenchTokenizerCommand(),
         new BenchAttentionCommand(),
         new BenchGenerateCommand(),
+        new BenchTrainCommand(),
         new UseCaseNewCommand(),
         new UseCaseCheckCommand(),
         new CorpusInfoCommand(),
