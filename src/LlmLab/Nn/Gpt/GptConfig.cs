@@ -128,7 +128,9 @@ public sealed partial record GptConfig
     /// Rejects a shape no model can have; the message names the <c>config.json</c> field and the fix.
     /// </summary>
     /// <exception cref="InputException">A size below 1, heads that do not divide the width, KV heads that do not divide
-    /// the heads, an odd head size with RoPE, dropout outside [0, 1), a non-positive ε or θ.</exception>
+    /// the heads, an odd head size with RoPE, dropout outside [0, 1), a non-positive ε or θ; for Mixture-of-Experts,
+    /// num_local_experts below 1, num_experts_per_tok outside 1..num_local_experts, a negative coefficient or capacity
+    /// factor, or an MoE key without num_local_experts.</exception>
     public void Validate()
     {
         AtLeast("vocab_size", VocabSize, 1);
