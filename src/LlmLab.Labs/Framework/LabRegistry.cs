@@ -21,6 +21,7 @@ public static class LabRegistry
         ["3.1"] = () => new CharLmLab(),
         ["3.2"] = () => new SubwordLmLab(),
         ["4.1"] = () => new MinimalTransformerLab(),
+        ["4.2"] = () => new DenseVsMoeLab(),
         ["4.3"] = () => new FlashAttentionLab(),
         ["5.1"] = () => new DedupLab(),
         ["5.2"] = () => new CorpusAnalysisLab(),

@@ -65,6 +65,26 @@ public sealed partial record GptConfig
     /// <summary>Which kernel computes attention: naive (materialised scores), tiled (online softmax) or sdpa (libtorch).</summary>
     [JsonPropertyName("attention")] public AttentionKernel Attention { get; init; } = AttentionKernel.Sdpa;
 
+    /// <summary>E, experts of a Mixture-of-Experts feed-forward layer in every block (Mixtral's name; 8 there). null = the
+    /// dense MLP. Each expert is an MLP of <see cref="IntermediateSize"/> width, as in Mixtral.</summary>
+    [JsonPropertyName("num_local_experts")] public int? NumLocalExperts { get; init; }
+
+    /// <summary>k, experts each token is sent to (Mixtral: 2; Switch Transformer: 1). null = 2. MoE only.</summary>
+    [JsonPropertyName("num_experts_per_tok")] public int? NumExpertsPerTok { get; init; }
+
+    /// <summary>α of the Switch load-balancing loss α·E·Σ fᵢ·Pᵢ added to the training loss (Fedus et al. 2021 §2.2 use
+    /// 0.01). null = 0.01; 0 turns it off. MoE only.</summary>
+    [JsonPropertyName("router_aux_loss_coef")] public double? RouterAuxLossCoef { get; init; }
+
+    /// <summary>β of the router z-loss β·mean(logsumexp(router logits)²) (Zoph et al. 2022, ST-MoE §3.1, use 0.001).
+    /// null = 0 (off). MoE only.</summary>
+    [JsonPropertyName("router_z_loss_coef")] public double? RouterZLossCoef { get; init; }
+
+    /// <summary>Capacity factor: each expert takes at most ⌈factor · tokens · k / E⌉ assignments of a forward, the rest are
+    /// dropped (Switch Transformer §2.1; 1.25 in training there). null or 0 = dropless (every assignment is computed,
+    /// as Mixtral and MegaBlocks). MoE only.</summary>
+    [JsonPropertyName("capacity_factor")] public double? CapacityFactor { get; init; }
+
     /// <summary>hs = d / nh, the width of one head.</summary>
     [JsonIgnore] public int HeadSize => Heads > 0 ? Width / Heads : 0;
 
@@ -74,6 +94,24 @@ public sealed partial record GptConfig
     /// <summary>The MLP's hidden width in effect (see <see cref="IntermediateSize"/>).</summary>
     [JsonIgnore]
     public int FeedForwardWidth => IntermediateSize ?? (Mlp == FeedForwardKind.Gelu ? 4 * Width : (8 * Width / 3 + 7) / 8 * 8);
+
+    /// <summary>Whether the blocks' feed-forward layer is a Mixture-of-Experts (<see cref="NumLocalExperts"/> is set).</summary>
+    [JsonIgnore] public bool IsMixtureOfExperts => NumLocalExperts is not null;
+
+    /// <summary>k in effect (<see cref="NumExpertsPerTok"/>, default 2); 1 for a dense model, whose one MLP every token uses.</summary>
+    [JsonIgnore] public int ExpertsPerToken => IsMixtureOfExperts ? NumExpertsPerTok ?? 2 : 1;
+
+    /// <summary>E in effect: <see cref="NumLocalExperts"/>, or 1 for a dense model.</summary>
+    [JsonIgnore] public int Experts => NumLocalExperts ?? 1;
+
+    /// <summary>α in effect (default 0.01; 0 for a dense model).</summary>
+    [JsonIgnore] public double AuxLossCoefficient => IsMixtureOfExperts ? RouterAuxLossCoef ?? 0.01 : 0;
+
+    /// <summary>β in effect (default 0).</summary>
+    [JsonIgnore] public double ZLossCoefficient => RouterZLossCoef ?? 0;
+
+    /// <summary>Whether experts have a capacity (a positive <see cref="CapacityFactor"/>) and may drop assignments.</summary>
+    [JsonIgnore] public bool HasExpertCapacity => CapacityFactor is > 0;
 
     /// <summary>GPT-2 small as released (Radford et al. 2019; HF <c>gpt2</c>): 124,439,808 parameters.</summary>
     public static GptConfig Gpt2Small => new();
@@ -90,7 +128,9 @@ public sealed partial record GptConfig
     /// Rejects a shape no model can have; the message names the <c>config.json</c> field and the fix.
     /// </summary>
     /// <exception cref="InputException">A size below 1, heads that do not divide the width, KV heads that do not divide
-    /// the heads, an odd head size with RoPE, dropout outside [0, 1), a non-positive ε or θ.</exception>
+    /// the heads, an odd head size with RoPE, dropout outside [0, 1), a non-positive ε or θ; for Mixture-of-Experts,
+    /// num_local_experts below 1, num_experts_per_tok outside 1..num_local_experts, a negative coefficient or capacity
+    /// factor, or an MoE key without num_local_experts.</exception>
     public void Validate()
     {
         AtLeast("vocab_size", VocabSize, 1);
@@ -112,7 +152,38 @@ public sealed partial record GptConfig
         if (!(RopeTheta > 0) || double.IsInfinity(RopeTheta)) throw new InputException(Inv($"config rope_theta must be a finite number > 0 (got {RopeTheta})"));
         if (!(NormEps > 0) || double.IsInfinity(NormEps)) throw new InputException(Inv($"config norm_eps must be a finite number > 0 (got {NormEps})"));
         if (!(Dropout >= 0 && Dropout < 1)) throw new InputException(Inv($"config dropout must be in [0, 1) (got {Dropout})"));
+        ValidateExperts();
         if (!Enum.IsDefined(Attention)) throw new InputException(Inv($"config attention must be naive, tiled or sdpa (got {(int)Attention})"));
+    }
+
+    /// <summary>The Mixture-of-Experts fields: all or nothing, k between 1 and E, coefficients ≥ 0, capacity ≥ 0.</summary>
+    void ValidateExperts()
+    {
+        if (NumLocalExperts is not { } experts)
+        {
+            foreach (var (field, set) in new[] { ("num_experts_per_tok", NumExpertsPerTok is not null), ("router_aux_loss_coef", RouterAuxLossCoef is not null),
+                         ("router_z_loss_coef", RouterZLossCoef is not null), ("capacity_factor", CapacityFactor is not null) })
+                if (set) throw new InputException($"config {field} applies to a Mixture-of-Experts model only: set num_local_experts too, or remove {field}");
+            return;
+        }
+        AtLeast("num_local_experts", experts, 1);
+        if (NumExpertsPerTok is { } k)
+        {
+            AtLeast("num_experts_per_tok", k, 1);
+            if (k > experts)
+                throw new InputException(Inv($"config num_experts_per_tok ({k}) must be <= num_local_experts ({experts}): a token cannot use more experts than there are"));
+        }
+        else if (experts < 2) throw new InputException(Inv($"config num_local_experts = {experts} needs num_experts_per_tok = 1 (the default, 2, is more experts than there are)"));
+        NonNegative("router_aux_loss_coef", RouterAuxLossCoef);
+        NonNegative("router_z_loss_coef", RouterZLossCoef);
+        if (CapacityFactor is { } c && (!(c >= 0) || double.IsInfinity(c)))
+            throw new InputException(Inv($"config capacity_factor must be a finite number > 0, or 0 / null for dropless routing (got {c})"));
+    }
+
+    static void NonNegative(string field, double? value)
+    {
+        if (value is { } v && (!(v >= 0) || double.IsInfinity(v)))
+            throw new InputException(Inv($"config {field} must be a finite number >= 0 (got {v})"));
     }
 
     static void AtLeast(string field, long value, long min)

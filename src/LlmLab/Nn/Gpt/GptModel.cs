@@ -1,3 +1,4 @@
+using LlmLab.Nn.Moe;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,6 +48,20 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
 
     public GptConfig Config { get; }
 
+    /// <summary>
+    /// The summed, weighted auxiliary loss of the Mixture-of-Experts layers in the last forward (α·balance + β·z-loss of
+    /// every layer), a differentiable scalar that belongs to the same dispose scope as that forward's logits (so it is
+    /// valid until that scope ends); add it to the training loss. null for a dense model or before the first forward.
+    /// </summary>
+    public Tensor? AuxiliaryLoss { get; private set; }
+
+    /// <summary>What each Mixture-of-Experts layer did in the last forward, layer 0 first; empty for a dense model.</summary>
+    public IReadOnlyList<MoeRoutingStats> RoutingStatistics =>
+        h.Select(b => b.Experts?.LastStats).OfType<MoeRoutingStats>().ToArray();
+
+    /// <summary>The Mixture-of-Experts layers, layer 0 first; empty for a dense model.</summary>
+    public IReadOnlyList<MoeFeedForward> ExpertLayers => h.Select(b => b.Experts).OfType<MoeFeedForward>().ToArray();
+
     /// <summary>Trainable parameters of the built model (equals <see cref="GptSizing.ParameterCount"/>).</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -55,13 +70,15 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Logits (B, T, V) and the mean cross-entropy over the targets (B, T) int64 (targets of −1 are ignored, as in
-    /// nanoGPT). Both are new tensors the caller owns.
+    /// nanoGPT). Both are new tensors the caller owns. The loss is the cross-entropy alone: a Mixture-of-Experts model's
+    /// <see cref="AuxiliaryLoss"/> is to be added for training (<see cref="MoeTrainingLoss"/>).
     /// </summary>
     public (Tensor Logits, Tensor Loss) Forward(Tensor idx, Tensor targets)
     {
         using var scope = NewDisposeScope();
         var logits = Forward(idx, cache: null);                                               // (B, T, V)
         var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: -1);
+        AuxiliaryLoss?.MoveToOuterDisposeScope();                                             // beside the logits
         return (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope());
     }
 
@@ -101,8 +118,14 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
             x = x + wpe.call(positions ?? arange(offset, offset + t, dtype: ScalarType.Int64, device: idx.device)); // + (B, T, d) or (T, d)
         x = drop.call(x);
         var at = new TokenPositions(offset, positions, attentionMask);
-        for (int layer = 0; layer < h.Count; layer++) x = h[layer].Forward(x, rope, cache, layer, at); // (B, T, d)
+        Tensor? aux = null;
+        for (int layer = 0; layer < h.Count; layer++)
+        {
+            x = h[layer].Forward(x, rope, cache, layer, at, out var a);                        // (B, T, d)
+            if (a is not null) aux = aux is null ? a : aux + a;
+        }
         x = ln_f.call(x);
+        AuxiliaryLoss = aux?.MoveToOuterDisposeScope();
         return Head(x).MoveToOuterDisposeScope();                                              // (B, T, V)
     }
 
