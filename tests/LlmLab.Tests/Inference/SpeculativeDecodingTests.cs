@@ -62,7 +62,7 @@ public class SpeculativeDecodingTests
         var cfg = GptTestModels.Tiny with { VocabSize = 4, Context = 16 };
         using var target = Model(cfg, 3);
         using var draft = Model(cfg with { Layers = 1 }, 9);
-        int[] prompt = [1, 4, 2];
+        int[] prompt = [1, 3, 2];
         var exact = new double[16];
         using (no_grad())
         {
@@ -94,6 +94,22 @@ public class SpeculativeDecodingTests
         if (poolE > 0) { chi2 += Math.Pow(poolO - poolE, 2) / Math.Max(poolE, 1e-9); df++; }
         double critical = df + 3.09 * Math.Sqrt(2.0 * df) + 3; // ≈ the 0.001 upper quantile for df in 5…40
         Assert.True(chi2 < critical, $"chi-square {chi2:F1} ≥ {critical:F1} with {df} degrees of freedom");
+    }
+
+    [Fact]
+    public void Acceptance_rate_counts_only_the_verified_drafts()
+    {
+        // Sampling over 4 tokens from two differently seeded models: p and q differ, so some drafts are rejected.
+        var cfg = GptTestModels.Tiny with { VocabSize = 4, Context = 48 };
+        using var target = Model(cfg, 3);
+        using var draft = Model(cfg with { Layers = 1 }, 9);
+        var r = new SpeculativeDecoder(target, draft).Generate([1, 3, 2], new SamplingParams(MaxTokens: 40, Seed: 5), gamma: 4);
+        // Each target call yields its accepted drafts plus one token; a call that rejects stops verifying there.
+        Assert.Equal(r.Tokens.Count, r.Accepted + r.TargetCalls);
+        Assert.InRange(r.Rejected, 1, r.TargetCalls);
+        Assert.True(r.Accepted + r.Rejected <= r.Proposed);
+        Assert.Equal((double)r.Accepted / (r.Accepted + r.Rejected), r.AcceptanceRate, 12);
+        Assert.Equal((double)r.Accepted / r.Proposed, r.AcceptedFraction, 12);
     }
 
     [Fact]
