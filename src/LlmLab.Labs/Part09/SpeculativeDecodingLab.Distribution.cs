@@ -49,8 +49,8 @@ public sealed partial class SpeculativeDecodingLab
         ctx.Report.Paragraph($"{N(n)} speculative generations of the first prompt at temperature {F(CheckTemperature)} with γ = 1 (each first token is " +
             $"either the draft's proposal, accepted, or the rule's resample): the largest |z| of a token's count against the target's probability is " +
             $"{F(maxZ, "0.00")} over {cells} cells (tokens with N·p ≥ 5, the rest pooled). Total variation of the sample from the target's p: " +
-            $"{F(tvToTarget, "0.000")}; from the draft's q: {F(tvToDraft, "0.000")} (p and q themselves are {F(tvDraftTarget, "0.000")} apart, so a decoder " +
-            $"that kept the draft's tokens would show it). 1 − TV(p, q) = Σ min(p, q) = {F(1 - tvDraftTarget, "0.000")} is this position's exact acceptance probability.");
+            $"{F(tvToTarget, "0.000")}; from the draft's q: {F(tvToDraft, "0.000")}; between p and q themselves: {F(tvDraftTarget, "0.000")} (with few draws " +
+            $"the sample's own noise dominates these distances; the z-scores account for it). 1 − TV(p, q) = Σ min(p, q) = {F(1 - tvDraftTarget, "0.000")} is this position's exact acceptance probability.");
         ctx.Metrics.Log(new { check = "first-token", draws = n, max_z = maxZ, cells, tv_to_target = tvToTarget, tv_to_draft = tvToDraft, tv_draft_target = tvDraftTarget });
     }
 
