@@ -38,6 +38,16 @@ public sealed class Part09QuantizationLabTests : IDisposable
         Assert.Contains("| int4 symmetric, g64 | 4.25 |", report); // 4 bits + an fp16 scale per 64 weights
     }
 
+    [Theory]
+    [InlineData(Profile.Smoke)]
+    [InlineData(Profile.Quick)]
+    [InlineData(Profile.Full)]
+    public void Every_profile_s_defaults_are_valid(Profile profile)
+    {
+        ILab lab = new QuantizationLab();
+        lab.Validate(lab.DefaultConfig(profile));
+    }
+
     [Fact]
     public void Bad_config_names_the_key()
     {

@@ -31,6 +31,16 @@ public sealed class Part09SpeculativeDecodingLabTests : IDisposable
         Assert.Contains("Best γ", report);
     }
 
+    [Theory]
+    [InlineData(Profile.Smoke)]
+    [InlineData(Profile.Quick)]
+    [InlineData(Profile.Full)]
+    public void Every_profile_s_defaults_are_valid(Profile profile)
+    {
+        ILab lab = new SpeculativeDecodingLab();
+        lab.Validate(lab.DefaultConfig(profile));
+    }
+
     [Fact]
     public void Bad_config_names_the_key()
     {
