@@ -45,8 +45,11 @@ public sealed partial class QuantizationLab
         ctx.Report.Paragraph($"For scale: llama.cpp publishes, for Llama-3-8B, perplexity increases over F16 of +{F(LlamaCppQ8_0Delta, "0.0000")} (Q8_0) and " +
             $"+{F(LlamaCppQ4_0Delta, "0.0000")} (Q4_0) perplexity points; here Q8_0 adds {F(q8.Perplexity - f32.Perplexity, "+0.0000;-0.0000;0")} and Q4_0 " +
             $"{F(q4.Perplexity - f32.Perplexity, "+0.0000;-0.0000;0")} to a perplexity of {F(f32.Perplexity, "0.000")} per {(cfg.Tokenizer == "char" ? "character" : "token")}. " +
-            "The two are not directly comparable (another tokenizer, text and model size), but the pattern is the one to expect: 8-bit blocks are " +
-            "practically lossless, and 4-bit round-to-nearest costs a visible few percent, less with smaller groups (more scales) and with a zero point.");
+            "The two are not directly comparable (another tokenizer, text and model size). 8-bit is practically lossless in both; 4-bit round-to-nearest " +
+            $"costs more (here {F(100 * runs.Where(r => r.Summary.BitsPerWeight < 5).Min(Increase), "+0.000;-0.000;0")}% to " +
+            $"{F(100 * runs.Where(r => r.Summary.BitsPerWeight < 5).Max(Increase), "+0.000;-0.000;0")}%). A small model trained briefly is gentler to quantize " +
+            "than a large, well-trained one, whose few large-magnitude outlier features stretch each group's scale (Dettmers et al. 2022, LLM.int8()) — the " +
+            "reason GPTQ and AWQ exist.");
         ctx.Report.Headline("Δ perplexity: Q8_0 / Q4_0", $"{F(100 * Increase(q8), "+0.00;-0.00;0")}% / {F(100 * Increase(q4), "+0.00;-0.00;0")}%");
 
         Files(ctx, files, f32.Summary.Weights);
