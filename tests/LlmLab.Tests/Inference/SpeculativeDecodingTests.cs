@@ -97,6 +97,22 @@ public class SpeculativeDecodingTests
     }
 
     [Fact]
+    public void Acceptance_rate_counts_only_the_verified_drafts()
+    {
+        // Sampling over 4 tokens from two differently seeded models: p and q differ, so some drafts are rejected.
+        var cfg = GptTestModels.Tiny with { VocabSize = 4, Context = 48 };
+        using var target = Model(cfg, 3);
+        using var draft = Model(cfg with { Layers = 1 }, 9);
+        var r = new SpeculativeDecoder(target, draft).Generate([1, 3, 2], new SamplingParams(MaxTokens: 40, Seed: 5), gamma: 4);
+        // Each target call yields its accepted drafts plus one token; a call that rejects stops verifying there.
+        Assert.Equal(r.Tokens.Count, r.Accepted + r.TargetCalls);
+        Assert.InRange(r.Rejected, 1, r.TargetCalls);
+        Assert.True(r.Accepted + r.Rejected <= r.Proposed);
+        Assert.Equal((double)r.Accepted / (r.Accepted + r.Rejected), r.AcceptanceRate, 12);
+        Assert.Equal((double)r.Accepted / r.Proposed, r.AcceptedFraction, 12);
+    }
+
+    [Fact]
     public void Models_with_different_vocabularies_are_refused()
     {
         using var target = Model(GptTestModels.Tiny, 1);

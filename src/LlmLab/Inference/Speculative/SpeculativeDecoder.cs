@@ -52,7 +52,7 @@ public sealed class SpeculativeDecoder
         var stops = new HashSet<int>(p.StopTokens ?? []);
         var seq = prompt.ToList();
         var output = new List<int>();
-        int targetCalls = 0, draftCalls = 0, proposed = 0, accepted = 0;
+        int targetCalls = 0, draftCalls = 0, proposed = 0, accepted = 0, rejected = 0;
         bool wasTarget = Target.training, wasDraft = Draft.training;
         Target.eval();
         Draft.eval();
@@ -94,6 +94,7 @@ public sealed class SpeculativeDecoder
                 var (n, next) = SpeculativeRule.Verify(drafts, q, ps, p.IsGreedy, rng); // 3.
                 proposed += g;
                 accepted += n;
+                if (n < g) rejected++;
                 foreach (int t in drafts.Take(n).Append(next))
                 {
                     seq.Add(t);
@@ -109,7 +110,7 @@ public sealed class SpeculativeDecoder
             Target.train(wasTarget);
             Draft.train(wasDraft);
         }
-        return new SpeculativeResult(output, gamma, targetCalls, draftCalls, proposed, accepted, Stopwatch.GetElapsedTime(start));
+        return new SpeculativeResult(output, gamma, targetCalls, draftCalls, proposed, accepted, rejected, Stopwatch.GetElapsedTime(start));
     }
 
     /// <summary>The processed next-token distribution (softmax of <see cref="LogitsProcessor"/>'s output) as probabilities;
