@@ -15,7 +15,7 @@ namespace LlmLab.Server;
 /// </summary>
 public sealed class ServerMetrics
 {
-    // TTFT and e2e: from a few ms (a tiny model on loopback) to a minute (a long CPU generation); 2 s is the alert line.
+    // TTFT and e2e: from a few ms (a tiny model on loopback) to a minute (a long CPU generation); 2.5 s is the TTFT alert line (deploy/alerts.yml).
     static readonly double[] LatencyBuckets = [0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80];
     // Per output token: vLLM's range, 10 ms … 7.5 s, with finer steps below 10 ms for our tiny CPU models.
     static readonly double[] TokenBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5];
