@@ -30,6 +30,8 @@ public static class CliApp
         new DataLangIdTrainCommand(),
         new DataShardCommand(),
         new DataShardInfoCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)
