@@ -28,7 +28,7 @@ public sealed class LoadAndShutdownTests
     }
 
     [Fact]
-    public async Task Stopping_drains_a_streaming_request_and_turns_ready_off()
+    public async Task Stopping_drains_a_streaming_request()
     {
         var s = await TestServer.StartAsync(context: 256);
         using var http = s.Client();
