@@ -36,6 +36,8 @@ public static class CliApp
         new BenchDedupCommand(),
         new TrainCommand(),
         new GenerateCommand(),
+        new ServeCommand(),
+        new BenchServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

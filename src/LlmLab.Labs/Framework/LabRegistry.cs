@@ -28,8 +28,10 @@ public static class LabRegistry
         ["5.2"] = () => new CorpusAnalysisLab(),
         ["5.3"] = () => new MixtureShardingLab(),
         ["6"] = () => new PretrainingLab(),
+        ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),
         ["9.3"] = () => new QuantizationLab(),
+        ["10.1"] = () => new LlmLab.Labs.Part10.ServingMonitoringLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

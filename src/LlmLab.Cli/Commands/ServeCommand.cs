@@ -1,0 +1,83 @@
+using System.Globalization;
+using LlmLab.Inference.Serving;
+using LlmLab.Runtime;
+using LlmLab.Server;
+using Microsoft.Extensions.Hosting;
+
+namespace LlmLab.Cli.Commands;
+
+/// <summary>
+/// <c>llmlab serve</c>: the OpenAI-compatible server (<see cref="LlmLabServer"/>) on a port, until Ctrl+C or SIGTERM,
+/// which drain the in-flight requests before exiting. API keys come from <c>LLMLAB_API_KEYS</c> or a file, never from
+/// the command line (which other users can read in the process list). <c>--demo</c> serves a small randomly
+/// initialised, untrained GPT (its text is noise): the plumbing, metrics and batching, before a checkpoint exists.
+/// </summary>
+public sealed class ServeCommand : CliCommand
+{
+    public override string Name => "serve";
+    public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
+    public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
+        "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--max-tokens-limit 4096] [--timeout-s 120] " +
+        "[--api-keys-file FILE] [--threads N]";
+    public override IReadOnlySet<string> Options => new HashSet<string>
+    {
+        "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "max-tokens-limit", "timeout-s", "api-keys-file", "threads",
+    };
+    public override IReadOnlySet<string> Flags => new HashSet<string> { "demo" };
+
+    public override int Execute(CliArgs args, TextWriter @out)
+    {
+        args.ExpectPositionals(0, this, "no argument");
+        var options = BuildOptions(args, out bool demo);
+        TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
+        var engine = demo
+            ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
+            : throw new InputException($"--checkpoint {args.Get("checkpoint")}: serving trained checkpoints is not wired yet; use --demo for now");
+        if (options.ApiKeys is null && !IsLoopback(options.Url))
+            @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
+        var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
+        server.StartAsync().GetAwaiter().GetResult();
+        @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : "checkpoint")}) at {server.BaseAddress} " +
+            $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
+            $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}; Ctrl+C to stop");
+        server.App.WaitForShutdownAsync().GetAwaiter().GetResult();
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        engine.Model.Dispose();
+        return 0;
+    }
+
+    internal ServerOptions BuildOptions(CliArgs args, out bool demo)
+    {
+        demo = args.Flag("demo");
+        if (demo == (args.Get("checkpoint") is not null)) throw new UsageException("give exactly one of --demo and --checkpoint DIR", this);
+        string host = args.Get("host") ?? "127.0.0.1";
+        int port = args.GetInt("port", 8000, min: 0, max: 65535);
+        var mode = args.Get("mode") switch
+        {
+            null or "continuous" => BatchingMode.Continuous,
+            "static" => BatchingMode.Static,
+            var m => throw new UsageException($"--mode must be continuous or static (got '{m}')", this),
+        };
+        ApiKeyStore? keys = ApiKeyStore.FromEnvironment();
+        if (args.Get("api-keys-file") is { } file)
+        {
+            if (!File.Exists(file)) throw new InputException($"--api-keys-file '{file}' not found: one key per line");
+            keys = ApiKeyStore.FromKeys(File.ReadAllLines(file));
+        }
+        var options = new ServerOptions
+        {
+            Url = string.Create(CultureInfo.InvariantCulture, $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}"),
+            ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : "llmlab"),
+            ApiKeys = keys is { Count: > 0 } ? keys : null,
+            RequestsPerSecondPerKey = args.GetDouble("rate-limit", 20, min: 0),
+            MaxTokensLimit = args.GetInt("max-tokens-limit", 4096, min: 1),
+            RequestTimeout = TimeSpan.FromSeconds(args.GetInt("timeout-s", 120, min: 1)),
+            Scheduler = new SchedulerOptions(mode, args.GetInt("max-seqs", 16, min: 1, max: 4096),
+                args.Get("max-kv-tokens") is null ? null : args.GetInt("max-kv-tokens", 0, min: 1)),
+        };
+        options.Validate();
+        return options;
+    }
+
+    static bool IsLoopback(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.IsLoopback || u.Host == "localhost");
+}

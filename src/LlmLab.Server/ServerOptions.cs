@@ -1,0 +1,70 @@
+using LlmLab.Inference;
+using LlmLab.Inference.Serving;
+
+namespace LlmLab.Server;
+
+/// <summary>
+/// How an <see cref="LlmLabServer"/> listens, authenticates, limits and batches. Immutable; every bound has the reason
+/// for its default beside it.
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>Where Kestrel listens; port 0 = a free port (read <see cref="LlmLabServer.BaseAddress"/>).</summary>
+    public string Url { get; init; } = "http://127.0.0.1:8000"; // loopback by default: exposing a server is a decision
+
+    /// <summary>The id <c>/v1/models</c> lists and requests must name (or omit).</summary>
+    public string ModelId { get; init; } = "llmlab";
+
+    /// <summary>Accepted API keys (hashed); null or empty = no authentication (loopback development only).</summary>
+    public ApiKeyStore? ApiKeys { get; init; }
+
+    /// <summary>Requests per second per API key (or per client address without keys), token-bucket refill; 0 = no limit.</summary>
+    public double RequestsPerSecondPerKey { get; init; } = 20; // a chatty client, not a flood; raise it behind a trusted gateway
+
+    /// <summary>Burst allowed above the steady rate (the bucket's size).</summary>
+    public int RateLimitBurst { get; init; } = 40;
+
+    /// <summary>Largest request body in bytes (413 beyond).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1 << 20; // 1 MiB: far more than any prompt our models' contexts hold
+
+    /// <summary>Largest <c>max_tokens</c> accepted (400 beyond).</summary>
+    public int MaxTokensLimit { get; init; } = 4096;
+
+    /// <summary><c>max_tokens</c> when a completion request gives none (OpenAI's legacy completions default is 16).</summary>
+    public int DefaultMaxTokens { get; init; } = 16;
+
+    /// <summary>Longest prompt in tokens (400 beyond); null = the model's context.</summary>
+    public int? MaxPromptTokens { get; init; }
+
+    /// <summary>Largest <c>n</c> (choices per request) accepted.</summary>
+    public int MaxChoices { get; init; } = 8; // each choice is a sequence in the batch: n multiplies a request's cost
+
+    /// <summary>A request still running after this is cancelled (504, or an error event on a stream).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a shutdown waits for in-flight requests to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The batching scheduler's mode and limits.</summary>
+    public SchedulerOptions Scheduler { get; init; } = new();
+
+    /// <summary>Renders chat messages into a prompt (null: <see cref="ChatTemplate.Transcript"/>).</summary>
+    public ChatTemplate? ChatTemplate { get; init; }
+
+    /// <exception cref="InputException">A bound out of range, named.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelId)) throw new InputException("the model id must not be empty (--model-id)");
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+            throw new InputException($"the listen URL '{Url}' is not an http(s) URL: give e.g. http://127.0.0.1:8000");
+        if (RequestsPerSecondPerKey < 0) throw new InputException($"the rate limit must be >= 0 requests/s (got {RequestsPerSecondPerKey}); 0 = off");
+        if (RateLimitBurst < 1) throw new InputException($"the rate-limit burst must be >= 1 (got {RateLimitBurst})");
+        if (MaxRequestBodyBytes < 1024) throw new InputException($"the body limit must be >= 1024 bytes (got {MaxRequestBodyBytes})");
+        if (MaxTokensLimit < 1 || DefaultMaxTokens < 1 || DefaultMaxTokens > MaxTokensLimit)
+            throw new InputException($"need 1 <= default max_tokens ({DefaultMaxTokens}) <= max_tokens limit ({MaxTokensLimit})");
+        if (MaxPromptTokens is < 1) throw new InputException($"the prompt limit must be >= 1 token (got {MaxPromptTokens})");
+        if (MaxChoices < 1) throw new InputException($"the n limit must be >= 1 (got {MaxChoices})");
+        if (RequestTimeout <= TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero) throw new InputException("timeouts must be positive");
+        Scheduler.Validate();
+    }
+}
