@@ -1,7 +1,9 @@
 using System.Globalization;
+using LlmLab.Inference;
 using LlmLab.Inference.Serving;
 using LlmLab.Runtime;
 using LlmLab.Server;
+using LlmLab.Training;
 using Microsoft.Extensions.Hosting;
 
 namespace LlmLab.Cli.Commands;
@@ -32,7 +34,7 @@ public sealed class ServeCommand : CliCommand
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
-            : throw new InputException($"--checkpoint {args.Get("checkpoint")}: serving trained checkpoints is not wired yet; use --demo for now");
+            : FromCheckpoint(args.Get("checkpoint")!);
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
@@ -44,6 +46,13 @@ public sealed class ServeCommand : CliCommand
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         engine.Model.Dispose();
         return 0;
+    }
+
+    /// <summary>The model and tokenizer of a training run's checkpoint (<c>llmlab train</c>, lab 6), newest if a run directory is given.</summary>
+    static GenerationEngine FromCheckpoint(string path)
+    {
+        var (model, tokenizer, _) = GptPretraining.Load(path);
+        return new GenerationEngine(model, tokenizer, PromptOverflow.Error);
     }
 
     internal ServerOptions BuildOptions(CliArgs args, out bool demo)
