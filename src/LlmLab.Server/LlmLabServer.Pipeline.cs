@@ -92,7 +92,8 @@ public sealed partial class LlmLabServer
                     : RateLimitPartition.GetTokenBucketLimiter(ctx.Items[KeyItem] as string ?? ctx.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
                         _ => new TokenBucketRateLimiterOptions
                         {
-                            TokenLimit = o.RateLimitBurst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            // The bucket must hold at least a second's tokens, or the burst would cap the rate itself.
+                            TokenLimit = Math.Max(o.RateLimitBurst, perSecond), TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                             QueueLimit = 0, AutoReplenishment = true,
                         }));
             r.OnRejected = (context, ct) =>

@@ -29,13 +29,15 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Loads libtorch (once) and sets the thread count. Throws <see cref="InvalidOperationException"/>
-    /// with an actionable message when the native library cannot load.</summary>
+    /// <summary>Loads libtorch (once) and sets the intra-op thread count to <paramref name="threads"/>; with null, the
+    /// first call sets <see cref="DefaultThreads"/> and later calls leave the count as it is. Throws
+    /// <see cref="InvalidOperationException"/> with an actionable message when the native library cannot load.</summary>
     public static void EnsureLoaded(int? threads = null)
     {
         lock (Gate)
         {
-            if (!_loaded)
+            bool first = !_loaded;
+            if (first)
             {
                 try
                 {
@@ -50,6 +52,9 @@ public static class TorchRuntime
                 }
                 _loaded = true;
             }
+            // Without a thread count, keep the one already chosen (a library call must not undo the caller's --threads);
+            // the first load takes the default.
+            if (threads is null && !first) return;
             int t = threads ?? DefaultThreads;
             if (t < 1) throw new ArgumentOutOfRangeException(nameof(threads), $"threads must be >= 1 (got {t})");
             if (torch.get_num_threads() != t) torch.set_num_threads(t);

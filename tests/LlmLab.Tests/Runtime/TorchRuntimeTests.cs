@@ -12,6 +12,14 @@ public class TorchRuntimeTests
     public TorchRuntimeTests() => TorchRuntime.EnsureLoaded(1);
 
     [Fact]
+    public void A_call_without_a_thread_count_keeps_the_count_chosen_before()
+    {
+        TorchRuntime.EnsureLoaded(1);
+        TorchRuntime.EnsureLoaded();           // as library code does (optimizers, the matmul peak probe)
+        Assert.Equal(1, get_num_threads());
+    }
+
+    [Fact]
     public void Matmul_matches_a_hand_computed_product()
     {
         using var scope = NewDisposeScope();

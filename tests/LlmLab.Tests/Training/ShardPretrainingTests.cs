@@ -38,6 +38,26 @@ public sealed class ShardPretrainingTests : IDisposable
     }
 
     [Fact]
+    public void The_train_command_streams_from_shards_named_in_the_config()
+    {
+        TorchRuntime.EnsureLoaded(1);
+        _data.Build("shards");
+        var (_, _, tokPath) = _data.Tokenizer();
+        string config = _data.Path("train.json");
+        File.WriteAllText(config, """
+            { "model": { "vocab_size": 300, "n_positions": 16, "n_embd": 16, "n_layer": 1, "n_head": 2 },
+              "trainer": { "steps": 3, "batch": 2, "context": 16, "learning_rate": 3e-3, "eval_every": 3, "eval_batches": 1, "log_every": 1 },
+              "threads": 1, "checkpoint_every": 3 }
+            """);
+        var (code, output, err) = CliRun.Run("train", "--config", config, "--out", _data.Path("run"),
+            "--set", $"data.shards={_data.Path("shards")}", "--set", $"data.tokenizer={tokPath}");
+        Assert.True(code == 0, err);
+        Assert.Contains("token shards in", output);
+        Assert.Contains("step 3 |", output);
+        Assert.Single(Checkpoint.List(_data.Path("run")));
+    }
+
+    [Fact]
     public void Shards_made_with_another_tokenizer_are_refused_before_anything_is_written()
     {
         TorchRuntime.EnsureLoaded(1);
