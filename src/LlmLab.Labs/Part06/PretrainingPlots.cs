@@ -69,38 +69,30 @@ internal static class PretrainingPlots
     }
 
     /// <summary>log10 loss against log10 parameters, points and the fitted line.</summary>
-    public static Plot Scaling(IReadOnlyList<ScalingPoint> points, PowerLawFit byParams)
-    {
-        var plot = new Plot();
-        double[] x = points.Select(p => Math.Log10(p.Parameters)).ToArray();
-        var dots = plot.Add.ScatterPoints(x, points.Select(p => Math.Log10(p.Loss)).ToArray(), Colors.SteelBlue);
-        dots.MarkerSize = 9;
-        dots.LegendText = "models (same tokens)";
-        double[] fx = [x.Min(), x.Max()];
-        var fit = plot.Add.ScatterLine(fx, fx.Select(v => Math.Log10(byParams.At(Math.Pow(10, v)))).ToArray(), Colors.OrangeRed);
-        fit.LinePattern = LinePattern.Dashed;
-        fit.LegendText = $"loss ∝ N^{byParams.Exponent:0.000} (R² {byParams.RSquared:0.00})";
-        plot.Title("Scaling at a fixed token budget");
-        plot.XLabel("log10 parameters N");
-        plot.YLabel("log10 final validation loss (nats)");
-        plot.ShowLegend(Alignment.UpperRight);
-        return plot;
-    }
+    public static Plot Scaling(IReadOnlyList<ScalingPoint> points, PowerLawFit byParams) =>
+        LogLogFit(points.Select(p => (double)p.Parameters), points, byParams, Colors.SteelBlue, "models (same tokens)",
+            $"loss ∝ N^{byParams.Exponent:0.000} (R² {byParams.RSquared:0.00})", "Scaling at a fixed token budget", "log10 parameters N");
 
     /// <summary>log10 loss against log10 compute (training FLOPs), points and the fitted line.</summary>
-    public static Plot ScalingCompute(IReadOnlyList<ScalingPoint> points, PowerLawFit byCompute)
+    public static Plot ScalingCompute(IReadOnlyList<ScalingPoint> points, PowerLawFit byCompute) =>
+        LogLogFit(points.Select(p => p.Compute), points, byCompute, Colors.SeaGreen, "models",
+            $"loss ∝ C^{byCompute.Exponent:0.000}", "Loss against training compute", "log10 training FLOPs C (6N + attention, × tokens)");
+
+    /// <summary>log10 final loss against log10 of <paramref name="xs"/> (one per point), with the power-law fit dashed.</summary>
+    static Plot LogLogFit(IEnumerable<double> xs, IReadOnlyList<ScalingPoint> points, PowerLawFit powerLaw, Color color, string pointsLegend,
+        string fitLegend, string title, string xLabel)
     {
         var plot = new Plot();
-        double[] x = points.Select(p => Math.Log10(p.Compute)).ToArray();
-        var dots = plot.Add.ScatterPoints(x, points.Select(p => Math.Log10(p.Loss)).ToArray(), Colors.SeaGreen);
+        double[] x = xs.Select(Math.Log10).ToArray();
+        var dots = plot.Add.ScatterPoints(x, points.Select(p => Math.Log10(p.Loss)).ToArray(), color);
         dots.MarkerSize = 9;
-        dots.LegendText = "models";
+        dots.LegendText = pointsLegend;
         double[] fx = [x.Min(), x.Max()];
-        var fit = plot.Add.ScatterLine(fx, fx.Select(v => Math.Log10(byCompute.At(Math.Pow(10, v)))).ToArray(), Colors.OrangeRed);
+        var fit = plot.Add.ScatterLine(fx, fx.Select(v => Math.Log10(powerLaw.At(Math.Pow(10, v)))).ToArray(), Colors.OrangeRed);
         fit.LinePattern = LinePattern.Dashed;
-        fit.LegendText = $"loss ∝ C^{byCompute.Exponent:0.000}";
-        plot.Title("Loss against training compute");
-        plot.XLabel("log10 training FLOPs C (6N + attention, × tokens)");
+        fit.LegendText = fitLegend;
+        plot.Title(title);
+        plot.XLabel(xLabel);
         plot.YLabel("log10 final validation loss (nats)");
         plot.ShowLegend(Alignment.UpperRight);
         return plot;

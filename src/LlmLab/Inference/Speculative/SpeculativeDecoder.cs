@@ -81,7 +81,7 @@ public sealed class SpeculativeDecoder
                     var feed = i == 0 ? Ids(seq, dcache.Length, seq.Count - dcache.Length) : Ids(drafts, i - 1, 1);
                     var qi = Distribution(Draft.Forward(feed, dcache)[0, -1], p, seq.Concat(drafts));
                     draftCalls++;
-                    int x = p.IsGreedy ? ArgMax(qi) : TokenSampler.Draw(qi, rng.NextDouble());
+                    int x = p.IsGreedy ? SpeculativeRule.ArgMax(qi) : TokenSampler.Draw(qi, rng.NextDouble());
                     drafts.Add(x);
                     q.Add(qi);
                 }
@@ -130,11 +130,4 @@ public sealed class SpeculativeDecoder
 
     static Tensor Ids(IReadOnlyList<int> tokens, int start, int count) =>
         tensor(Enumerable.Range(start, count).Select(i => (long)tokens[i]).ToArray(), [1, count]);
-
-    static int ArgMax(double[] v)
-    {
-        int best = 0;
-        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
-        return best;
-    }
 }

@@ -46,7 +46,8 @@ public static class SpeculativeRule
         return (gamma, greedy ? ArgMax(p[gamma]) : TokenSampler.Draw(p[gamma], rng.NextDouble()));   // 3.
     }
 
-    static int ArgMax(double[] v)
+    /// <summary>The index of the largest probability (the lowest on ties).</summary>
+    internal static int ArgMax(double[] v)
     {
         int best = 0;
         for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
