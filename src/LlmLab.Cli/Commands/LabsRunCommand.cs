@@ -28,7 +28,7 @@ public sealed class LabsRunCommand : CliCommand
         var summary = SpectreProgress.Run(progress => new LabRunner(progress, @out).Run(labs, options));
         @out.WriteLine();
         foreach (var r in summary.Results)
-            @out.WriteLine($"{(r.Passed ? "✓" : "✗")} {r.Info.Id,-5} {r.Info.Title,-38} {r.Status,-7} {r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks  {r.Seconds:0.0} s");
+            @out.WriteLine($"{(r.Passed ? "✓" : "✗")} {r.Info.Id,-5} {r.Info.Title,-38} {r.Status,-7} {r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks{(r.Checks.Any(c => c.Skipped) ? $" ({r.Checks.Count(c => c.Skipped)} skipped)" : "")}  {r.Seconds:0.0} s");
         @out.WriteLine($"report: {Path.GetFullPath(summary.IndexPath)}");
         return summary.AllPassed ? 0 : 1;
     }

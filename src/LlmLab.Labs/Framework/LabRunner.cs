@@ -132,9 +132,12 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         }
         double seconds = sw.Elapsed.TotalSeconds;
         var checks = ctx.Checks.All;
-        string status = error is not null ? "error" : checks.Count == 0 ? "failed" : ctx.Checks.AllPassed ? "passed" : "failed";
-        if (error is null && checks.Count == 0) error = "the lab recorded no checks";
-        string statusLine = $"Status: {status} — {checks.Count(c => c.Passed)}/{checks.Count} checks passed in {seconds:0.0} s " +
+        bool noneEvaluated = checks.All(c => c.Skipped);
+        string status = error is not null ? "error" : noneEvaluated ? "failed" : ctx.Checks.AllPassed ? "passed" : "failed";
+        if (error is null && noneEvaluated) error = checks.Count == 0 ? "the lab recorded no checks" : "every check was skipped";
+        int skipped = checks.Count(c => c.Skipped);
+        string statusLine = $"Status: {status} — {checks.Count(c => c.Passed)}/{checks.Count} checks passed" +
+                            (skipped > 0 ? $", {skipped} skipped (not evaluated: see the checks)" : "") + $" in {seconds:0.0} s " +
                             $"(profile {options.Profile.ToString().ToLowerInvariant()}, seed {options.Seed})" + (error is null ? "" : $". Error: {error}");
         AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), ctx.Report.ToMarkdown(checks, statusLine));
         AtomicFile.WriteAllText(Path.Combine(dir, "report.html"), ctx.Report.ToHtml(checks, statusLine, status == "passed"));
@@ -145,7 +148,11 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
             ["lab"] = lab.Info.Id, ["title"] = lab.Info.Title, ["status"] = status, ["seconds"] = result.Seconds,
             ["profile"] = options.Profile.ToString().ToLowerInvariant(), ["seed"] = options.Seed, ["error"] = error,
             ["headlines"] = result.Headlines.ToDictionary(h => h.Key, h => h.Value), ["images"] = result.Images,
-            ["checks"] = checks.Select(c => new { name = c.Name, expected = c.Expected, measured = c.Measured, value = c.Value, passed = c.Passed }),
+            ["checks"] = checks.Select(c => new
+            {
+                name = c.Name, expected = c.Expected, measured = c.Measured, value = c.Value, passed = c.Passed,
+                outcome = c.Outcome.ToString().ToLowerInvariant(), source = Check.SourceName(c.Source), basis = c.Basis,
+            }),
         }, ConfigOverrides.Json));
         foreach (var c in checks) log.WriteLine("  " + c);
         log.WriteLine($"lab {lab.Info.Id} | {status} | {seconds:0.0} s");

@@ -53,7 +53,8 @@ public static class RunIndexPage
         sb.Append("<h2>Labs in this run</h2>");
         Table(sb, ["lab", "title", "status", "checks", "time (s)", "headline figures"], results.Select(r => new[]
         {
-            r.Info.Id, r.Info.Title, r.Status, $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count}", r.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
+            r.Info.Id, r.Info.Title, r.Status,
+            $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count}" + (r.Checks.Any(c => c.Skipped) ? $" ({r.Checks.Count(c => c.Skipped)} skipped)" : ""), r.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
             string.Join("; ", r.Headlines.Select(h => h.Key + ": " + h.Value)),
         }), null);
         foreach (var r in results)

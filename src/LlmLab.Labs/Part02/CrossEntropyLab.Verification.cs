@@ -35,11 +35,11 @@ public sealed partial class CrossEntropyLab
         {
             var list = group.Select(r => r.V).ToList();
             string label = $"{group.Key.Dtype}, {group.Key.Kind} logits ({list.Count} cases)";
-            var loss = Worst(ctx, $"stable loss vs libtorch, {label}", list, v => v.Loss);
+            var loss = Worst(ctx.Checks.Libtorch("float64 log-softmax reference"), $"stable loss vs libtorch, {label}", list, v => v.Loss);
             double ratio = list.Max(v => v.Loss.MaxRatio);
-            var autograd = Worst(ctx, $"autograd gradient of the stable loss vs libtorch's, {label}", list, v => v.Autograd);
-            var analytic = Worst(ctx, $"analytic gradient vs libtorch's autograd gradient, {label}", list, v => v.Analytic);
-            var versus = Worst(ctx, $"analytic gradient vs our autograd gradient, {label}", list, v => v.AnalyticVsAutograd);
+            var autograd = Worst(ctx.Checks.Libtorch("autograd of the float64 reference"), $"autograd gradient of the stable loss vs libtorch's, {label}", list, v => v.Autograd);
+            var analytic = Worst(ctx.Checks.Libtorch("autograd of the float64 reference"), $"analytic gradient vs libtorch's autograd gradient, {label}", list, v => v.Analytic);
+            var versus = Worst(ctx.Checks.SelfConsistency("softmax − one-hot vs our autograd"), $"analytic gradient vs our autograd gradient, {label}", list, v => v.AnalyticVsAutograd);
             int libLoss = list.Count(v => !v.LibtorchLoss.Passed), libGrad = list.Count(v => !v.LibtorchAutograd.Passed);
             rows.Add([group.Key.Dtype, group.Key.Kind, list.Count.ToString(CultureInfo.InvariantCulture), G(loss), G(autograd), G(analytic), G(versus),
                 $"{G(list.Max(v => v.LibtorchLoss.MaxAbsDiff))} ({libLoss} outside)", $"{G(list.Max(v => v.LibtorchAutograd.MaxAbsDiff))} ({libGrad} outside)"]);
@@ -56,14 +56,14 @@ public sealed partial class CrossEntropyLab
 
     /// <summary>One check for a group of comparisons: passes when all do; its value is the largest max |Δ|, its
     /// measured text says where (case and index).</summary>
-    static double Worst(LabContext ctx, string name, IReadOnlyList<CrossEntropyVerification> list, Func<CrossEntropyVerification, TensorComparison> pick)
+    static double Worst(SourcedChecks checks, string name, IReadOnlyList<CrossEntropyVerification> list, Func<CrossEntropyVerification, TensorComparison> pick)
     {
         var (v, c) = list.Select(v => (v, c: pick(v))).MaxBy(x => x.c.MaxRatio);
         var byAbs = list.Select(pick).Max(x => x.MaxAbsDiff);
         var failed = list.Where(x => !pick(x).Passed).ToList();
         string measured = $"max |Δ| = {G(byAbs)}; closest to the limit: {G(c.MaxRatio)} of the allowance, {c.MaxSummary()} in {v.Case}" +
             (failed.Count == 0 ? "" : $"; {failed.Count} cases outside, first: {pick(failed[0]).Describe(failed[0].Case)}");
-        ctx.Checks.Add(new Check(name, c.Tol.ToString(), measured, failed.Count == 0, Num(byAbs)));
+        checks.Claim(name, c.Tol.ToString(), measured, failed.Count == 0, Num(byAbs));
         return byAbs;
     }
 

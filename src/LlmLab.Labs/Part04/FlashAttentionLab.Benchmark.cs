@@ -6,9 +6,9 @@ namespace LlmLab.Labs.Part04;
 
 public sealed partial class FlashAttentionLab
 {
-    // The exponent checks: the naive kernel's memory must grow clearly faster than linearly, ours and SDPA's not.
-    // 1.7 and 1.3 leave room for the linear terms and the probe's noise on either side of 2 and 1.
-    const double NaiveMinExponent = 1.7, LinearMaxExponent = 1.3;
+    // glibc's largest dynamic mmap threshold on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX, 4·1024·1024·sizeof(long)): blocks above
+    // it are always mapped fresh and unmapped on free, so their pages count in the peak of every call that allocates them.
+    const long MmapThresholdMaxBytes = 32L * 1024 * 1024;
 
     static AttentionBenchmarkResult Benchmark(LabContext ctx, FlashAttentionConfig cfg, List<TiledAttentionBlocks> tiles)
     {
@@ -51,9 +51,13 @@ public sealed partial class FlashAttentionLab
     static void Memory(LabContext ctx, FlashAttentionConfig cfg, AttentionBenchmarkResult result)
     {
         ctx.Report.Heading("How memory grows with T");
+        var formula = ctx.Checks.Formula("one fp32 (B, nh, T, T) score matrix = 4·B·nh·T² bytes");
+        int longest = cfg.Lengths.Where(t => t <= cfg.NaiveMaxLength).Max();
         if (!PeakResidentMemory.Supported)
         {
             ctx.Report.Paragraph("Not measured: this system cannot reset its peak resident size (Linux's /proc/self/clear_refs).");
+            formula.Skip($"naive holds ≥ one score matrix, ours < one, at T = {longest:N0}", "peak resident memory per call",
+                "not evaluated: needs Linux's /proc/self/clear_refs to reset the peak (run on Linux)");
             return;
         }
         long floor = AttentionBenchmarkResult.ResolutionMultiple * PeakResidentMemory.ResolutionBytes;
@@ -64,30 +68,35 @@ public sealed partial class FlashAttentionLab
             $"tile buffers still dominate. SDPA's CPU kernel sizes its tiles by T up to T = 768, so its exponent is fitted over T ≥ {sdpaFrom:N0}. " +
             $"Only figures of at least {AttentionBenchmarkResult.ResolutionMultiple}× the probe's resolution on this machine " +
             $"({AttentionBenchmarkTable.Mb(PeakResidentMemory.ResolutionBytes)} MB with {Environment.ProcessorCount} CPUs), i.e. ≥ " +
-            $"{AttentionBenchmarkTable.Mb(floor)} MB, are fitted; an exponent needs two such lengths and is checked only then.");
+            $"{AttentionBenchmarkTable.Mb(floor)} MB, are fitted. The exponents are shown, not checked: a fitted slope over a few lengths " +
+            "moved from 1.58 to 1.99 between identical runs of the naive kernel, because the C allocator keeps blocks below its mmap " +
+            "threshold (up to 32 MiB) resident between calls, so a small call may raise the peak by less than it allocates. The checks " +
+            "compare each kernel's peak with one score matrix at the longest length instead, where that matrix is far above both the " +
+            "probe's resolution and the allocator's threshold, and so is paged in fresh by every call.");
         ctx.Report.Table(["variant", "mode", "exponent a", "lengths fitted"], AttentionBenchmarkTable.Exponents(result, cfg.FitFromLength),
             $"fitted over T ≥ {cfg.FitFromLength:N0} (SDPA: T ≥ {sdpaFrom:N0}) and figures ≥ {AttentionBenchmarkTable.Mb(floor)} MB");
+        long score = result.Options.ScoreMatrixBytes(longest);
+        // A score matrix below 32 MiB may be served from memory the allocator kept resident: not a reliable measurement.
+        long reliable = Math.Max(floor, MmapThresholdMaxBytes);
         foreach (bool causal in cfg.CausalModes)
             foreach (var pass in result.Options.Passes)
             {
                 string mode = AttentionBenchmarkTable.Title(causal, pass);
-                foreach (string v in result.Variants)
+                foreach (string v in result.Variants.Where(v => v == "naive" || v.StartsWith("tiled", StringComparison.Ordinal)))
                 {
-                    if (result.MemoryExponent(v, causal, pass, cfg.FitFromLength).Exponent is not { } a) continue;
-                    // At smoke sizes (T ≤ 1,024, 2 × 16 heads) the naive backward's transient buffers are the same size as
-                    // its scores, and its fitted exponent varied from 1.26 to 1.99 between identical runs: reported in the
-                    // table, checked from quick on (the forward pass's exponent is checked at every profile).
-                    if (v == "naive" && pass == AttentionPass.ForwardBackward && ctx.Profile == Profile.Smoke) continue;
-                    if (v == "naive") ctx.Checks.AtLeast($"naive kernel's memory grows quadratically ({mode}): exponent", a, NaiveMinExponent);
-                    else ctx.Checks.AtMost($"{v} kernel's memory grows at most linearly ({mode}): exponent", a, LinearMaxExponent);
+                    bool naive = v == "naive";
+                    string name = naive
+                        ? $"naive at T = {longest:N0} ({mode}) holds at least one (B, nh, T, T) score matrix: peak MB"
+                        : $"{v} at T = {longest:N0} ({mode}) holds less than one (B, nh, T, T) score matrix: peak MB";
+                    string expected = $"{(naive ? "≥" : "<")} {AttentionBenchmarkTable.Mb(score)} MB";
+                    if (score < reliable)
+                        formula.Skip(name, expected, $"not evaluated: a score matrix at T = {longest:N0} is {AttentionBenchmarkTable.Mb(score)} MB, " +
+                            $"below the {AttentionBenchmarkTable.Mb(reliable)} MB this probe measures reliably; raise lengths/naive_max_length (quick does)");
+                    else if (result.Find(longest, causal, pass, v)?.PeakBytes is not { } b)
+                        formula.Claim(name, expected, "no measurement at this length", passed: false);
+                    else if (naive) formula.AtLeast(name, b / 1e6, score / 1e6);
+                    else formula.AtMost(name, b / 1e6, score / 1e6 * 0.999);
                 }
-                // The point of the algorithm: at the longest T the naive kernel ran, ours holds less than one score matrix
-                // (checked where a score matrix is well above the probe's resolution).
-                int longest = cfg.Lengths.Where(t => t <= cfg.NaiveMaxLength).Max();
-                long score = result.Options.ScoreMatrixBytes(longest);
-                foreach (string v in result.Variants.Where(v => v.StartsWith("tiled", StringComparison.Ordinal)))
-                    if (result.Find(longest, causal, pass, v)?.PeakBytes is { } b && score >= floor)
-                        ctx.Checks.AtMost($"{v} at T = {longest:N0} ({mode}) holds less than one (B, nh, T, T) score matrix: peak MB", b / 1e6, score / 1e6);
             }
         string Exp(string v) => result.MemoryExponent(v, cfg.CausalModes[^1], result.Options.Passes[^1], cfg.FitFromLength).Exponent is { } e
             ? e.ToString("0.00", C) : "—";
@@ -104,8 +113,10 @@ public sealed partial class FlashAttentionLab
         {
             var worst = group.MaxBy(a => a.MaxAbsDiff)!;
             int longest = group.Max(a => (int)a.Output.Shape[^2]);
-            ctx.Checks.Add(new Check($"{group.Key.Name} = {group.Key.Reference} (output, dq, dk, dv) at every benchmark length up to T = {longest:N0}",
-                AttentionAgreement.Fp32Tolerance.ToString(), $"max |Δ| = {G(worst.MaxAbsDiff)} ({worst.Label})", group.All(a => a.Passed), worst.MaxAbsDiff));
+            var checks = group.Key.Reference.Contains("sdpa", StringComparison.OrdinalIgnoreCase)
+                ? ctx.Checks.Libtorch("scaled_dot_product_attention") : ctx.Checks.SelfConsistency("our naive kernel (itself checked against SDPA)");
+            checks.Claim($"{group.Key.Name} = {group.Key.Reference} (output, dq, dk, dv) at every benchmark length up to T = {longest:N0}",
+                AttentionAgreement.Fp32Tolerance.ToString(), $"max |Δ| = {G(worst.MaxAbsDiff)} ({worst.Label})", group.All(a => a.Passed), worst.MaxAbsDiff);
             rows.AddRange(group.Select(a => new[] { a.Label, $"{a.Variant} vs {a.Reference}", G(a.Output.MaxAbsDiff), G(a.Dq.MaxAbsDiff), G(a.Dk.MaxAbsDiff), G(a.Dv.MaxAbsDiff) }));
         }
         ctx.Report.Table(["point", "pair", "output max |Δ|", "dq", "dk", "dv"], rows, $"fp32; tolerance {AttentionAgreement.Fp32Tolerance}");

@@ -17,7 +17,7 @@ public sealed partial class DedupLab
             $"(1/b)^(1/r) = {F(banding.Knee)}, P(candidate) at the threshold {F(banding.Probability(cfg.Threshold))}, at J = 0.9 " +
             $"{F(banding.Probability(0.9))}.");
         if (cfg.Threshold == 0.8 && cfg.Permutations == 128 && cfg.FalsePositiveWeight == 0.5 && cfg.FalseNegativeWeight == 0.5)
-            ctx.Checks.True("b × r for J ≥ 0.8, 128 permutations = 9 × 13 (datasketch's rule, integrals in exact rational arithmetic)",
+            ctx.Checks.Peer("datasketch's _optimal_param rule").True("b × r for J ≥ 0.8, 128 permutations = 9 × 13 (datasketch's rule, integrals in exact rational arithmetic)",
                 (banding.Bands, banding.Rows) == (9, 13), banding.ToString());
         var rows = new[] { (0.5, 0.5), (0.2, 0.8), (0.8, 0.2) }.Select(w =>
         {
@@ -46,10 +46,10 @@ public sealed partial class DedupLab
         }
         var (one, many) = (results[0], results[^1]);
         var d = many.Decisions!;
-        ctx.Checks.True($"cluster ids and decisions identical with 1 and {options.Threads} threads",
+        ctx.Checks.SelfConsistency("the single-threaded run").True($"cluster ids and decisions identical with 1 and {options.Threads} threads",
             one.Decisions!.Cluster.SequenceEqual(d.Cluster) && one.Decisions.Reason.SequenceEqual(d.Reason), $"{d.Count:N0} documents compared");
         long n = d.Count, exact = d.Removed(DedupReason.Exact), near = d.Removed(DedupReason.Near);
-        ctx.Checks.InRange("documents removed as exact or near duplicates (SDK docs: inherited and overload texts)", (exact + near) / (double)n, 0.001, 0.6);
+        ctx.Checks.SelfConsistency("(demoted by the dedup branch)").InRange("documents removed as exact or near duplicates (SDK docs: inherited and overload texts)", (exact + near) / (double)n, 0.001, 0.6);
         ctx.Report.Table(["stage", "documents", "share"],
         [
             ["read", n.ToString("N0"), "100%"],

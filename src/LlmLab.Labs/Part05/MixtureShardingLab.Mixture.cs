@@ -6,7 +6,7 @@ namespace LlmLab.Labs.Part05;
 
 public sealed partial class MixtureShardingLab
 {
-    static void Proportions(LabContext ctx, MixtureShardingConfig cfg, ShardManifest m)
+    static void Proportions(LabContext ctx, ShardManifest m, string dir)
     {
         ctx.Report.Heading("Target vs realised proportions");
         long available = m.Sources.Sum(s => s.TrainAvailable);
@@ -21,11 +21,12 @@ public sealed partial class MixtureShardingLab
             "(its chunks repeated). The validation shards mix each source's held-out documents in the same proportions, as many tokens as the " +
             "scarcest source allows without repeating it.");
         foreach (var s in m.Sources)
-        {
-            ctx.Checks.AtMost($"{s.Name}: |realised − target| share of the training tokens (target {Pct(s.Target)})", Math.Abs(s.TrainRealised - s.Target), cfg.Tolerance);
             ctx.Metrics.Log(new { source = s.Name, s.Target, realised = s.TrainRealised, val_realised = s.ValRealised, s.Epochs, available = s.TrainAvailable, taken = s.TrainTaken });
-        }
-        ctx.Checks.Equal("training tokens = the sources' available total (default size)", m.Train.Tokens, available, "tokens");
+        // The realised shares are the builder's own accounting; what can be checked from outside it is that the shard files
+        // on disk hold exactly the tokens that accounting attributes to the sources.
+        long onDisk = m.Train.Shards.Sum(sh => ShardFormat.ReadHeader(Path.Combine(dir, sh.File)).Tokens);
+        ctx.Checks.BruteForce("token counts read from every training shard file's header").Equal(
+            "training tokens in the shard files = the tokens index.json attributes to the sources", onDisk, m.Sources.Sum(s => s.TrainTaken), "tokens");
         double worst = m.Sources.Max(s => Math.Abs(s.TrainRealised - s.Target));
         ctx.Report.Headline("5.3 mixture", $"max |realised − target| = {F(100 * worst, "0.000")} points over {m.Sources.Count} sources, {m.Train.Tokens:N0} train tokens in {m.Train.Shards.Count} shards");
         ctx.Plot("proportions", MixtureShardingPlots.Proportions(m), "Target and realised share of the training tokens per source, with each source's natural share (its size)");
@@ -43,14 +44,8 @@ public sealed partial class MixtureShardingLab
         ctx.Report.Table(["T", .. m.Sources.Select(s => s.Name), "entropy (bits)"],
             temps.Select((t, i) => new[] { F(t, "0.##") }.Concat(shares[i].Select(Pct)).Append(F(Entropy(shares[i]), "0.000")).ToArray()),
             $"shares by temperature; uniform over {sizes.Length} sources = {Pct(1.0 / sizes.Length)}, entropy {F(Math.Log2(sizes.Length), "0.000")} bits");
-        double[] natural = sizes.Select(n => (double)n / sizes.Sum()).ToArray();
-        ctx.Checks.Close("T = 1 gives the natural proportions (max |p − n/Σn|)", natural.Zip(MixtureWeights.Temperature(sizes, 1)).Max(p => Math.Abs(p.First - p.Second)), 0, 1e-12, relative: false);
-        bool rising = shares.Zip(shares.Skip(1)).All(p => Entropy(p.Second) >= Entropy(p.First) - 1e-12);
-        ctx.Checks.True("the mixture's entropy rises with T, towards uniform", rising,
-            $"{F(Entropy(shares[0]), "0.000")} bits at T = {F(temps[0], "0.##")} → {F(Entropy(shares[^1]), "0.000")} at T = {F(temps[^1], "0.##")} (uniform {F(Math.Log2(sizes.Length), "0.000")})");
-        int largest = Array.IndexOf(sizes, sizes.Max());
-        ctx.Checks.True($"the largest source's share ({m.Sources[largest].Name}) falls as T rises", shares.Zip(shares.Skip(1)).All(p => p.Second[largest] <= p.First[largest] + 1e-12),
-            string.Join(" → ", shares.Select(s => Pct(s[largest]))));
+        // T = 1 → natural proportions, entropy rising with T, the largest share falling: identities of the definition,
+        // tested in MixtureWeightsTests rather than claimed here.
         ctx.Plot("temperature-sweep", MixtureShardingPlots.Temperature(m.Sources.Select(s => s.Name).ToList(), temps, shares),
             "Each source's share p_i against the sampling temperature T (log scale): natural proportions at T = 1, uniform as T grows");
     }

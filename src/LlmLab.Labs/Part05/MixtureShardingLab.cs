@@ -69,7 +69,7 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
             "blended dataset rule). A source asked for more tokens than it has is repeated, each pass in a new order.");
         ctx.Report.Code(string.Join("\n", log));
 
-        Proportions(ctx, cfg, manifest);
+        Proportions(ctx, manifest, shards);
         TemperatureSweep(ctx, cfg, manifest);
         ShardTable(ctx, manifest);
         Rebuild(ctx, sources, tokenizer, identity, shards, options);

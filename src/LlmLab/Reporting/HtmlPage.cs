@@ -45,10 +45,12 @@ public static class HtmlPage
     public static void Checks(StringBuilder sb, IReadOnlyList<Check> checks)
     {
         if (checks.Count == 0) { sb.Append("<p class=\"muted\">No checks recorded.</p>"); return; }
-        sb.Append("<table><tr><th></th><th>check</th><th>expected</th><th>measured</th></tr>");
+        sb.Append("<table><tr><th></th><th>check</th><th>expected</th><th>measured</th><th>expectation from</th></tr>");
         foreach (var c in checks)
-            sb.Append("<tr><td class=\"").Append(c.Passed ? "pass\">✓" : "fail\">✗").Append("</td><td>").Append(E(c.Name))
-              .Append("</td><td>").Append(E(c.Expected)).Append("</td><td>").Append(E(c.Measured)).Append("</td></tr>");
+            sb.Append("<tr><td class=\"").Append(c.Outcome switch { CheckOutcome.Passed => "pass", CheckOutcome.Failed => "fail", _ => "muted" })
+              .Append("\">").Append(c.Mark).Append("</td><td>").Append(E(c.Name)).Append(c.Skipped ? " <i>(skipped)</i>" : "")
+              .Append("</td><td>").Append(E(c.Expected)).Append("</td><td>").Append(E(c.Measured))
+              .Append("</td><td><b>").Append(E(Check.SourceName(c.Source))).Append("</b>: ").Append(E(c.Basis)).Append("</td></tr>");
         sb.Append("</table>");
     }
 

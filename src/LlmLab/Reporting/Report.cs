@@ -57,8 +57,8 @@ public sealed class Report
             }
         }
         sb.AppendLine("## Checks").AppendLine();
-        MarkdownTable(sb, ["", "check", "expected", "measured"],
-            checks.Select(c => new[] { c.Passed ? "✓" : "✗", c.Name, c.Expected, c.Measured }).ToList(), null);
+        MarkdownTable(sb, ["", "check", "expected", "measured", "expectation from"],
+            checks.Select(c => new[] { c.Mark, c.Skipped ? c.Name + " *(skipped)*" : c.Name, c.Expected, c.Measured, c.SourceLabel }).ToList(), null);
         return sb.ToString();
     }
 

@@ -8,7 +8,7 @@ public sealed class LabRunnerTests : IDisposable
 {
     readonly string _root = Path.Combine(Path.GetTempPath(), "llmlab-runner-" + Guid.NewGuid().ToString("N"));
 
-    public sealed record FakeConfig(double Value = 1.0, bool Throw = false, bool Record = true);
+    public sealed record FakeConfig(double Value = 1.0, bool Throw = false, bool Record = true, bool Skip = false, bool Untagged = false);
 
     sealed class FakeLab(string id) : ILab
     {
@@ -25,7 +25,9 @@ public sealed class LabRunnerTests : IDisposable
             var plot = new ScottPlot.Plot();
             plot.Add.Scatter(new double[] { 0, 1, 2 }, new double[] { 0, 1, 4 });
             ctx.Plot("curve", plot, "a curve", 300, 200);
-            if (c.Record) ctx.Checks.InRange("value in [0, 1.5]", c.Value, 0, 1.5);
+            if (c.Record) ctx.Checks.Formula("a made-up bound").InRange("value in [0, 1.5]", c.Value, 0, 1.5);
+            if (c.Skip) ctx.Checks.Peer("a peer tool").Skip("peer agrees", "equal", "not evaluated: the peer is not installed");
+            if (c.Untagged) ctx.Checks.Add(new Check("untagged", "x", "y", CheckOutcome.Passed, CheckSource.Formula, " "));
         }
     }
 
@@ -52,7 +54,12 @@ public sealed class LabRunnerTests : IDisposable
         Assert.Contains("value in [0, 1.5]", index);
         Assert.Contains("1 of 27 labs have a passing run", index);
         Assert.DoesNotContain("<script", index);
-        Assert.Contains("| ✓ | value in [0, 1.5] |", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Assert.Contains("| ✓ | value in [0, 1.5] | [0, 1.5] | 1 | formula: a made-up bound |", File.ReadAllText(Path.Combine(dir, "report.md")));
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json")));
+        var check = Assert.Single(result.RootElement.GetProperty("checks").EnumerateArray());
+        Assert.Equal("formula", check.GetProperty("source").GetString());
+        Assert.Equal("a made-up bound", check.GetProperty("basis").GetString());
+        Assert.Equal("passed", check.GetProperty("outcome").GetString());
         Assert.Contains("1.2", RunIndexPage.PassedLabIds(_root));
     }
 
@@ -67,6 +74,33 @@ public sealed class LabRunnerTests : IDisposable
         Assert.Equal("failed", none.Status);
         Assert.Equal("the lab recorded no checks", none.Error);
         Assert.Empty(RunIndexPage.PassedLabIds(_root));
+    }
+
+    [Fact]
+    public void A_skipped_check_is_counted_and_shown_but_does_not_fail_the_lab_unless_nothing_was_evaluated()
+    {
+        var s = Run(["1.2"], "skip=true");
+        var r = Assert.Single(s.Results);
+        Assert.Equal("passed", r.Status);
+        Assert.Single(r.Checks, c => c.Skipped);
+        string dir = Path.Combine(s.Directory, r.Directory);
+        string md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("| – | peer agrees *(skipped)* | equal | not evaluated: the peer is not installed | peer: a peer tool |", md);
+        Assert.Contains("1 skipped", md);
+        Assert.Contains("1/2 (1 skipped)", File.ReadAllText(s.IndexPath));
+        Assert.Contains("\"outcome\": \"skipped\"", File.ReadAllText(Path.Combine(dir, "result.json")));
+
+        var only = Run(["1.2"], "skip=true", "record=false").Results[0];
+        Assert.Equal("failed", only.Status);
+        Assert.Equal("every check was skipped", only.Error);
+    }
+
+    [Fact]
+    public void A_check_that_names_no_basis_for_its_expectation_is_an_error()
+    {
+        var r = Run(["1.2"], "untagged=true").Results[0];
+        Assert.Equal("error", r.Status);
+        Assert.Contains("names no basis", r.Error);
     }
 
     [Fact]
@@ -89,7 +123,7 @@ public sealed class LabRunnerTests : IDisposable
     [Fact]
     public void Non_finite_measurements_serialise_as_named_literals()
     {
-        var check = new Check("overflow", "≤ 1", "∞", false, double.PositiveInfinity);
+        var check = new Check("overflow", "≤ 1", "∞", CheckOutcome.Failed, CheckSource.Formula, "a bound", double.PositiveInfinity);
         string json = JsonSerializer.Serialize(new { check.Value, nan = double.NaN }, ConfigOverrides.Json);
         Assert.Contains("\"Infinity\"", json);
         Assert.Contains("\"NaN\"", json);
