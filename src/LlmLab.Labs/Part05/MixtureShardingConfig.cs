@@ -14,7 +14,6 @@ namespace LlmLab.Labs.Part05;
 /// <param name="ChunkTokens">Tokens per blending chunk: realised proportions land within about one chunk of the targets.</param>
 /// <param name="ShardTokens">Tokens per shard file (small here, so the lab writes several and the loader crosses them).</param>
 /// <param name="ValFraction">Share of each source's documents held out for the validation shards.</param>
-/// <param name="Tolerance">The largest |realised − target| proportion accepted (0.005 = half a percentage point).</param>
 /// <param name="Temperatures">Temperatures of the sweep of p ∝ n^(1/T) over the sources' sizes.</param>
 /// <param name="Batch">Sequences per batch of the resume check.</param>
 /// <param name="Context">Tokens per sequence of the resume check.</param>
@@ -30,7 +29,6 @@ public sealed record MixtureShardingConfig(
     int ChunkTokens,
     long ShardTokens,
     double ValFraction,
-    double Tolerance,
     IReadOnlyList<double> Temperatures,
     int Batch,
     int Context,
@@ -72,7 +70,6 @@ public sealed record MixtureShardingConfig(
         // 5%: the project's usual hold-out.
         ValFraction: 0.05,
         // The bar: realised proportions within 0.5% of target.
-        Tolerance: 0.005,
         // From sharper than natural (0.5) through natural (1) and the multilingual models' α = 0.3 (T ≈ 3.3) to nearly uniform.
         Temperatures: [0.5, 1, 1.5, 2, 3.33, 5, 10, 100],
         Batch: 8,

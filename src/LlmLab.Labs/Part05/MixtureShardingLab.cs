@@ -35,7 +35,6 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
         ConfigRules.AtLeast("chunk_tokens", cfg.ChunkTokens, 1);
         ConfigRules.AtLeast("shard_tokens", cfg.ShardTokens, 1);
         ConfigRules.InRange("val_fraction", cfg.ValFraction, 0.001, 0.5);
-        ConfigRules.InRange("tolerance", cfg.Tolerance, 0, 1);
         ConfigRules.NotEmpty("temperatures", cfg.Temperatures);
         foreach (double t in cfg.Temperatures) ConfigRules.InRange("temperatures", t, 0.01, 1e6);
         foreach (var (key, value) in new (string, int)[] { ("batch", cfg.Batch), ("context", cfg.Context), ("resume_after", cfg.ResumeAfter), ("compare_batches", cfg.CompareBatches) })

@@ -26,8 +26,8 @@ public sealed class Part04MinimalTransformerLabTests : IDisposable
         Assert.Contains("\"n_embd\": 32", report);
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json")));
         string checks = string.Join("\n", result.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
-        Assert.Equal(10, result.RootElement.GetProperty("checks").GetArrayLength());
-        foreach (string name in new[] { "initial validation loss ≈ ln V", "greedy decoding with the KV cache", "parameters within 10%", "unigram entropy" })
+        Assert.Equal(8, result.RootElement.GetProperty("checks").GetArrayLength());
+        foreach (string name in new[] { "initial validation loss ≈ ln V", "greedy decoding with the KV cache", "unigram entropy" })
             Assert.Contains(name, checks);
         // 2 tokenizations × the GPT's step-0 point and 100 / 25 = 4 more (the LSTM's count depends on the machine's speed).
         Assert.Equal(10, File.ReadLines(Path.Combine(dir, "metrics.jsonl")).Count(l => l.Contains("\"model\":\"gpt\"") && l.Contains("\"val_bpc\"")));

@@ -77,7 +77,7 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var logits = Forward(idx, cache: null);                                               // (B, T, V)
-        var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: -1);
+        var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.reshape(-1), ignore_index: -1);
         AuxiliaryLoss?.MoveToOuterDisposeScope();                                             // beside the logits
         return (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope());
     }
