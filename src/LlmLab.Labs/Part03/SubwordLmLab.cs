@@ -35,7 +35,7 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
         ConfigRules.InRange("dropout", cfg.Dropout, 0, 0.9);
         ConfigRules.InRange("learning_rate", cfg.LearningRate, 1e-6, 1);
         ConfigRules.InRange("grad_clip", cfg.GradClip, 0, 1e6);
-        ConfigRules.InRange("seconds_per_model", cfg.SecondsPerModel, 0.01, 1e6);
+        if (cfg.SecondsPerModel is { } cap) ConfigRules.InRange("seconds_per_model", cap, 0.01, 1e6);
         ConfigRules.InRange("min_steps", cfg.MinSteps, 0, cfg.MaxSteps);
         // The largest vocabulary's embedding and head must fit the budget with at least one hidden unit.
         int largest = cfg.VocabSizes.Max();
@@ -64,8 +64,8 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
         long valBytes = Encoding.UTF8.GetByteCount(val);
         ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`: {Encoding.UTF8.GetByteCount(train):N0} training bytes, {valBytes:N0} validation bytes " +
             $"(held-out documents). Every model is an LSTM language model with embedding {cfg.Embed} and {cfg.Layers} layer(s), its hidden size chosen so " +
-            $"that its total parameter count is as close as possible to {cfg.Parameters:N0}; each trains for {F(cfg.SecondsPerModel, "0.#")} s " +
-            $"(at least {cfg.MinSteps:N0} and at most {cfg.MaxSteps:N0} steps) on batches of {cfg.Batch} × {cfg.Context} tokens with the same seed and learning rate " +
+            $"that its total parameter count is as close as possible to {cfg.Parameters:N0}; each trains for {cfg.MaxSteps:N0} steps" +
+            (cfg.SecondsPerModel is { } cap ? $" or {F(cap, "0.#")} s, whichever comes first (at least {cfg.MinSteps:N0} steps)," : "") + $" on batches of {cfg.Batch} × {cfg.Context} tokens with the same seed and learning rate " +
             $"{F(cfg.LearningRate, "0.0e+00")}. Bits per byte = total nats over the validation text / ln 2 / its UTF-8 bytes, every token read " +
             "in 16 contiguous streams that carry their state.");
 
@@ -88,7 +88,7 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
         Models(ctx, cfg, entries);
     }
 
-    /// <summary>Encodes, checks the round trip, trains the model for the time budget and scores the validation text.</summary>
+    /// <summary>Encodes, checks the round trip, trains the model and scores the validation text.</summary>
     static Entry Measure(LabContext ctx, SubwordLmLabConfig cfg, string name, ITokenizer tokenizer, string train, string val,
         Func<int[], int> firstTokenBytes, IReadOnlyList<string> longest)
     {
@@ -97,13 +97,13 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
         bool roundTrip = tokenizer.Decode(valIds) == val;
         var config = new RecurrentLmConfig(RecurrentKind.Lstm, tokenizer.VocabSize, cfg.Embed, 1, cfg.Layers, cfg.Dropout).WithParameters(cfg.Parameters);
         var options = new TrainerOptions(cfg.MaxSteps, cfg.Batch, cfg.Context, cfg.LearningRate, cfg.GradClip, EvalEvery: cfg.EvalEvery,
-            EvalBatches: cfg.EvalBatches, LogEvery: cfg.LogEvery, TimeBudgetSeconds: cfg.SecondsPerModel, MinSteps: cfg.MinSteps);
+            EvalBatches: cfg.EvalBatches, LogEvery: cfg.LogEvery, TimeBudgetSeconds: cfg.SecondsPerModel, MinSteps: cfg.SecondsPerModel is null ? 0 : cfg.MinSteps);
         var log = new List<string>();
-        using var bar = ctx.Progress.Begin($"3.2 {name} ({config.Parameters:N0} parameters, {F(cfg.SecondsPerModel, "0.#")} s)", cfg.SecondsPerModel);
+        using var bar = ctx.Progress.Begin($"3.2 {name} ({config.Parameters:N0} parameters, {cfg.MaxSteps:N0} steps)", cfg.MaxSteps);
         using var outcome = RecurrentLmTraining.Train(config, trainIds, valIds, options, ctx.Seed,
             onStep: m =>
             {
-                bar.Increment(m.Milliseconds / 1e3); // the bar counts training seconds: the budget, not the step cap
+                bar.Increment(1);
                 ctx.Metrics.Log(new { model = name, m.Step, m.Loss, m.LearningRate, m.GradNorm, m.Milliseconds, m.TokensPerSecond, m.Seconds });
             },
             onEval: e => ctx.Metrics.Log(new { model = name, eval_step = e.Step, val_loss = e.Loss, val_bits_per_byte = e.Bits / stats.BytesPerToken, e.Seconds }),

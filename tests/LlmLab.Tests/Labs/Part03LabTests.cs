@@ -55,6 +55,29 @@ public sealed class Part03LabTests : IDisposable
     }
 
     [Fact]
+    public void No_lab_profile_trains_against_the_clock_by_default()
+    {
+        foreach (var profile in new[] { Profile.Smoke, Profile.Quick, Profile.Full })
+        {
+            Assert.Null(SubwordLmLabConfig.For(profile).SecondsPerModel);
+            Assert.Null(CharLmLabConfig.For(profile).TimeBudgetSeconds);
+            Assert.Equal(0, LlmLab.Labs.Part06.PretrainingLabConfig.For(profile).TimeBudgetSeconds);
+        }
+    }
+
+    [Fact]
+    public void A_time_cap_that_cuts_training_is_reported_and_its_training_checks_are_skipped_not_judged()
+    {
+        var (r, dir) = RunSmoke(new SubwordLmLab(), "seconds_per_model=0.01", "vocab_sizes=300");
+        Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
+        var unigram = r.Checks.Where(c => c.Name.Contains("below its unigram baseline")).ToList();
+        Assert.Equal(2, unigram.Count);
+        Assert.All(unigram, c => Assert.True(c.Skipped, c.ToString()));
+        Assert.All(unigram, c => Assert.Contains("seconds_per_model cut training at step 1 of 60", c.Measured));
+        Assert.Contains("The time cap (seconds_per_model = 0", File.ReadAllText(Path.Combine(dir, "report.md")));
+    }
+
+    [Fact]
     public void Subword_lm_lab_rejects_a_budget_the_largest_vocabulary_cannot_fit()
     {
         var e = Assert.Throws<InputException>(() => RunSmoke(new SubwordLmLab(), "vocab_sizes=512,4096"));
