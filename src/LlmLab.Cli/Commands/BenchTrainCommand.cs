@@ -20,9 +20,11 @@ public sealed class BenchTrainCommand : CliCommand
 {
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>~10M: 4 × 384 (7.1M in blocks + 3.1M embedding at V = 8,192); ~30M: 6 × 576 (23.9M + 4.7M).</summary>
+    /// <summary>~10M: 4 × 384 (7.1M in blocks + 3.1M embedding at V = 8,192); ~30M: 6 × 576 (23.9M + 4.7M); tiny: 1 × 32 at V = 64,
+    /// a seconds-long run of the command itself (its figures mean nothing).</summary>
     static readonly Dictionary<string, GptConfig> Presets = new()
     {
+        ["tiny"] = new GptConfig { Layers = 1, Width = 32, Heads = 2, VocabSize = 64, Context = 16 },
         ["10m"] = new GptConfig { Layers = 4, Width = 384, Heads = 6, VocabSize = 8192, Context = 256 },
         ["30m"] = new GptConfig { Layers = 6, Width = 576, Heads = 8, VocabSize = 8192, Context = 256 },
     };

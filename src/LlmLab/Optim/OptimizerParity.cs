@@ -18,18 +18,19 @@ public static class OptimizerParity
     /// on <paramref name="batch"/>(step) — one with <paramref name="spec"/>.<see cref="OptimizerSpec.Create(IEnumerable{ParameterGroup})"/>,
     /// one with its built-in — and returns the largest parameter difference seen. With <paramref name="decayMatricesOnly"/>
     /// both use two groups (<see cref="ParameterGroup.DecayMatricesOnly"/>); with <paramref name="schedule"/> both get
-    /// the same learning rate before every step. Batches the callback returns join the step's dispose scope. Disposes
-    /// everything it creates.
+    /// the same learning rate before every step. <paramref name="reference"/> replaces the built-in (to compare with any other
+    /// optimizer over the same groups). Batches the callback returns join the step's dispose scope. Disposes everything it creates.
     /// </summary>
     public static ParityResult Compare(Func<nn.Module<Tensor, Tensor>> makeModel, OptimizerSpec spec, Func<int, (Tensor X, Tensor Y)> batch,
-                                       int steps, bool decayMatricesOnly = false, LrSchedule? schedule = null)
+                                       int steps, bool decayMatricesOnly = false, LrSchedule? schedule = null,
+                                       Func<IReadOnlyList<ParameterGroup>, optim.Optimizer>? reference = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         TorchRuntime.EnsureLoaded();
         using var ours = makeModel();
-        using var reference = makeModel();
+        using var other = makeModel();
         var a = ours.named_parameters().ToList();
-        var b = reference.named_parameters().ToList();
+        var b = other.named_parameters().ToList();
         if (a.Count != b.Count) throw new ArgumentException("makeModel must build the same architecture every time");
         using (no_grad())
             for (int i = 0; i < a.Count; i++) b[i].parameter.copy_(a[i].parameter); // 1. identical starting weights
@@ -37,7 +38,7 @@ public static class OptimizerParity
         IReadOnlyList<ParameterGroup> Groups(List<(string, Parameter)> named) =>
             decayMatricesOnly ? ParameterGroup.DecayMatricesOnly(named, spec.WeightDecay) : [new ParameterGroup("default", named)];
         using var optOurs = spec.Create(Groups(a));
-        using var optRef = spec.CreateBuiltIn(Groups(b));
+        using var optRef = reference is null ? spec.CreateBuiltIn(Groups(b)) : reference(Groups(b));
 
         var worst = new ParityResult(steps, 0, a[0].name, 0, 1, 0, 0);
         for (int step = 0; step < steps; step++)
@@ -56,7 +57,7 @@ public static class OptimizerParity
             nn.functional.cross_entropy(ours.call(x), y).backward();
             optOurs.Step();
             optRef.zero_grad();
-            nn.functional.cross_entropy(reference.call(x), y).backward();
+            nn.functional.cross_entropy(other.call(x), y).backward();
             optRef.step();
             // 4. Compare every element; remember the worst.
             for (int i = 0; i < a.Count; i++)

@@ -13,6 +13,16 @@ public class BenchEngineCommandTests
         Assert.DoesNotContain("PyTorch", stdout);
     }
 
+    [Fact]
+    public void Bench_train_runs_a_tiny_model_without_the_peer()
+    {
+        var (code, stdout, stderr) = CliRun.Run("bench", "train", "--models", "tiny", "--threads", "1", "--batch", "2", "--steps", "3",
+            "--warmup", "1", "--no-peer");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"tiny\s+[\d,]+\s+1\s", stdout);
+        Assert.DoesNotContain("PyTorch ms", stdout);
+    }
+
     [Theory]
     [InlineData("generate", "--prompt", "500")]
     [InlineData("generate", "--batches", "1,x")]

@@ -31,7 +31,7 @@ public sealed class GptCausalityTests
     [Fact]
     public void Every_kernel_is_causal()
     {
-        foreach (var kernel in new[] { AttentionKernel.Naive, AttentionKernel.Sdpa })
+        foreach (var kernel in Enum.GetValues<AttentionKernel>())
         {
             using var model = GptTestModels.Build(GptTestModels.Tiny with { Attention = kernel });
             using var scope = NewDisposeScope();

@@ -94,22 +94,15 @@ public class OptimizerParityTests
     {
         // TorchSharp's AdamW defaults to weight_decay 0 where PyTorch (and ours) use 0.01: leaving it implicit is a
         // different optimizer, and the comparison must see it.
-        using var scope = NewDisposeScope();
-        using var m1 = Model();
-        using var m2 = Model();
-        using var ours = new AdamW(m1.parameters(), 1e-2);
-        using var theirs = optim.AdamW(m2.parameters(), lr: 1e-2);
-        for (int s = 0; s < 5; s++)
-        {
-            using var step = NewDisposeScope();
-            var (x, y) = Batch(s);
-            ours.ZeroGrad(); nn.functional.cross_entropy(m1.call(x), y).backward(); ours.Step();
-            theirs.zero_grad(); nn.functional.cross_entropy(m2.call(x), y).backward(); theirs.step();
-        }
-        double gap = m1.parameters().Zip(m2.parameters(), (a, b) => (a - b).abs().max().item<float>()).Max();
-        Assert.True(gap > 1e-4, $"expected TorchSharp's default weight decay 0 to differ from 0.01 (gap {gap})");
-        var r = new ParityResult(5, 2.5e-3, "head.weight", 17, 3, 0.125, 0.1275);
-        Assert.Contains("head.weight[17]", r.ToString());
-        Assert.Contains("step 3", r.ToString());
+        var spec = new OptimizerSpec(OptimizerKind.AdamW, LearningRate: 1e-2, WeightDecay: 0.01);
+        Assert.True(OptimizerParity.Compare(Model, spec, Batch, 5).MaxAbsDiff <= Tolerance);
+        var r = OptimizerParity.Compare(Model, spec, Batch, 5,
+            reference: groups => optim.AdamW(groups.SelectMany(g => g.Parameters.Select(p => p.Parameter)), lr: 1e-2));
+        Assert.True(r.MaxAbsDiff > 1e-4, $"expected TorchSharp's default weight decay 0 to differ from 0.01: {r}");
+        // The gap is located: the element named holds the two values whose difference is the gap, at a step within the run.
+        Assert.Equal(r.MaxAbsDiff, Math.Abs(r.Ours - r.Reference), 6);
+        Assert.InRange(r.AtStep, 1, 5);
+        Assert.Contains($"{r.Parameter}[{r.Index}]", r.ToString());
+        Assert.Contains($"step {r.AtStep}", r.ToString());
     }
 }

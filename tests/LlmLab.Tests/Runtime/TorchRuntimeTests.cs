@@ -79,6 +79,7 @@ public class NativeCompatPatchTests
 {
     const string Symbol = "_ZSt21ios_base_library_initv";
 
+    /// <summary>Whether the system's libstdc++ defines GLIBCXX_3.4.32; fails (rather than guesses) when none is found.</summary>
     static bool SystemHasGlibcxx3432()
     {
         foreach (string d in new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64" })
@@ -86,7 +87,21 @@ public class NativeCompatPatchTests
             string p = Path.Combine(d, "libstdc++.so.6");
             if (File.Exists(p)) return Count(File.ReadAllBytes(p), "GLIBCXX_3.4.32\0") > 0;
         }
-        return true;
+        Assert.Fail("no libstdc++.so.6 in the usual library folders: cannot tell whether the patch was needed");
+        return false;
+    }
+
+    /// <summary>The package's own copy of the bridge, from the NuGet package folders a restore may use.</summary>
+    static string PackageCopy()
+    {
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var roots = new[] { Environment.GetEnvironmentVariable("NUGET_PACKAGES"), Path.Combine(home, ".nuget", "packages"), "/opt/nuget/packages" };
+        string tail = Path.Combine("torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        foreach (string? root in roots)
+            if (root is not null && File.Exists(Path.Combine(root, tail))) return Path.Combine(root, tail);
+        Assert.Fail($"the TorchSharp package's libLibTorchSharp.so was not found under {string.Join(", ", roots.Where(r => r is not null))} " +
+                    "(set NUGET_PACKAGES to the restore's package folder)");
+        return "";
     }
 
     static int Count(byte[] hay, string needle)
@@ -105,22 +120,16 @@ public class NativeCompatPatchTests
     [Fact]
     public void Output_copy_is_patched_only_when_needed_and_the_package_cache_is_untouched()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Assert.True(OperatingSystem.IsLinux(), "the compatibility patch exists for Linux x64, the platform LlmLab builds libtorch for");
         string output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        string cache = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ??
-                                    Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-                                    "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(output), output);
         byte[] built = File.ReadAllBytes(output);
-        if (File.Exists(cache))
-        {
-            byte[] original = File.ReadAllBytes(cache);
-            Assert.Equal(original.Length, built.Length);
-            int symbolsInCache = Count(original, Symbol + "\0");
-            Assert.True(symbolsInCache > 0, "the package's library should still name the GCC 13 symbol");
-            if (SystemHasGlibcxx3432()) Assert.Equal(original, built);                            // no-op on new systems
-            else Assert.Equal(symbolsInCache - 1, Count(built, Symbol + "\0"));                   // exactly the .dynstr name rebound
-        }
+        byte[] original = File.ReadAllBytes(PackageCopy());
+        Assert.Equal(original.Length, built.Length);
+        int symbolsInCache = Count(original, Symbol + "\0");
+        Assert.True(symbolsInCache > 0, "the package's library should still name the GCC 13 symbol");
+        if (SystemHasGlibcxx3432()) Assert.Equal(original, built);                            // no-op on new systems
+        else Assert.Equal(symbolsInCache - 1, Count(built, Symbol + "\0"));                   // exactly the .dynstr name rebound
         Assert.True(new FileInfo(output).Length > 1_000_000);
     }
 }

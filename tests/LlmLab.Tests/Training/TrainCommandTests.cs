@@ -41,6 +41,7 @@ public sealed class TrainCommandTests : IDisposable
 
         string[] Generate(int seed) => [CliRun.Run("generate", "--checkpoint", run, "--prompt", "The", "--max-tokens", "12", "--seed", seed.ToString()).Out];
         Assert.Equal(Generate(5), Generate(5));
+        Assert.NotEqual(Generate(5), Generate(6)); // the seed is used: 12 sampled tokens from two seeds differ
         Assert.StartsWith("The", Generate(5)[0]);
 
         // A fresh run into a directory with checkpoints is refused, and nothing there changes.
