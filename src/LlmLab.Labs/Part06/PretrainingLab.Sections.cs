@@ -1,3 +1,4 @@
+using LlmLab.Data.Analysis;
 using System.Diagnostics;
 using LlmLab.Labs.Framework;
 using LlmLab.Nn.Gpt;

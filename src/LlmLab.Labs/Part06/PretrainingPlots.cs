@@ -1,3 +1,4 @@
+using LlmLab.Data.Analysis;
 using LlmLab.Training;
 using ScottPlot;
 

@@ -2,7 +2,8 @@ namespace LlmLab.Data.Analysis;
 
 /// <summary>
 /// A power law y = C·x^a fitted by least squares on (ln x, ln y). Used for Zipf's law (frequency against rank,
-/// f(r) ∝ r^−s: <see cref="Exponent"/> = −s) and Heaps' law (vocabulary against text length, V(n) = K·n^β).
+/// f(r) ∝ r^−s: <see cref="Exponent"/> = −s), Heaps' law (vocabulary against text length, V(n) = K·n^β) and scaling
+/// curves (loss against parameters or compute, lab 6). The project's one power-law fit.
 /// </summary>
 /// <param name="Exponent">The slope a of ln y against ln x.</param>
 /// <param name="Coefficient">C = e^intercept.</param>
@@ -30,6 +31,14 @@ public sealed record PowerLawFit(double Exponent, double Coefficient, double RSq
         double slope = cxy / vx, intercept = (sy - slope * sx) / n;
         double r2 = vy <= 0 ? 1 : cxy * cxy / (vx * vy);
         return new PowerLawFit(slope, Math.Exp(intercept), r2, n);
+    }
+
+    /// <summary>Least squares on (ln x, ln y) for parallel lists (a scaling curve: loss against parameters or compute, as in
+    /// Kaplan et al. 2020).</summary>
+    public static PowerLawFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        if (x.Count != y.Count) throw new ArgumentException($"a power-law fit needs as many x as y (got {x.Count} and {y.Count})", nameof(y));
+        return Fit(x.Zip(y).ToList());
     }
 
     /// <summary>
