@@ -20,7 +20,7 @@ from its paper or its reference implementation rather than from our C#:
   the same function as a dispatch by expert but shares no code or structure with one.
 
 Parameter names are those of LlmLab's GptModel (wte, wpe, h.N.ln_1, h.N.attn.c_attn, h.N.mlp.c_gate, ln_f, lm_head,
-gate, experts.E.c_fc, ...), and the config is a dict with LlmLab's config.json keys. No dropout (the goldens need none).
+h.N.moe.gate, h.N.moe.experts.E.c_fc, ...), and the config is a dict with LlmLab's config.json keys. No dropout (the goldens need none).
 """
 import math
 
@@ -141,19 +141,29 @@ class MoeLayer(nn.Module):
 
 
 class Block(nn.Module):
+    """Pre-norm block; with num_local_experts the feed-forward layer is a MoeLayer named `moe` (else `mlp`).
+    forward returns (x, aux), aux = 0 for a dense block."""
+
     def __init__(self, cfg):
         super().__init__()
         self.ln_1, self.ln_2 = Norm(cfg), Norm(cfg)
         self.attn = Attention(cfg)
-        self.mlp = Mlp(cfg)
+        if cfg.get("num_local_experts") is None:
+            self.mlp = Mlp(cfg)
+        else:
+            self.moe = MoeLayer(cfg)
 
     def forward(self, x, rope):
         x = x + self.attn(self.ln_1(x), rope)
-        return x + self.mlp(self.ln_2(x))
+        if hasattr(self, "mlp"):
+            return x + self.mlp(self.ln_2(x)), 0.0
+        y, aux = self.moe(self.ln_2(x))
+        return x + y, aux
 
 
 class GptVariant(nn.Module):
-    """A dense decoder-only GPT configured by LlmLab's config.json keys; forward(idx) -> logits (B, T, V)."""
+    """A decoder-only GPT configured by LlmLab's config.json keys; forward(idx) -> logits (B, T, V), and `aux` the sum
+    of the MoE layers' weighted auxiliary losses of that forward (0 for a dense model)."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -178,7 +188,9 @@ class GptVariant(nn.Module):
             rope = rope_tables(hs, t, self.cfg.get("rope_theta", 10000.0), x.dtype)
         else:
             x = x + self.wpe(torch.arange(t))
+        self.aux = 0.0
         for block in self.h:
-            x = block(x, rope)
+            x, aux = block(x, rope)
+            self.aux = self.aux + aux
         x = self.ln_f(x)
         return x @ self.wte.weight.t() if self.tied else self.lm_head(x)

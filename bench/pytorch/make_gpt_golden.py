@@ -10,8 +10,9 @@ Outputs, in tests/LlmLab.Tests/Goldens/:
   gpt-golden.tensors  the tensors, in LlmLab's tensor file format (Training/TensorFile.cs: "LLTS", version 1)
 
 Per GPT case "<m>": <m>/idx and <m>/targets (B, T) int64; <m>/param/<name> every weight (fp32, the test loads exactly
-these); <m>/logits (B, T, V); <m>/loss (float64); <m>/grad/<name> d loss / d weight; <m>/adamw_losses (10,) float64:
-the loss before each of 10 AdamW steps on the same batch (step 0's is <m>/loss). Per MoE-layer case "<m>": <m>/x
+these); <m>/logits (B, T, V); <m>/loss (float64) the cross-entropy; for a case with MoE blocks <m>/aux (float64), the sum
+of their weighted auxiliary losses; <m>/grad/<name> the gradient of the training objective, loss + aux (aux = 0 for a
+dense model); <m>/adamw_losses (10,) float64: the objective before each of 10 AdamW steps on the same batch. Per MoE-layer case "<m>": <m>/x
 (B, T, d), <m>/r (B, T, d) a fixed upstream weight, <m>/param/<name>, <m>/y, <m>/aux, and the gradients of
 sum(y * r) + aux with respect to x (<m>/grad/x) and every weight.
 
@@ -52,6 +53,9 @@ GPT_CASES = {
     # Learned positions with RMSNorm (eps 1e-6) and SwiGLU of explicit width 48, biases on, untied head.
     "swiglu-rmsnorm-bias": dict(BASE, norm="rmsnorm", norm_eps=1e-6, mlp="swiglu", intermediate_size=48,
                                 tie_word_embeddings=False),
+    # Mixture-of-Experts blocks (top-2 of 4, GELU experts of width 24, both router losses on) with RoPE and 2 KV heads.
+    "moe-gpt": dict(BASE, num_local_experts=4, num_experts_per_tok=2, intermediate_size=24, router_aux_loss_coef=0.1,
+                    router_z_loss_coef=0.01, position_embedding="rope", n_kv_heads=2),
 }
 MOE_BASE = dict(BASE, num_local_experts=4, intermediate_size=24, router_aux_loss_coef=0.1, router_z_loss_coef=0.01)
 MOE_CASES = {
@@ -91,8 +95,10 @@ def named(model, rename=lambda n: n):
 
 
 def loss_of(model, idx, targets):
+    """Logits, the cross-entropy, and the training objective: cross-entropy + the MoE layers' auxiliary loss (if any)."""
     logits = model(idx)
-    return logits, F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+    return logits, ce, ce + getattr(model, "aux", 0.0)
 
 
 def adamw_losses(model64, idx, targets, rename, decays=lambda p: p.dim() >= 2, **overrides):
@@ -106,10 +112,10 @@ def adamw_losses(model64, idx, targets, rename, decays=lambda p: p.dim() >= 2, *
     losses = []
     for _ in range(STEPS):
         opt.zero_grad(set_to_none=True)
-        _, loss = loss_of(model64, idx, targets)
-        loss.backward()
+        _, _, objective = loss_of(model64, idx, targets)
+        objective.backward()
         opt.step()
-        losses.append(loss.item())
+        losses.append(objective.item())
     return losses
 
 
@@ -126,18 +132,21 @@ def gpt_case(name, cfg, seed, out):
     if name == "gpt2":
         check_variant_equals_bench_model(model, cfg, idx)
     model64 = copy.deepcopy(model).double()
-    logits, loss = loss_of(model64, idx, targets)
-    loss.backward()
+    logits, loss, objective = loss_of(model64, idx, targets)
+    objective.backward()
     out[f"{name}/idx"], out[f"{name}/targets"] = idx, targets
     for n, p in named(model, rename):
         out[f"{name}/param/{n}"] = p.detach().clone()
     out[f"{name}/logits"] = logits.detach().float()
     out[f"{name}/loss"] = loss.detach()
+    if "num_local_experts" in cfg:
+        out[f"{name}/aux"] = model64.aux.detach()
     for n, p in named(model64, rename):
         out[f"{name}/grad/{n}"] = p.grad.float()
     out[f"{name}/adamw_losses"] = torch.tensor(adamw_losses(copy.deepcopy(model).double(), idx, targets, rename), dtype=torch.float64)
     return {"name": name, "kind": "gpt", "source": "gpt_model.Gpt" if name == "gpt2" else "gpt_variants.GptVariant",
-            "config": cfg, "batch": B, "tokens": T, "loss": loss.item(), "adamw_losses": out[f"{name}/adamw_losses"].tolist()}
+            "config": cfg, "batch": B, "tokens": T, "loss": loss.item(), "aux": float(getattr(model64, "aux", 0.0)),
+            "adamw_losses": out[f"{name}/adamw_losses"].tolist()}
 
 
 def moe_case(name, cfg, seed, out):
@@ -208,7 +217,7 @@ def sensitivity():
     """How far PyTorch's own fp32 lands from float64, and how far plausible defects move the golden's quantities: the
     two scales the C# tests' tolerances sit between. Printed only (--sensitivity); the golden files are not touched."""
     torch.set_num_threads(1)
-    for name in ["llama", "rope-mqa", "swiglu-rmsnorm-bias"]:
+    for name in ["llama", "rope-mqa", "swiglu-rmsnorm-bias", "moe-gpt"]:
         model, idx, targets = case_inputs(name)
         with torch.no_grad():
             d = (model(idx).double() - copy.deepcopy(model).double()(idx)).abs().max().item()

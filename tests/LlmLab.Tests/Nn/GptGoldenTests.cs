@@ -10,8 +10,10 @@ namespace LlmLab.Tests.Nn;
 /// Our <see cref="GptModel"/> against PyTorch (the goldens of <c>bench/pytorch/make_gpt_golden.py</c>, see
 /// <see cref="GptGolden"/>), in the manner of llm.c's <c>test_gpt2</c>: the same weights and tokens must give PyTorch's
 /// logits, loss and every gradient, with each attention kernel, with and without the KV cache, and 10 steps of our AdamW
-/// must give PyTorch's AdamW losses. Cases: GPT-2's shape (from the bench's own PyTorch model) and three variants
-/// covering RoPE, RMSNorm, SwiGLU, grouped-query and multi-query attention, untied heads and bias-free layers.
+/// must give PyTorch's AdamW losses. Cases: GPT-2's shape (from the bench's own PyTorch model) and four variants
+/// covering RoPE, RMSNorm, SwiGLU, grouped-query and multi-query attention, untied heads, bias-free layers and
+/// Mixture-of-Experts blocks (whose auxiliary loss is checked, and is part of the objective that the gradients and the
+/// AdamW steps follow: cross-entropy + aux, as <see cref="LlmLab.Nn.Moe.MoeTrainingLoss"/> trains).
 /// <para>Tolerances. The golden is the exact function (float64 from the fp32 weights), so a difference is our fp32
 /// rounding alone: ~1e-7 relative per operation (fp32's ε = 1.2e-7), accumulated over a few dozen operations in sequence
 /// (2 blocks of norm, attention and MLP; sums of up to 128 terms). PyTorch's own fp32 forward lands 1.5e-6 from the
@@ -26,7 +28,7 @@ namespace LlmLab.Tests.Nn;
 /// </summary>
 public sealed class GptGoldenTests(ITestOutputHelper output)
 {
-    static readonly string[] Models = ["gpt2", "llama", "rope-mqa", "swiglu-rmsnorm-bias"];
+    static readonly string[] Models = ["gpt2", "llama", "rope-mqa", "swiglu-rmsnorm-bias", "moe-gpt"];
 
     static readonly TensorComparison.Tolerance LogitTolerance = new(1e-5, 1e-5);
     const double LossTolerance = 5e-6, AdamWLossTolerance = 1e-5, GradientShare = 1e-5;
@@ -47,6 +49,14 @@ public sealed class GptGoldenTests(ITestOutputHelper output)
         return model;
     }
 
+    /// <summary>The training objective of the golden: cross-entropy, plus the MoE layers' auxiliary loss when there are any.</summary>
+    static Tensor Objective(GptModel model, string name)
+    {
+        var g = GptGolden.Instance;
+        var (_, loss) = model.Forward(g[$"{name}/idx"], g[$"{name}/targets"]);
+        return model.AuxiliaryLoss is { } aux ? loss + aux : loss;
+    }
+
     [Fact]
     public void The_golden_holds_every_case_these_tests_name_and_every_kernel_is_covered()
     {
@@ -64,6 +74,9 @@ public sealed class GptGoldenTests(ITestOutputHelper output)
         using var noGrad = no_grad();
         var (logits, loss) = model.Forward(g[$"{name}/idx"], g[$"{name}/targets"]);
         var c = TensorAssert.Close(logits, g[$"{name}/logits"], $"{name} ({kernel}): logits vs PyTorch", LogitTolerance);
+        if (model.Config.IsMixtureOfExperts)
+            TensorAssert.Close(model.AuxiliaryLoss!.to(float64), g[$"{name}/aux"], $"{name} ({kernel}): MoE auxiliary loss vs PyTorch",
+                new(LossTolerance, LossTolerance));
         double ours = loss.item<float>(), theirs = g[$"{name}/loss"].item<double>();
         output.WriteLine($"{name} {kernel}: logits max |Δ| {c.MaxSummary()}, loss {ours:R} vs {theirs:R} " +
             $"(|Δ| {Math.Abs(ours - theirs):G3})");
@@ -78,8 +91,7 @@ public sealed class GptGoldenTests(ITestOutputHelper output)
         using var model = Build(name, kernel);
         model.train();
         using var scope = NewDisposeScope();
-        var (_, loss) = model.Forward(g[$"{name}/idx"], g[$"{name}/targets"]);
-        loss.backward();
+        Objective(model, name).backward();
         var expected = g.Group(name, "grad");
         var ours = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         GptGolden.AssertSameNames(name, "gradients", expected.Keys, ours.Keys);
@@ -156,7 +168,7 @@ public sealed class GptGoldenTests(ITestOutputHelper output)
         {
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
-            var (_, loss) = model.Forward(g[$"{name}/idx"], g[$"{name}/targets"]);
+            var loss = Objective(model, name);
             loss.backward();
             optimizer.Step();
             losses.Add(loss.item<float>());
