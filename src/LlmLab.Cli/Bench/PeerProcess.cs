@@ -52,13 +52,6 @@ public static class PeerProcess
         return r;
     }
 
-    /// <summary>Min and median of samples.</summary>
-    public static (double Min, double Median) MinMedian(IReadOnlyCollection<double> samples)
-    {
-        var s = samples.Order().ToList();
-        return (s[0], s[s.Count / 2]);
-    }
-
     /// <summary>The repository's bench/ folder: walks up from the current directory and from the program's folder.</summary>
     public static string BenchFolder()
     {

@@ -101,9 +101,9 @@ public sealed class BenchGenerateCommand : CliCommand
         foreach (int b in batches)
         {
             double n = (double)b * tokens;
-            string row = string.Create(C, $"{b,5} {n / ours[b].Min(),14:N0} / {n / BenchStats.Median(ours[b]),-13:N0}");
+            string row = string.Create(C, $"{b,5} {n / ours[b].Min(),14:N0} / {n / SampleStats.Median(ours[b]),-13:N0}");
             if (theirs is not null)
-                row += string.Create(C, $" {n / theirs[b].Min(),20:N0} / {n / BenchStats.Median(theirs[b]),-15:N0} {BenchStats.Median(theirs[b]) / BenchStats.Median(ours[b]),8:0.00}x");
+                row += string.Create(C, $" {n / theirs[b].Min(),20:N0} / {n / SampleStats.Median(theirs[b]),-15:N0} {SampleStats.Median(theirs[b]) / SampleStats.Median(ours[b]),8:0.00}x");
             @out.WriteLine(row);
         }
         if (peer) @out.WriteLine("ratio = LlmLab tokens/s ÷ PyTorch tokens/s (above 1: LlmLab is faster)");

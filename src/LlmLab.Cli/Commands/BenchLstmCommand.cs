@@ -89,7 +89,7 @@ public sealed class BenchLstmCommand : CliCommand
             @out.WriteLine($"{"implementation",-28} {"parameters",11} {"min ms",9} {"median ms",10} {"tok/s (median)",15} {"final val loss",15}");
             Row(@out, $"LlmLab / TorchSharp", config.Parameters, oursMs, batch * context, ours.Final!.Loss);
             Row(@out, $"PyTorch {peer.Version}", peer.Parameters, peerMs, batch * context, peer.Evals[^1].Loss);
-            double ratio = BenchStats.Median(oursMs) / BenchStats.Median(peerMs), ratioMin = oursMs.Min() / peerMs.Min();
+            double ratio = SampleStats.Median(oursMs) / SampleStats.Median(peerMs), ratioMin = oursMs.Min() / peerMs.Min();
             @out.WriteLine(Inv($"ratio LlmLab / PyTorch step time: median {ratio:0.00}x, min {ratioMin:0.00}x (below 1: LlmLab is faster)"));
             @out.WriteLine();
             @out.WriteLine("validation loss (nats per character) on the same fixed windows");
@@ -101,8 +101,8 @@ public sealed class BenchLstmCommand : CliCommand
                 AtomicFile.WriteAllText(json, JsonSerializer.Serialize(new
                 {
                     threads, steps, batch, context, embed, hidden, layers, lr, clip, warmup, parameters = config.Parameters, vocab = tokenizer.VocabSize,
-                    llmlab = new { version = TorchRuntime.Version, min_ms = oursMs.Min(), median_ms = BenchStats.Median(oursMs), evals = ours.Evals.Select(e => new { e.Step, e.Loss }) },
-                    pytorch = new { version = peer.Version, min_ms = peerMs.Min(), median_ms = BenchStats.Median(peerMs), evals = peer.Evals.Select(e => new { e.Step, e.Loss }) },
+                    llmlab = new { version = TorchRuntime.Version, min_ms = oursMs.Min(), median_ms = SampleStats.Median(oursMs), evals = ours.Evals.Select(e => new { e.Step, e.Loss }) },
+                    pytorch = new { version = peer.Version, min_ms = peerMs.Min(), median_ms = SampleStats.Median(peerMs), evals = peer.Evals.Select(e => new { e.Step, e.Loss }) },
                     ratio_median = ratio, ratio_min = ratioMin,
                 }, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
@@ -114,7 +114,7 @@ public sealed class BenchLstmCommand : CliCommand
     }
 
     static void Row(TextWriter @out, string name, long parameters, double[] ms, int tokensPerStep, double finalLoss) =>
-        @out.WriteLine(Inv($"{name,-28} {parameters,11:N0} {ms.Min(),9:0.00} {BenchStats.Median(ms),10:0.00} {tokensPerStep / (BenchStats.Median(ms) / 1e3),15:N0} {finalLoss,15:0.0000}"));
+        @out.WriteLine(Inv($"{name,-28} {parameters,11:N0} {ms.Min(),9:0.00} {SampleStats.Median(ms),10:0.00} {tokensPerStep / (SampleStats.Median(ms) / 1e3),15:N0} {finalLoss,15:0.0000}"));
 
 
     static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using LlmLab.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -146,15 +147,15 @@ public sealed class BenchTokenizerCommand : CliCommand
 
     static void Row(TextWriter @out, string name, List<double> s, List<double>? ours)
     {
-        var (min, med) = PeerProcess.MinMedian(s);
-        string ratio = ours is null ? "" : string.Create(C, $"  ratio {min / PeerProcess.MinMedian(ours).Min:0.00}x (min) {med / PeerProcess.MinMedian(ours).Median:0.00}x (median)");
+        var (min, med) = SampleStats.MinMedian(s);
+        string ratio = ours is null ? "" : string.Create(C, $"  ratio {min / SampleStats.MinMedian(ours).Min:0.00}x (min) {med / SampleStats.MinMedian(ours).Median:0.00}x (median)");
         @out.WriteLine(string.Create(C, $"  {name,-42} min {min,7:0.000} s  median {med,7:0.000} s{ratio}"));
     }
 
     static void RowMb(TextWriter @out, string name, List<double> s, double mb, List<double>? ours)
     {
-        var (min, med) = PeerProcess.MinMedian(s);
-        string ratio = ours is null ? "" : string.Create(C, $"  our speed / theirs {min / PeerProcess.MinMedian(ours).Min:0.00}x (min) {med / PeerProcess.MinMedian(ours).Median:0.00}x (median)");
+        var (min, med) = SampleStats.MinMedian(s);
+        string ratio = ours is null ? "" : string.Create(C, $"  our speed / theirs {min / SampleStats.MinMedian(ours).Min:0.00}x (min) {med / SampleStats.MinMedian(ours).Median:0.00}x (median)");
         @out.WriteLine(string.Create(C, $"  {name,-42} {mb / min,7:0.00} MB/s best  {mb / med,7:0.00} MB/s median{ratio}"));
     }
 }

@@ -80,9 +80,9 @@ public sealed class BenchTrainCommand : CliCommand
                     }
                     finally { File.Delete(file); }
                 }
-                string Side(double[] ms) => string.Create(C, $"{ms.Min(),8:0} / {BenchStats.Median(ms),-8:0} {tokens / (BenchStats.Median(ms) / 1e3),8:N0} {100 * flops * tokens / (BenchStats.Median(ms) / 1e3) / peak,5:0.0}%");
+                string Side(double[] ms) => string.Create(C, $"{ms.Min(),8:0} / {SampleStats.Median(ms),-8:0} {tokens / (SampleStats.Median(ms) / 1e3),8:N0} {100 * flops * tokens / (SampleStats.Median(ms) / 1e3) / peak,5:0.0}%");
                 @out.WriteLine(string.Create(C, $"{name,-5} {parameters,11:N0} {t,3} {peak / 1e9,9:0.0} ") + Side(ours) +
-                    (theirs is null ? "" : " " + Side(theirs) + string.Create(C, $" {BenchStats.Median(theirs) / BenchStats.Median(ours),5:0.00}x")));
+                    (theirs is null ? "" : " " + Side(theirs) + string.Create(C, $" {SampleStats.Median(theirs) / SampleStats.Median(ours),5:0.00}x")));
                 rows.Add(new { model = name, parameters, threads = t, peak_gflops = peak / 1e9, llmlab_ms = ours, pytorch_ms = theirs });
             }
         if (peer) @out.WriteLine("ratio = PyTorch median step time ÷ LlmLab's (above 1: LlmLab is faster)");

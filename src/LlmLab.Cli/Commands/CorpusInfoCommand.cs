@@ -1,3 +1,4 @@
+using LlmLab.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -55,8 +56,6 @@ public sealed class CorpusInfoCommand : CliCommand
 
     static double Median(List<int> values)
     {
-        values.Sort();
-        int mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2.0;
+        return SampleStats.Median(values.Select(v => (double)v));
     }
 }

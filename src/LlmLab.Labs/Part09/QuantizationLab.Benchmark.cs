@@ -1,3 +1,4 @@
+using LlmLab.Runtime;
 using System.Diagnostics;
 using LlmLab.Inference.Quantization;
 using LlmLab.Labs.Framework;
@@ -46,16 +47,5 @@ public sealed partial class QuantizationLab
     }
 
     /// <summary>Median microseconds of <paramref name="action"/> over <paramref name="repeats"/> calls, after two untimed ones.</summary>
-    static double Median(int repeats, Action action)
-    {
-        var times = new List<double>(repeats);
-        for (int i = -2; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            if (i >= 0) times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-        }
-        times.Sort();
-        return times[times.Count / 2];
-    }
+    static double Median(int repeats, Action action) => 1e3 * SampleStats.MedianMilliseconds(repeats, action);
 }

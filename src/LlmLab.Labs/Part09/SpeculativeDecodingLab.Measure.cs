@@ -59,17 +59,12 @@ public sealed partial class SpeculativeDecodingLab
         int prefill = prompt.Length - 1;
         using (var scope = NewDisposeScope()) model.Forward(Ids(prompt.Take(prefill)), cache);
         using var input = Ids(Enumerable.Range(0, n).Select(i => prompt[(prefill + i) % prompt.Length]));
-        var times = new List<double>();
-        for (int r = -2; r < repeats; r++)
+        return SampleStats.MedianMilliseconds(repeats, () =>
         {
             using var scope = NewDisposeScope();
-            long start = Stopwatch.GetTimestamp();
             using var logits = model.Forward(input, cache);
-            if (r >= 0) times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             cache.Truncate(prefill);
-        }
-        times.Sort();
-        return times[times.Count / 2];
+        });
     }
 
     static Tensor Ids(IEnumerable<int> tokens)

@@ -81,8 +81,8 @@ public static class ThreadBenchmark
         }
         foreach (int t in threadCounts)
         {
-            var v = samples[t].Order().ToList();
-            var timing = new ThreadTiming(name, t, v[0], v[v.Count / 2], flops);
+            var (min, median) = SampleStats.MinMedian(samples[t]);
+            var timing = new ThreadTiming(name, t, min, median, flops);
             log?.Invoke($"{name} | threads {t} | min {timing.MinSeconds * 1e3:0.000} ms | median {timing.MedianSeconds * 1e3:0.000} ms | {timing.Gflops:0.0} GFLOP/s");
             yield return timing;
         }

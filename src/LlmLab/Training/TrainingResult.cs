@@ -27,8 +27,7 @@ public sealed record TrainingResult(IReadOnlyList<StepMetrics> Steps, IReadOnlyL
         get
         {
             if (Steps.Count == 0) return 0;
-            var ms = Steps.Select(s => s.Milliseconds).Order().ToArray();
-            return ms.Length % 2 == 1 ? ms[ms.Length / 2] : (ms[ms.Length / 2 - 1] + ms[ms.Length / 2]) / 2;
+            return Runtime.SampleStats.Median(Steps.Select(s => s.Milliseconds));
         }
     }
 }

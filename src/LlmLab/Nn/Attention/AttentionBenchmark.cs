@@ -35,8 +35,8 @@ public static class AttentionBenchmark
                     {
                         var variant = variants[i];
                         long? peak = options.Memory ? Peak(() => Call(variant, pass, q, k, v, causal, upstream)) : null;
-                        var s = samples[i].Order().ToList();
-                        timings.Add(new(t, causal, pass, variant.Name, s[0], s[s.Count / 2], peak));
+                        var (min, median) = Runtime.SampleStats.MinMedian(samples[i]);
+                        timings.Add(new(t, causal, pass, variant.Name, min, median, peak));
                     }
                 }
                 if (t <= options.VerifyMaxLength)

@@ -51,10 +51,9 @@ public static class ForwardCost
                 model.call(ids).Dispose();
                 if (i >= 0) seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
-            Array.Sort(seconds);
-            double median = repeats % 2 == 1 ? seconds[repeats / 2] : (seconds[repeats / 2 - 1] + seconds[repeats / 2]) / 2;
+            var (min, median) = Runtime.SampleStats.MinMedian(seconds);
             double tokens = (double)batch * length;
-            return (median / tokens, seconds[0] / tokens);
+            return (median / tokens, min / tokens);
         }
         finally
         {
