@@ -1,10 +1,12 @@
-using LlmLab.Nn.Gpt;
+using LlmLab.Inference;
 using LlmLab.Runtime;
 using LlmLab.Training;
 
 namespace LlmLab.Cli.Commands;
 
-/// <summary><c>llmlab generate</c>: text from a checkpoint of <c>llmlab train</c> (its model and its tokenizer).</summary>
+/// <summary><c>llmlab generate</c>: text from a checkpoint of <c>llmlab train</c> (its model and its tokenizer), decoded by the
+/// same <see cref="GenerationEngine"/> that <c>llmlab serve</c> runs. A prompt longer than the context keeps its last tokens;
+/// the generation ends at <c>--max-tokens</c> or when the context is full.</summary>
 public sealed class GenerateCommand : CliCommand
 {
     public override string Name => "generate";
@@ -21,15 +23,18 @@ public sealed class GenerateCommand : CliCommand
         double temperature = args.GetDouble("temperature", 0.8, 0);
         int? topK = args.Get("top-k") is null ? null : args.GetInt("top-k", 0, 1);
         int seed = args.GetInt("seed", 0);
+        var sampling = new SamplingParams(Temperature: temperature, TopK: topK, MaxTokens: count, Seed: seed);
+        sampling.Validate();
         TorchRuntime.EnsureLoaded();
         var (model, tokenizer, _) = GptPretraining.Load(path);
         using (model)
         {
             int[] ids = tokenizer.Encode(prompt);
             if (ids.Length == 0) throw new InputException("--prompt encodes to no tokens: give some text");
-            if (ids.Length > model.Config.Context) ids = ids[^model.Config.Context..];
-            var generated = GptGenerator.Generate(model, ids, count, new GptSamplingOptions(temperature, topK, seed));
-            @out.WriteLine(tokenizer.Decode([.. ids, .. generated]));
+            var engine = new GenerationEngine(model, tokenizer, PromptOverflow.TruncateLeft);
+            var fitted = engine.FitPrompt(ids, sampling);
+            var result = engine.Generate(fitted, sampling);
+            @out.WriteLine(tokenizer.Decode([.. fitted, .. result.Tokens]));
         }
         return 0;
     }
