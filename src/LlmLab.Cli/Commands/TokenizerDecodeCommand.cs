@@ -34,7 +34,8 @@ public sealed class TokenizerDecodeCommand : CliCommand
         }
         else
         {
-            if (args.Positionals.Count == 0) throw new UsageException("give the token ids to decode, --file FILE, or - to read stdin", this);
+            if (args.Positionals.Count == 0)
+                throw new UsageException("give the token ids to decode, --file FILE, or - to read stdin", this);
             ids = ParseIds(new StringReader(string.Join(' ', args.Positionals)), "argument ids", lines: false);
         }
         @out.WriteLine(tokenizer.Decode(ids));
@@ -42,7 +43,8 @@ public sealed class TokenizerDecodeCommand : CliCommand
     }
 
     /// <summary>Reads integers separated by white space, commas and brackets from <paramref name="reader"/>, streaming.</summary>
-    /// <exception cref="InputException">Something else than an integer; the message gives its position in <paramref name="source"/>.</exception>
+    /// <exception cref="InputException">Something else than an integer; the message gives its position in
+    /// <paramref name="source"/>.</exception>
     internal static int[] ParseIds(TextReader reader, string source, bool lines = true)
     {
         var ids = new List<int>();

@@ -13,6 +13,8 @@ namespace LlmLab.Tokenization;
 /// positions change count.</item>
 /// </list>
 /// Deterministic: the same texts and options give the same merges, whatever the number of cores.
+/// <see cref="NaiveBpeTrainer"/> is the same algorithm written plainly (recounting every pair at every merge): read it
+/// first; a test checks the two learn the same merges.
 /// </summary>
 public static class BpeTrainer
 {

@@ -11,7 +11,8 @@ namespace LlmLab.Tokenization;
 /// <c>tiktoken_ext/openai_public.py</c>) with atomic groups: the GPT-2 one ends in <c>(?&gt;\s+)$|\s+(?!\S)|\s</c>
 /// instead of <c>\s+(?!\S)|\s+</c>, which matches the same text.</para>
 /// <para>They are not run as .NET regexes: .NET's <c>\p{L}</c>/<c>\p{N}</c> do not match letters and digits beyond
-/// the BMP (surrogate pairs), where tiktoken's do. <see cref="PreTokenizer"/> runs them as scanners over code points
+/// the BMP (surrogate pairs), where tiktoken's do, and .NET's <c>(?i)s</c> does not match ſ (U+017F), which Unicode case
+/// folding (and tiktoken) maps to s. <see cref="PreTokenizer"/> runs them as scanners over code points
 /// (<see cref="TiktokenSplit"/>), checked against tiktoken's own ids on a Unicode stress set.</para>
 /// </remarks>
 public static class SplitPatterns

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace LlmLab.Tokenization;
 
 /// <summary>
-/// Step 1 of BPE training: cut every text into pieces (the split pattern's <see cref="PreTokenizer"/>, between special tokens) and count each
+/// Step 1 of BPE training: cut every text into pieces (the split pattern's <see cref="PreTokenizer"/>, between special
+/// tokens) and count each
 /// distinct piece once, so merging then works on a few hundred thousand distinct words with their frequencies instead
 /// of on the whole corpus. Runs batches of about <see cref="BatchChars"/> characters on all cores, each into its own
 /// dictionary, summed at the end: the counts do not depend on the thread schedule.
@@ -48,7 +49,8 @@ internal static class WordCounter
         CountSegment(text, pre, counts);
     }
 
-    static void CountSegment(ReadOnlySpan<char> segment, PreTokenizer pre, Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
+    static void CountSegment(ReadOnlySpan<char> segment, PreTokenizer pre,
+        Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
     {
         foreach (var piece in pre.Split(segment))
             CollectionsMarshal.GetValueRefOrAddDefault(counts, piece, out _)++;

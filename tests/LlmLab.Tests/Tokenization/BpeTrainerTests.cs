@@ -42,7 +42,8 @@ public class BpeTrainerTests
         Assert.Equal([new BpeMerge('a', 'a', 256), new BpeMerge('a', 'b', 257), new BpeMerge(256, 257, 258)], t.Merges.Take(3));
         Assert.Equal(7, t.Merges.Count); // "XdXac" then takes 4 more merges to become one token, and nothing is left
         Assert.Equal(t.Merges, BpeTokenizer.Train(["aaabdaaabac"], new BpeTrainingOptions(256 + 10, SplitPatterns.None)).Merges);
-        Assert.Contains("no documents", Assert.Throws<InputException>(() => NaiveBpeTrainer.Train([], new BpeTrainingOptions(300))).Message);
+        Assert.Contains("no documents",
+            Assert.Throws<InputException>(() => NaiveBpeTrainer.Train([], new BpeTrainingOptions(300))).Message);
     }
 
     [Fact]
@@ -55,7 +56,8 @@ public class BpeTrainerTests
         foreach (var m in t.Merges)
         {
             byte[] bytes = t.TokenBytes(m.Id);
-            Assert.False(bytes.Contains((byte)'\'') && bytes.Any(b => b >= 0x80), $"token {m.Id} crosses a word: {Convert.ToHexString(bytes)}");
+            Assert.False(bytes.Contains((byte)'\'') && bytes.Any(b => b >= 0x80),
+                $"token {m.Id} crosses a word: {Convert.ToHexString(bytes)}");
         }
         Assert.Equal(["𝐀𝐁", "'s", " 𝟏𝟐"], PreTokenizer.For(SplitPatterns.Gpt2).Pieces("𝐀𝐁's 𝟏𝟐"));
         Assert.Equal(["𝐀𝐁", "'s", " ", "𝟏𝟐𝟑", "𝟒"], PreTokenizer.For(SplitPatterns.Cl100k).Pieces("𝐀𝐁's 𝟏𝟐𝟑𝟒"));

@@ -24,7 +24,8 @@ public class PreTokenizerTests
             text = text.Replace("\uD800\uDC00", "\uD800 \uDC00"); // keep every surrogate lone: pairs are where regexes differ
             var expected = regex.Matches(text).Select(m => m.Value).ToList();
             var actual = pre.Pieces(text);
-            Assert.True(expected.SequenceEqual(actual), $"{Show(text)}: regex [{string.Join("|", expected.Select(Show))}] scanner [{string.Join("|", actual.Select(Show))}]");
+            Assert.True(expected.SequenceEqual(actual),
+                $"{Show(text)}: regex [{string.Join("|", expected.Select(Show))}] scanner [{string.Join("|", actual.Select(Show))}]");
         }
     }
 

@@ -47,7 +47,8 @@ public class TiktokenGoldenTests
         if (failures.Count == 0) return;
         int first = failures[0];
         Assert.Fail($"{encoding}: {failures.Count} of {strings.Count} strings differ from tiktoken; the first is #{first} " +
-            $"{Escape(strings[first])}: tiktoken [{string.Join(' ', expected[first])}] ours [{string.Join(' ', tokenizer.EncodeOrdinary(strings[first]))}]" +
+            $"{Escape(strings[first])}: tiktoken [{string.Join(' ', expected[first])}] " +
+            $"ours [{string.Join(' ', tokenizer.EncodeOrdinary(strings[first]))}]" +
             (failures.Count > 1 ? $"; others: #{string.Join(", #", failures.Skip(1).Take(10))}" : ""));
     }
 
@@ -61,7 +62,8 @@ public class TiktokenGoldenTests
     static string Resource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Goldens.{name}")
-            ?? throw new InvalidOperationException($"embedded resource Goldens.{name} is missing (LlmLab.Tests.csproj embeds Tokenization/Goldens/*.json)");
+            ?? throw new InvalidOperationException(
+                $"embedded resource Goldens.{name} is missing (LlmLab.Tests.csproj embeds Tokenization/Goldens/*.json)");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }
@@ -77,5 +79,6 @@ public class TiktokenGoldenTests
     // Letters, digits, punctuation, symbols and the space as themselves, every other code point as \u{…}, so the
     // failing string can be read in a test log.
     static string Escape(string s) => "\"" + string.Concat(s.EnumerateRunes().Select(r =>
-        r.Value == ' ' || Rune.IsLetterOrDigit(r) || Rune.IsPunctuation(r) || Rune.IsSymbol(r) ? r.ToString() : $"\\u{{{r.Value:X}}}")) + "\"";
+        r.Value == ' ' || Rune.IsLetterOrDigit(r) || Rune.IsPunctuation(r) || Rune.IsSymbol(r)
+            ? r.ToString() : $"\\u{{{r.Value:X}}}")) + "\"";
 }

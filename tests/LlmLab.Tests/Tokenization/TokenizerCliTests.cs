@@ -116,8 +116,8 @@ public class TokenizerCliTests
         Assert.Equal("error: tokenizer file 'gpt5' not found; give a file written by 'llmlab tokenizer train', or gpt2 or cl100k_base", err.Trim());
 
         (code, _, err) = Run("tokenizer", "decode", "--tokenizer", "gpt2", "1", "x2");
-        Assert.Equal((2, "error: argument ids: item 2 is 'x2', not a token id; give integers separated by spaces or commas, like 15339 1917"),
-            (code, err.Trim()));
+        Assert.Equal((2, "error: argument ids: item 2 is 'x2', not a token id; give integers separated by spaces or commas, " +
+            "like 15339 1917"), (code, err.Trim()));
 
         (code, _, err) = Run("tokenizer", "decode", "--tokenizer", "gpt2", "99999");
         Assert.Equal((2, "error: token id 99999 is not in the vocabulary of gpt2 (ids 0–50256)"), (code, err.Trim()));
@@ -158,8 +158,8 @@ public class TokenizerCliTests
         string file = dir.File("bad.txt", "15339 1917\n15339 19x17\n");
         var (badCode, badOut, badErr) = Run("tokenizer", "decode", "--tokenizer", "cl100k_base", "--file", file);
         Assert.Equal((2, ""), (badCode, badOut));
-        Assert.Equal($"error: ids file '{file}': item 4 (line 2) is '19x17', not a token id; give integers separated by spaces or commas, " +
-            "like 15339 1917", badErr.Trim());
+        Assert.Equal($"error: ids file '{file}': item 4 (line 2) is '19x17', not a token id; " +
+            "give integers separated by spaces or commas, like 15339 1917", badErr.Trim());
         Assert.Equal(2, Run("tokenizer", "decode", "--tokenizer", "gpt2", "--file", Path.Combine(dir.Path, "none.txt")).Code);
     }
 
