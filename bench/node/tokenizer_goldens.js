@@ -68,7 +68,8 @@ const fixed = [
   // RTL scripts, bidi controls, Arabic-Indic digits, niqqud and harakat (Mn).
   'שָׁלוֹם עוֹלָם', 'مَرْحَبًا بِالْعَالَمِ', '\u202Eevil\u202C \u200Fmark\u200E', '٣٤٥ ۱۲۳', 'abc \u05D0\u05D1 123 \u0627\u0644',
   // Combining marks, Indic scripts (Mc), Thai, Zalgo, a mark after a space or a digit.
-  'e\u0301 \u0301a 1\u0301 \u0301', 'नमस्ते दुनिया', 'ภาษาไทย', 'Z\u0351\u036B\u0343\u036A\u0302A\u0334\u0335\u031C', '\u20DD\u20DE x\u20E3',
+  'e\u0301 \u0301a 1\u0301 \u0301',
+  'नमस्ते दुनिया', 'ภาษาไทย', 'Z\u0351\u036B\u0343\u036A\u0302A\u0334\u0335\u031C', '\u20DD\u20DE x\u20E3',
   // Whitespace of every kind, alone, in runs, before words and digits, and at the end of the text.
   '\u0085', 'a\u0085b', '\u0085abc', ' \u0085 x', '\uFEFFbom', 'a\uFEFFb', '\uFEFF\uFEFF', 'zero\u200Bwidth', 'a\u2028b\u2029c',
   '\u3000ideographic', 'x\u00A0y\u00A0\u00A0z', ' \t\u00A0\u3000\n\r\n\u0085 x', '\t\t x', '  \n  x', 'a \n\n \t b',
@@ -100,7 +101,8 @@ const strings = [...categorySamples(), ...fixed, ...random];
 // openai/tiktoken tiktoken_ext/openai_public.py at its current head (r50k_pat_str, cl100k_base()'s pat_str).
 const UPSTREAM = {
   gpt2: String.raw`'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s`,
-  cl100k_base: String.raw`'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s`,
+  cl100k_base: String.raw`'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+` +
+    String.raw`|\s++$|\s*[\r\n]|\s+(?!\S)|\s`,
 };
 const ids = {}, upstreamDiffers = {};
 for (const name of Object.keys(UPSTREAM)) {
