@@ -2,14 +2,13 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Text.Unicode;
 
 namespace LlmLab.Tokenization;
 
 /// <summary>
 /// The encoding engine behind <see cref="BpeTokenizer"/>: split text at special tokens, cut each segment into pieces
-/// with the split pattern, and turn each piece into ids.
+/// with the split pattern (<see cref="PreTokenizer"/>), and turn each piece into ids.
 /// </summary>
 /// <remarks>
 /// <para>A piece becomes ids by the first of: (1) the whole piece is a token (a dictionary keyed by the token's text,
@@ -33,16 +32,16 @@ internal sealed class BpeEncoder
     readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _words;
     readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
-    readonly Regex? _regex;
+    readonly PreTokenizer _pre;
     int _cacheCount; // ConcurrentDictionary.Count takes every lock; an approximate count is enough to bound the size
 
     /// <param name="tokens">The bytes of each token by id (null where an id is unused or special).</param>
     /// <param name="merger">The merger of these tokens.</param>
-    /// <param name="regex">The split pattern (<see cref="SplitPatterns.Compile"/>); null for none.</param>
-    public BpeEncoder(IReadOnlyList<byte[]?> tokens, BytePairMerger merger, Regex? regex)
+    /// <param name="pre">The split pattern's pre-tokenizer.</param>
+    public BpeEncoder(IReadOnlyList<byte[]?> tokens, BytePairMerger merger, PreTokenizer pre)
     {
         _merger = merger;
-        _regex = regex;
+        _pre = pre;
         var words = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
         for (int id = 0; id < tokens.Count; id++)
         {
@@ -74,9 +73,7 @@ internal sealed class BpeEncoder
     void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
     {
         if (text.IsEmpty) return;
-        if (_regex is null) { EncodePiece(text, ids); return; }
-        foreach (ValueMatch m in _regex.EnumerateMatches(text))
-            EncodePiece(text.Slice(m.Index, m.Length), ids);
+        foreach (var piece in _pre.Split(text)) EncodePiece(piece, ids);
     }
 
     void EncodePiece(ReadOnlySpan<char> piece, List<int> ids)

@@ -5,6 +5,8 @@ namespace LlmLab.Tokenization;
 /// name (string), split pattern (string; empty for none), 256 × int32 byte ids, int32 merge count and per merge
 /// int32 left, right, id (ascending ids), int32 special-token count and per special token its text (string) and id.
 /// Strings are <see cref="BinaryWriter"/>'s: a 7-bit-encoded byte length, then UTF-8.
+/// Everything after the name is <see cref="WriteVocabulary"/>, which is also what a shard set's tokenizer identity
+/// hashes for a built-in vocabulary (<c>Data.Shards.TokenizerIdentity</c>): one serialisation of a vocabulary.
 /// </summary>
 internal static class BpeFile
 {
@@ -12,13 +14,20 @@ internal static class BpeFile
         TokenizerFileFormat.Write(path, TokenizerFileFormat.KindBpe, w =>
         {
             w.Write(tokenizer.Name);
-            w.Write(tokenizer.Pattern);
-            foreach (int id in tokenizer.ByteIds) w.Write(id);
-            w.Write(tokenizer.Merges.Count);
-            foreach (var m in tokenizer.Merges) { w.Write(m.Left); w.Write(m.Right); w.Write(m.Id); }
-            w.Write(tokenizer.SpecialTokens.Count);
-            foreach (var (text, id) in tokenizer.SpecialTokens.OrderBy(kv => kv.Value)) { w.Write(text); w.Write(id); }
+            WriteVocabulary(w, tokenizer);
         });
+
+    /// <summary>Writes what makes the ids of <paramref name="tokenizer"/> (not its name): split pattern, byte ids,
+    /// merges by ascending id, special tokens by ascending id.</summary>
+    public static void WriteVocabulary(BinaryWriter w, BpeTokenizer tokenizer)
+    {
+        w.Write(tokenizer.Pattern);
+        foreach (int id in tokenizer.ByteIds) w.Write(id);
+        w.Write(tokenizer.Merges.Count);
+        foreach (var m in tokenizer.Merges) { w.Write(m.Left); w.Write(m.Right); w.Write(m.Id); }
+        w.Write(tokenizer.SpecialTokens.Count);
+        foreach (var (text, id) in tokenizer.SpecialTokens.OrderBy(kv => kv.Value)) { w.Write(text); w.Write(id); }
+    }
 
     public static BpeTokenizer Read(string path)
     {

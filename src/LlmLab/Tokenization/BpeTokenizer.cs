@@ -4,9 +4,10 @@ using LlmLab.Text;
 namespace LlmLab.Tokenization;
 
 /// <summary>
-/// A byte-level BPE tokenizer (GPT-2 style): text is split at special tokens, cut into pieces by a regex
-/// (<see cref="SplitPatterns"/>), and each piece's UTF-8 bytes are merged into tokens. Every string can be encoded
-/// (256 byte tokens cover all bytes), and <c>Decode(Encode(s)) == s</c> for every well-formed string.
+/// A byte-level BPE tokenizer (GPT-2 style): text is split at special tokens, cut into pieces by a split pattern
+/// (<see cref="SplitPatterns"/>, run by <see cref="PreTokenizer"/>), and each piece's UTF-8 bytes are merged into
+/// tokens. Every string can be encoded (256 byte tokens cover all bytes), and <c>Decode(Encode(s)) == s</c> for every
+/// well-formed string.
 /// </summary>
 /// <remarks>
 /// <para>Ids: ordinary tokens first (their id is also their merge rank), then special tokens. Our trainer gives bytes
@@ -41,10 +42,10 @@ public sealed class BpeTokenizer : ITokenizer
         _specials = new Dictionary<string, int>(specials, StringComparer.Ordinal);
         _specialById = _specials.ToDictionary(kv => kv.Value, kv => kv.Key);
         _allSpecials = new SpecialTokenMatcher(_specials);
-        System.Text.RegularExpressions.Regex? regex;
-        try { regex = SplitPatterns.Compile(pattern); }
+        PreTokenizer pre;
+        try { pre = PreTokenizer.For(pattern); }
         catch (InputException e) { throw new InputException($"{source}: {e.Message}", e); }
-        _encoder = new BpeEncoder(_tokens, built.Value.Merger, regex);
+        _encoder = new BpeEncoder(_tokens, built.Value.Merger, pre);
         VocabSize = Math.Max(_tokens.Length, _specials.Count == 0 ? 0 : _specials.Values.Max() + 1);
     }
 

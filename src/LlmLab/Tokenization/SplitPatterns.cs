@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace LlmLab.Tokenization;
 
 /// <summary>
@@ -8,13 +6,16 @@ namespace LlmLab.Tokenization;
 /// the empty string means none (a whole text, or a whole segment between special tokens, is one word).
 /// </summary>
 /// <remarks>
-/// The two known patterns are written exactly as Microsoft.ML.Tokenizers 2.0.1 writes them, which is how the parity
-/// tests get identical ids. They are the tiktoken patterns (openai/tiktoken, <c>tiktoken_ext/openai_public.py</c>) with
-/// atomic groups for speed: the GPT-2 one ends in <c>(?&gt;\s+)$|\s+(?!\S)|\s</c> instead of <c>\s+(?!\S)|\s+</c>, which
-/// matches the same text (the last branch is only reached when the run of spaces is one character long).
-/// Thread-safe: the compiled regexes are immutable and shared.
+/// <para>The two known patterns are written as Microsoft.ML.Tokenizers 2.0.1 writes them (that text is what our
+/// tokenizer files and shard identities store, so it stays as it is). They are the tiktoken patterns (openai/tiktoken,
+/// <c>tiktoken_ext/openai_public.py</c>) with atomic groups: the GPT-2 one ends in <c>(?&gt;\s+)$|\s+(?!\S)|\s</c>
+/// instead of <c>\s+(?!\S)|\s+</c>, which matches the same text.</para>
+/// <para>They are not run as .NET regexes: .NET's <c>\p{L}</c>/<c>\p{N}</c> do not match letters and digits beyond
+/// the BMP (surrogate pairs), where tiktoken's do, and .NET's <c>(?i)s</c> does not match ſ (U+017F), which Unicode case
+/// folding (and tiktoken) maps to s. <see cref="PreTokenizer"/> runs them as scanners over code points
+/// (<see cref="TiktokenSplit"/>), checked against tiktoken's own ids on a Unicode stress set.</para>
 /// </remarks>
-public static partial class SplitPatterns
+public static class SplitPatterns
 {
     /// <summary>GPT-2's split (also r50k/p50k): contractions, optional space + letters, optional space + digits,
     /// optional space + other symbols, whitespace.</summary>
@@ -48,24 +49,4 @@ public static partial class SplitPatterns
         None => "none",
         _ => "custom",
     };
-
-    /// <summary>The regex for a pattern (source-generated for the known ones, compiled otherwise); null for none.</summary>
-    /// <exception cref="InputException">The pattern is not a valid .NET regex.</exception>
-    public static Regex? Compile(string pattern)
-    {
-        switch (pattern)
-        {
-            case None: return null;
-            case Gpt2: return Gpt2Regex();
-            case Cl100k: return Cl100kRegex();
-        }
-        try { return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant); }
-        catch (ArgumentException e) { throw new InputException($"the split pattern is not a valid regex ({e.Message}): {pattern}", e); }
-    }
-
-    [GeneratedRegex(Gpt2)]
-    private static partial Regex Gpt2Regex();
-
-    [GeneratedRegex(Cl100k)]
-    private static partial Regex Cl100kRegex();
 }

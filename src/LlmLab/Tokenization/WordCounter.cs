@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 
 namespace LlmLab.Tokenization;
 
 /// <summary>
-/// Step 1 of BPE training: cut every text into pieces (the split pattern, between special tokens) and count each
+/// Step 1 of BPE training: cut every text into pieces (the split pattern's <see cref="PreTokenizer"/>, between special
+/// tokens) and count each
 /// distinct piece once, so merging then works on a few hundred thousand distinct words with their frequencies instead
 /// of on the whole corpus. Runs batches of about <see cref="BatchChars"/> characters on all cores, each into its own
 /// dictionary, summed at the end: the counts do not depend on the thread schedule.
@@ -13,7 +13,7 @@ internal static class WordCounter
 {
     const int BatchChars = 1 << 20;
 
-    public static Dictionary<string, long> Count(IEnumerable<string> texts, Regex? regex, SpecialTokenMatcher specials,
+    public static Dictionary<string, long> Count(IEnumerable<string> texts, PreTokenizer pre, SpecialTokenMatcher specials,
         IProgress<BpeTrainingProgress>? progress, out long documents)
     {
         var total = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -24,7 +24,7 @@ internal static class WordCounter
             (batch, _, local) =>
             {
                 var lookup = local.GetAlternateLookup<ReadOnlySpan<char>>();
-                foreach (string text in batch) CountText(text, regex, specials, lookup);
+                foreach (string text in batch) CountText(text, pre, specials, lookup);
                 long done = Interlocked.Add(ref docs, batch.Count);
                 progress?.Report(new BpeTrainingProgress("counting", done, 0));
                 return local;
@@ -38,23 +38,22 @@ internal static class WordCounter
         return total;
     }
 
-    static void CountText(ReadOnlySpan<char> text, Regex? regex, SpecialTokenMatcher specials,
+    static void CountText(ReadOnlySpan<char> text, PreTokenizer pre, SpecialTokenMatcher specials,
         Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
     {
         while (specials.TryFind(text, out int at, out int length, out _))
         {
-            CountSegment(text[..at], regex, counts);
+            CountSegment(text[..at], pre, counts);
             text = text[(at + length)..];
         }
-        CountSegment(text, regex, counts);
+        CountSegment(text, pre, counts);
     }
 
-    static void CountSegment(ReadOnlySpan<char> segment, Regex? regex, Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
+    static void CountSegment(ReadOnlySpan<char> segment, PreTokenizer pre,
+        Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> counts)
     {
-        if (segment.IsEmpty) return;
-        if (regex is null) { CollectionsMarshal.GetValueRefOrAddDefault(counts, segment, out _)++; return; }
-        foreach (ValueMatch m in regex.EnumerateMatches(segment))
-            CollectionsMarshal.GetValueRefOrAddDefault(counts, segment.Slice(m.Index, m.Length), out _)++;
+        foreach (var piece in pre.Split(segment))
+            CollectionsMarshal.GetValueRefOrAddDefault(counts, piece, out _)++;
     }
 
     static IEnumerable<List<string>> Batches(IEnumerable<string> texts)

@@ -25,6 +25,18 @@ public class BpeFileTests
     }
 
     [Fact]
+    public void Shard_identities_keep_their_hashes()
+    {
+        // TokenizerIdentity hashes the vocabulary part of the file's payload (one serialisation for both); shards made
+        // before they shared it must still match: these are the hashes the separate writer gave.
+        // (From `llmlab data shard --tokenizer gpt2|cl100k_base` with the separate writer, index.json's tokenizer.sha256.)
+        Assert.Equal("9d301101ff51ed53e4dccdf1f55f9503842e0cada6418e8f5edf84b195719faf",
+            LlmLab.Data.Shards.TokenizerIdentity.Of(PretrainedTokenizers.Gpt2()).Sha256);
+        Assert.Equal("3393b20c8416661e7fa07f4fae1aaa80aae7d0e9f402a6eab25aaec129dba6bf",
+            LlmLab.Data.Shards.TokenizerIdentity.Of(PretrainedTokenizers.Cl100kBase()).Sha256);
+    }
+
+    [Fact]
     public void Pretrained_vocabularies_survive_our_format()
     {
         using var dir = new TempDir();

@@ -1,4 +1,3 @@
-using System.Text;
 using LlmLab.Tokenization;
 
 namespace LlmLab.Tests.Tokenization;
@@ -16,19 +15,52 @@ public class BpeTrainerTests
     }
 
     [Fact]
-    public void Incremental_training_learns_the_same_merges_as_recounting_everything()
+    public void Incremental_training_learns_the_same_merges_as_the_naive_trainer()
     {
         // Small alphabets make overlapping pairs ("aaaa", "abab") and many ties: the cases incremental counts get wrong.
+        // Letters and digits beyond the BMP, and special tokens, check both trainers cut the text the same way.
         var rng = new Random(7);
         var texts = Enumerable.Range(0, 40).Select(_ => new string(Enumerable.Range(0, rng.Next(1, 60))
             .Select(_ => "aab ba\n"[rng.Next(7)]).ToArray())).ToList();
         texts.Add("héllo wörld ünïcode 😀😀 ab ab ab");
+        texts.Add("𝐀𝐁's 𝟏𝟐𝟑𝟒 𝐀𝐁 𝟏𝟐<|endoftext|>ab 𝐀𝐁 'S");
         foreach (string pattern in (string[])[SplitPatterns.None, SplitPatterns.Gpt2, SplitPatterns.Cl100k])
         {
-            var trained = BpeTokenizer.Train(texts, new BpeTrainingOptions(256 + 60, pattern));
-            var reference = NaiveMerges(texts, pattern, 60);
-            Assert.Equal(reference, trained.Merges);
+            var options = new BpeTrainingOptions(256 + 60 + 1, pattern, ["<|endoftext|>"]);
+            var trained = BpeTokenizer.Train(texts, options);
+            var reference = NaiveBpeTrainer.Train(texts, options);
+            Assert.Equal(60, reference.Merges.Count);
+            Assert.Equal(reference.Merges, trained.Merges);
+            Assert.Equal(reference.SpecialTokens, trained.SpecialTokens);
         }
+    }
+
+    [Fact]
+    public void Naive_trainer_learns_the_wikipedia_example_and_stops_when_pairs_run_out()
+    {
+        var t = NaiveBpeTrainer.Train(["aaabdaaabac"], new BpeTrainingOptions(256 + 10, SplitPatterns.None));
+        Assert.Equal([new BpeMerge('a', 'a', 256), new BpeMerge('a', 'b', 257), new BpeMerge(256, 257, 258)], t.Merges.Take(3));
+        Assert.Equal(7, t.Merges.Count); // "XdXac" then takes 4 more merges to become one token, and nothing is left
+        Assert.Equal(t.Merges, BpeTokenizer.Train(["aaabdaaabac"], new BpeTrainingOptions(256 + 10, SplitPatterns.None)).Merges);
+        Assert.Contains("no documents",
+            Assert.Throws<InputException>(() => NaiveBpeTrainer.Train([], new BpeTrainingOptions(300))).Message);
+    }
+
+    [Fact]
+    public void The_trainer_cuts_letters_beyond_the_BMP_as_tiktoken_does()
+    {
+        // 𝐀 (U+1D400) is a letter: "𝐀's" is the word "𝐀" and the contraction "'s", so no token may hold both the
+        // apostrophe and 𝐀's bytes (F0 9D 90 80). When .NET's \p{L} saw two surrogates, "𝐀'" was one run of symbols.
+        var t = BpeTokenizer.Train(["𝐀's 𝐀's 𝐀's 𝐀's"], new BpeTrainingOptions(256 + 20, SplitPatterns.Gpt2));
+        Assert.NotEmpty(t.Merges);
+        foreach (var m in t.Merges)
+        {
+            byte[] bytes = t.TokenBytes(m.Id);
+            Assert.False(bytes.Contains((byte)'\'') && bytes.Any(b => b >= 0x80),
+                $"token {m.Id} crosses a word: {Convert.ToHexString(bytes)}");
+        }
+        Assert.Equal(["𝐀𝐁", "'s", " 𝟏𝟐"], PreTokenizer.For(SplitPatterns.Gpt2).Pieces("𝐀𝐁's 𝟏𝟐"));
+        Assert.Equal(["𝐀𝐁", "'s", " ", "𝟏𝟐𝟑", "𝟒"], PreTokenizer.For(SplitPatterns.Cl100k).Pieces("𝐀𝐁's 𝟏𝟐𝟑𝟒"));
     }
 
     [Fact]
@@ -88,31 +120,4 @@ public class BpeTrainerTests
         "1234 + 5678 = 6912, and 3.14159 is pi; don't forget it's 2025.",
         "Ünïcödé: naïve café, 日本語, emoji 😀 and tabs\tand\nnewlines.",
     ];
-
-    // minbpe's training loop, recounting every pair of every word at each step, with our tie rule (highest count, then
-    // the smallest pair) and left-to-right merging within a word.
-    static List<BpeMerge> NaiveMerges(IEnumerable<string> texts, string pattern, int count)
-    {
-        var regex = SplitPatterns.Compile(pattern);
-        var words = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (string t in texts)
-            foreach (string w in regex is null ? (t.Length > 0 ? [t] : []) : regex.Matches(t).Select(m => m.Value))
-                words[w] = words.GetValueOrDefault(w) + 1;
-        var seqs = words.Select(kv => (Ids: Encoding.UTF8.GetBytes(kv.Key).Select(b => (int)b).ToList(), kv.Value)).ToList();
-        var merges = new List<BpeMerge>();
-        for (int k = 0; k < count; k++)
-        {
-            var stats = new Dictionary<(int, int), long>();
-            foreach (var (ids, f) in seqs)
-                for (int i = 0; i + 1 < ids.Count; i++) stats[(ids[i], ids[i + 1])] = stats.GetValueOrDefault((ids[i], ids[i + 1])) + f;
-            if (stats.Count == 0) break;
-            var best = stats.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Item1).ThenBy(kv => kv.Key.Item2).First().Key;
-            int z = 256 + k;
-            merges.Add(new BpeMerge(best.Item1, best.Item2, z));
-            foreach (var (ids, _) in seqs)
-                for (int i = 0; i + 1 < ids.Count; i++)
-                    if (ids[i] == best.Item1 && ids[i + 1] == best.Item2) { ids[i] = z; ids.RemoveAt(i + 1); }
-        }
-        return merges;
-    }
 }

@@ -116,7 +116,8 @@ public class TokenizerCliTests
         Assert.Equal("error: tokenizer file 'gpt5' not found; give a file written by 'llmlab tokenizer train', or gpt2 or cl100k_base", err.Trim());
 
         (code, _, err) = Run("tokenizer", "decode", "--tokenizer", "gpt2", "1", "x2");
-        Assert.Equal((2, "error: 'x2' is not a token id; give integers like 15339 1917"), (code, err.Trim()));
+        Assert.Equal((2, "error: argument ids: item 2 is 'x2', not a token id; give integers separated by spaces or commas, " +
+            "like 15339 1917"), (code, err.Trim()));
 
         (code, _, err) = Run("tokenizer", "decode", "--tokenizer", "gpt2", "99999");
         Assert.Equal((2, "error: token id 99999 is not in the vocabulary of gpt2 (ids 0–50256)"), (code, err.Trim()));
@@ -125,4 +126,70 @@ public class TokenizerCliTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: --out FILE is required", err);
     }
+
+    [Fact]
+    public void Decode_reads_megabytes_of_ids_from_a_file()
+    {
+        // 2.4 MB of ids: more than the system lets a command line carry ("Argument list too long").
+        using var dir = new TempDir();
+        var ids = new System.Text.StringBuilder();
+        for (int i = 0; i < 200_000; i++) ids.Append(i % 2 == 0 ? "15339, 1917\n" : "[15339 1917]\t");
+        string file = dir.File("ids.txt", ids.ToString());
+        Assert.True(new FileInfo(file).Length > 2_000_000);
+        var (code, output, err) = Run("tokenizer", "decode", "--tokenizer", "cl100k_base", "--file", file);
+        Assert.True(code == 0, err);
+        Assert.Equal(string.Concat(Enumerable.Repeat("hello world", 200_000)), output.TrimEnd('\n', '\r'));
+    }
+
+    [Fact]
+    public void Decode_reads_ids_from_stdin_and_names_the_position_of_a_bad_one()
+    {
+        using var dir = new TempDir();
+        var stdin = Console.In;
+        try
+        {
+            Console.SetIn(new StringReader("15339\n1917\n"));
+            var (code, output, err) = Run("tokenizer", "decode", "--tokenizer", "cl100k_base", "-");
+            Assert.True(code == 0, err);
+            Assert.Equal("hello world", output.TrimEnd('\n', '\r'));
+        }
+        finally { Console.SetIn(stdin); }
+
+        string file = dir.File("bad.txt", "15339 1917\n15339 19x17\n");
+        var (badCode, badOut, badErr) = Run("tokenizer", "decode", "--tokenizer", "cl100k_base", "--file", file);
+        Assert.Equal((2, ""), (badCode, badOut));
+        Assert.Equal($"error: ids file '{file}': item 4 (line 2) is '19x17', not a token id; " +
+            "give integers separated by spaces or commas, like 15339 1917", badErr.Trim());
+        Assert.Equal(2, Run("tokenizer", "decode", "--tokenizer", "gpt2", "--file", Path.Combine(dir.Path, "none.txt")).Code);
+    }
+
+    [Fact]
+    public void Encode_file_reads_bytes_as_utf8_keeping_a_bom_as_tiktoken_does()
+    {
+        using var dir = new TempDir();
+        string file = Path.Combine(dir.Path, "bom.txt");
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. "hello world\r\n"u8]);
+        // tiktoken 1.0.22, encode_ordinary("\uFEFFhello world\r\n"): the BOM is U+FEFF, three bytes, encoded as text.
+        Assert.Equal((0, "171 119 123 31373 995 201 198"), Trimmed(Run("tokenizer", "encode", "--tokenizer", "gpt2", "--file", file)));
+        Assert.Equal((0, "3305 15339 1917 319"), Trimmed(Run("tokenizer", "encode", "--tokenizer", "cl100k_base", "--file", file)));
+    }
+
+    [Fact]
+    public void Encode_file_that_is_not_utf8_is_an_error_naming_the_byte()
+    {
+        using var dir = new TempDir();
+        string utf16 = Path.Combine(dir.Path, "utf16.txt"), latin1 = Path.Combine(dir.Path, "latin1.txt");
+        File.WriteAllBytes(utf16, System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes("hi")).ToArray());
+        File.WriteAllBytes(latin1, [(byte)'c', (byte)'a', (byte)'f', 0xE9]);
+        var (code, output, err) = Run("tokenizer", "encode", "--tokenizer", "gpt2", "--file", utf16);
+        Assert.Equal((2, ""), (code, output));
+        Assert.Equal($"error: text file '{utf16}' is not UTF-8 (it starts with a UTF-16 byte-order mark): the sequence at byte 0 (0xFF) " +
+            "is not valid UTF-8; convert the file to UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8 (or -f LATIN1)", err.Trim());
+        (code, _, err) = Run("tokenizer", "encode", "--tokenizer", "gpt2", "--file", latin1);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: text file '{latin1}' is not UTF-8: the sequence at byte 3 (0xE9) is not valid UTF-8;", err.Trim());
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    static (int, string) Trimmed((int Code, string Out, string Err) r) => (r.Code, r.Out.Trim());
 }

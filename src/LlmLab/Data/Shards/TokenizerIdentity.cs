@@ -37,12 +37,7 @@ public sealed record TokenizerIdentity(string Name, int VocabSize, string Sha256
         using (var w = new BinaryWriter(dump, Encoding.UTF8, leaveOpen: true))
         {
             w.Write("llmlab-bpe-vocabulary-v1");
-            w.Write(tokenizer.Pattern);
-            foreach (int id in tokenizer.ByteIds) w.Write(id);
-            w.Write(tokenizer.Merges.Count);
-            foreach (var m in tokenizer.Merges) { w.Write(m.Left); w.Write(m.Right); w.Write(m.Id); }
-            w.Write(tokenizer.SpecialTokens.Count);
-            foreach (var (text, id) in tokenizer.SpecialTokens.OrderBy(kv => kv.Value)) { w.Write(text); w.Write(id); }
+            BpeFile.WriteVocabulary(w, tokenizer); // the tokenizer file's serialisation, after its name
         }
         return new TokenizerIdentity(tokenizer.Name, tokenizer.VocabSize, Hex(SHA256.HashData(dump.ToArray())));
     }
