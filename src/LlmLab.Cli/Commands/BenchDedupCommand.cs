@@ -19,9 +19,10 @@ public sealed class BenchDedupCommand : CliCommand
 
     public override string Name => "bench dedup";
     public override string Summary => "dedup pipeline: documents/s and MB/s at 1 and 2 threads; time vs corpus size (fitted exponent)";
-    public override string Usage => "[--input PATH (default: the SDK docs)] [--field NAME] [--docs N (default 10000: sizes N, 2N, 4N)] [--repeats 3] [--perm 128] " +
-                                    "| --planted PAIRS [--seed 1] [--bands B --rows R]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "input", "field", "docs", "repeats", "perm", "planted", "seed", "bands", "rows" };
+    public override string Usage => "[--input PATH (default: the SDK docs)] [--field NAME] [--docs N (default 10000: sizes N, 2N, 4N)] " +
+                                    "[--repeats 3] [--perm 128] | --planted PAIRS [--seed 1] [--bands B --rows R]";
+    public override IReadOnlySet<string> Options =>
+        new HashSet<string> { "input", "field", "docs", "repeats", "perm", "planted", "seed", "bands", "rows" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -74,12 +75,14 @@ public sealed class BenchDedupCommand : CliCommand
         var options = new DedupOptions { Permutations = args.GetInt("perm", 128, 1, 4096) };
         if (args.Get("bands") is not null != (args.Get("rows") is not null))
             throw new InputException("--bands and --rows go together: give both, or neither for the default banding");
-        var mine = args.Get("bands") is null ? options : options with { Bands = args.GetInt("bands", 1, 1, 4096), Rows = args.GetInt("rows", 1, 1, 4096) };
+        var mine = args.Get("bands") is null ? options
+            : options with { Bands = args.GetInt("bands", 1, 1, 4096), Rows = args.GetInt("rows", 1, 1, 4096) };
         mine.Validate();
         var datasketch = options with { FalsePositiveWeight = 0.5, FalseNegativeWeight = 0.5 };
         var set = PlantedDuplicates.Generate(pairs, seed, shingle: options.ShingleSize);
-        @out.WriteLine($"planted set: {pairs:N0} base documents, each with one copy edited to a word-5-gram Jaccard drawn from 0.5–1.0 (seed {seed}); " +
-            $"{options.Permutations} permutations, threshold {options.Threshold.ToString(C)}; truth by brute force over every pair");
+        @out.WriteLine($"planted set: {pairs:N0} base documents, each with one copy edited to a word-5-gram Jaccard drawn from 0.5–1.0 " +
+            $"(seed {seed}); {options.Permutations} permutations, threshold {options.Threshold.ToString(C)}; " +
+            "truth by brute force over every pair");
         string work = Directory.CreateTempSubdirectory("llmlab-bench-dedup-").FullName;
         try
         {
@@ -89,20 +92,21 @@ public sealed class BenchDedupCommand : CliCommand
                 var q = DedupEvaluation.Measure(set.Documents, Path.Combine(work, r.Name.Replace(' ', '-').Replace('/', '-')), r.Options);
                 return (r.Name, Banding: r.Options.Banding(), Quality: q, Seconds: sw.Elapsed.TotalSeconds);
             }).ToList();
-            foreach (var r in runs)
-                @out.WriteLine(string.Create(C, $"{r.Name,-20} {r.Banding,-20} F1 {r.Quality.F1:0.000}  precision {r.Quality.Precision:0.000}  " +
-                    $"recall {r.Quality.Recall:0.000}  (true pairs {r.Quality.TruePairs:N0}, found {r.Quality.FoundPairs:N0}; pipeline + brute force {r.Seconds:0.0} s)"));
-            @out.WriteLine("\ncandidate rate per Jaccard bin (at or above the threshold: recall; below: extra verification), observed / S-curve prediction");
+            foreach (var (name, banding, q, seconds) in runs)
+                @out.WriteLine(string.Create(C, $"{name,-20} {banding,-20} F1 {q.F1:0.000}  precision {q.Precision:0.000}  " +
+                    $"recall {q.Recall:0.000}  " +
+                    $"(true pairs {q.TruePairs:N0}, found {q.FoundPairs:N0}; pipeline + brute force {seconds:0.0} s)"));
+            @out.WriteLine("\ncandidate rate per Jaccard bin (at or above the threshold: recall; below: extra verification), " +
+                "observed / S-curve prediction");
             @out.WriteLine($"{"J",-14} {"pairs",6}  " + string.Join("  ", runs.Select(r => $"{r.Banding,-24}")));
             for (int k = 0; k < runs[0].Quality.Bins.Count; k++)
             {
                 var bin = runs[0].Quality.Bins[k];
-                var inBin = set.Pairs.Where(p => p.Jaccard >= bin.From - 1e-12 && (p.Jaccard < bin.To || bin.To >= 1) && p.Jaccard < 1).ToList();
                 string cells = string.Join("  ", runs.Select(r =>
                 {
                     var b = r.Quality.Bins[k];
                     string observed = b.Pairs == 0 ? "—" : (b.Candidates / (double)b.Pairs).ToString("0.000", C);
-                    string predicted = inBin.Count == 0 ? "—" : inBin.Average(p => r.Banding.Probability(p.Jaccard)).ToString("0.000", C);
+                    string predicted = set.Predicted(b, r.Banding) is { } p ? p.Mean.ToString("0.000", C) : "—";
                     return $"{observed + " / " + predicted,-24}";
                 }));
                 @out.WriteLine(string.Create(C, $"[{bin.From:0.00}, {bin.To:0.00}{(bin.To >= 1 ? "]" : ")")}  {bin.Pairs,6:N0}  {cells}"));
@@ -110,7 +114,8 @@ public sealed class BenchDedupCommand : CliCommand
             @out.WriteLine("\nS-curve P(candidate | J) = 1 − (1 − J^r)^b");
             var js = Enumerable.Range(0, 11).Select(i => 0.5 + 0.05 * i).ToList();
             @out.WriteLine($"{"J",-22}" + string.Concat(js.Select(j => j.ToString("0.00", C).PadLeft(7))));
-            foreach (var r in runs) @out.WriteLine($"{r.Banding,-22}" + string.Concat(js.Select(j => r.Banding.Probability(j).ToString("0.000", C).PadLeft(7))));
+            foreach (var r in runs)
+                @out.WriteLine($"{r.Banding,-22}" + string.Concat(js.Select(j => $"{r.Banding.Probability(j).ToString("0.000", C),7}")));
         }
         finally { Directory.Delete(work, recursive: true); }
         return 0;

@@ -100,11 +100,14 @@ public sealed class DataDedupCommand : CliCommand
     static void GuardInput(string input, string output, string report)
     {
         string full = Full(input);
-        foreach (var (what, path) in new[] { ("OUT", output), ("OUT's removed-documents file", DedupPipeline.RemovedPathFor(output)), ("OUT's report", report) })
+        var written = new[]
+            { ("OUT", output), ("OUT's removed-documents file", DedupPipeline.RemovedPathFor(output)), ("OUT's report", report) };
+        foreach (var (what, path) in written)
             if (Full(path) == full)
                 throw new InputException($"IN '{input}' is {what}, which this run writes: it would be overwritten; choose another OUT");
         if (Directory.Exists(input) && Full(output).StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new InputException($"OUT '{output}' is inside the input directory '{input}': the next run would read its own output; write OUT outside it");
+            throw new InputException($"OUT '{output}' is inside the input directory '{input}': the next run would read its own output; " +
+                "write OUT outside it");
     }
 
     static string Full(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));

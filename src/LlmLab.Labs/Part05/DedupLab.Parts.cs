@@ -20,12 +20,14 @@ public sealed partial class DedupLab
         // The expectation is datasketch's rule evaluated independently of LshParameters (the code under test).
         var (b, r, best) = DatasketchOptimum(t, cfg.Permutations, cfg.FalsePositiveWeight, cfg.FalseNegativeWeight);
         double mine = Weighted(banding.Bands, banding.Rows, t, cfg.FalsePositiveWeight, cfg.FalseNegativeWeight);
-        ctx.Checks.True($"b × r = datasketch's rule at weights {F(cfg.FalsePositiveWeight, "0.##")} / {F(cfg.FalseNegativeWeight, "0.##")} " +
+        string weights = $"{F(cfg.FalsePositiveWeight, "0.##")} / {F(cfg.FalseNegativeWeight, "0.##")}";
+        ctx.Checks.True($"b × r = datasketch's rule at weights {weights} " +
             "(brute force: every b·r ≤ k, integrals by the midpoint rule at step 0.001, datasketch's fallback)",
             // A different b × r passes only as a tie within the two quadratures' error (~1e-6; neighbours differ by ~1e-3).
             (b, r) == (banding.Bands, banding.Rows) || mine <= best + 1e-5,
             $"{banding} (brute force: {b} bands × {r} rows; weighted error {F(mine, "0.000000")} vs {F(best, "0.000000")})");
-        var rows = new[] { (0.5, 0.5), (0.2, 0.8), (0.1, 0.9), (cfg.FalsePositiveWeight, cfg.FalseNegativeWeight), (0.02, 0.98) }.Distinct().Select(w =>
+        var weightRows = new[] { (0.5, 0.5), (0.2, 0.8), (0.1, 0.9), (cfg.FalsePositiveWeight, cfg.FalseNegativeWeight), (0.02, 0.98) };
+        var rows = weightRows.Distinct().Select(w =>
         {
             var p = LshParameters.Optimal(t, cfg.Permutations, w.Item1, w.Item2);
             return new[] { $"{F(w.Item1, "0.0#")} / {F(w.Item2, "0.0#")}", p.ToString(), F(p.FalsePositiveArea(t), "0.0000"),
@@ -72,7 +74,8 @@ public sealed partial class DedupLab
     }
 
     /// <summary>The S-curve's mean over [a, b): the expected candidate rate of pairs spread evenly over that range.</summary>
-    static double MeanProbability(LshParameters p, double a, double b) => b <= a ? p.Probability(a) : Midpoint(p.Probability, a, b) / (b - a);
+    static double MeanProbability(LshParameters p, double a, double b) =>
+        b <= a ? p.Probability(a) : Midpoint(p.Probability, a, b) / (b - a);
 
     DedupClusters Corpus(LabContext ctx, DocumentList slice, DedupOptions options, string tmp)
     {
@@ -98,7 +101,8 @@ public sealed partial class DedupLab
         // Exact dedup compares 128-bit hashes of the normalised texts; brute force compares the texts themselves.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long equalTexts = slice.Documents.LongCount(doc => !seen.Add(TextNormalizer.Normalize(doc.Text, options.Normalization)));
-        ctx.Checks.Equal("exact duplicates removed = documents whose normalised text equals an earlier one's (string comparison)", exact, equalTexts);
+        ctx.Checks.Equal("exact duplicates removed = documents whose normalised text equals an earlier one's (string comparison)",
+            exact, equalTexts);
         ctx.Report.Table(["stage", "documents", "share"],
         [
             ["read", n.ToString("N0"), "100%"],
@@ -112,7 +116,8 @@ public sealed partial class DedupLab
             .Concat(many.Filter.Borderline.Take(3).Select(p => (p.Size, Other: p.Partner, p.Removed)))
             .Select(e => new[] { e.Size.ToString("N0"), Shown(e.Other), $"{Shown(e.Removed)} J = {F(e.Removed.Similarity)}" });
         ctx.Report.Table(["cluster size", "kept (largest) or partner (closest; kept or removed)", "removed"], examples,
-            "the three largest clusters with their kept document, then the three removals closest to the threshold with the partner that explains each");
+            "the three largest clusters with their kept document, then the three removals closest to the threshold with the partner " +
+            "that explains each");
         ctx.Report.Table(["threads", "signatures s", "buckets s", "clusters s", "filter s", "docs/s (3 stages)", "MB/s"], timings,
             "throughput on this machine (not a check: `llmlab bench dedup` measures it properly)");
         return d;
@@ -138,7 +143,7 @@ public sealed partial class DedupLab
         var curve = plot.Add.Scatter(xs, xs.Select(banding.Probability).ToArray(), Colors.C0);
         curve.MarkerSize = 0;
         curve.LineWidth = 2;
-        curve.LegendText = $"{banding.Bands} bands × {banding.Rows} rows (weights {cfg.FalsePositiveWeight:0.##} / {cfg.FalseNegativeWeight:0.##})";
+        curve.LegendText = $"{banding} (weights {cfg.FalsePositiveWeight:0.##} / {cfg.FalseNegativeWeight:0.##})";
         var alt = LshParameters.Optimal(cfg.Threshold, cfg.Permutations);
         var other = plot.Add.Scatter(xs, xs.Select(alt.Probability).ToArray(), Colors.Gray);
         other.MarkerSize = 0;

@@ -36,7 +36,10 @@ public sealed record DedupLabConfig(
     public static DedupLabConfig For(Profile profile) => profile switch
     {
         // Smoke: seconds. 2,000 SDK documents, brute force on 600, three fortune files that share quotations (979 entries).
-        Profile.Smoke => Base with { CorpusDocuments = 2_000, SampleDocuments = 600, FortuneFiles = ["knghtbrd", "linux", "linuxcookie"], PlantedPairs = 300 },
+        Profile.Smoke => Base with
+        {
+            CorpusDocuments = 2_000, SampleDocuments = 600, FortuneFiles = ["knghtbrd", "linux", "linuxcookie"], PlantedPairs = 300,
+        },
         // Quick: about a minute on 2 cores. A quarter of the SDK docs; the six fortune files where most cross-file duplicates are.
         Profile.Quick => Base,
         // Full: the whole default corpus (77,797 documents on SDK 10) and every fortune file (~15,000 entries, 113 M pairs).

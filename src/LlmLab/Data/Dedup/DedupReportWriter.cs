@@ -66,7 +66,8 @@ public static class DedupReportWriter
         sb.AppendLine().AppendLine("## Near-duplicates closest to the threshold").AppendLine();
         foreach (var p in pairs)
         {
-            string status = p.Partner.Reason == DedupReason.Kept ? "kept" : $"also removed ({p.Partner.Reason.ToString().ToLowerInvariant()})";
+            string status = p.Partner.Reason == DedupReason.Kept ? "kept"
+                : $"also removed ({p.Partner.Reason.ToString().ToLowerInvariant()})";
             sb.AppendLine(string.Create(C, $"- removed `{p.Removed.Id}` (near, J = {p.Removed.Similarity:0.000} with `{p.Partner.Id}`; " +
                 $"cluster {p.Cluster} of {p.Size}, which keeps `{p.KeptId}`): {Quote(p.Removed.Snippet)}"));
             sb.AppendLine(string.Create(C, $"  - its partner `{p.Partner.Id}`, {status}: {Quote(p.Partner.Snippet)}"));

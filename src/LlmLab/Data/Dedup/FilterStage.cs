@@ -99,7 +99,12 @@ public static class FilterStage
                     if (clusters.Reason[i] == DedupReason.Kept)
                     {
                         if (doc.Json is { } record) WriteRecord(keptBuffer, record);
-                        else WriteLine(keptWriter, keptBuffer, w => { w.WriteString("id", doc.Id); w.WriteString("source", doc.Source); w.WriteString("text", doc.Text); });
+                        else WriteLine(keptWriter, keptBuffer, w =>
+                        {
+                            w.WriteString("id", doc.Id);
+                            w.WriteString("source", doc.Source);
+                            w.WriteString("text", doc.Text);
+                        });
                         kept++;
                     }
                     else

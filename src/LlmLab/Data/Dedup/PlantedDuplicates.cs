@@ -8,7 +8,21 @@ namespace LlmLab.Data.Dedup;
 public sealed record PlantedPair(int Base, int Copy, double Target, double Jaccard);
 
 /// <summary>A corpus of unrelated base documents, each followed somewhere by one edited copy, and the planted pairs.</summary>
-public sealed record PlantedCorpus(DocumentList Documents, IReadOnlyList<PlantedPair> Pairs);
+public sealed record PlantedCorpus(DocumentList Documents, IReadOnlyList<PlantedPair> Pairs)
+{
+    /// <summary>The pairs of a similarity bin [from, to) ([from, 1] for the last), without exact copies (J = 1), which
+    /// exact dedup removes before LSH.</summary>
+    public IReadOnlyList<PlantedPair> InBin(JaccardBin bin) => Pairs.Where(p => p.Jaccard < 1 && p.Jaccard >= bin.From - 1e-12
+        && (p.Jaccard < bin.To || bin.To >= 1)).ToList();
+
+    /// <summary>The S-curve's prediction for a bin: the mean of P(candidate | J) over its pairs, and the standard
+    /// deviation of the observed rate (pairs are independent Bernoulli trials); null when the bin has no pair.</summary>
+    public (double Mean, double Sd)? Predicted(JaccardBin bin, LshParameters banding)
+    {
+        var ps = InBin(bin).Select(p => banding.Probability(p.Jaccard)).ToList();
+        return ps.Count == 0 ? null : (ps.Average(), Math.Sqrt(ps.Sum(p => p * (1 - p))) / ps.Count);
+    }
+}
 
 /// <summary>
 /// A test bed for near-duplicate detection with known answers: <c>bases</c> documents of random pseudo-words, each

@@ -76,7 +76,8 @@ public class DedupCliTests
         var texts = DedupTestData.Corpus(groups: 0, copies: 0, unique: 4, seed: 9).Documents.Select(d => d.Text).ToList();
         string[] lines =
         [
-            JsonSerializer.Serialize(new { id = "doc-a", url = "https://example.org/a", text = texts[0], meta = new { lang = "en", score = 0.5 } }),
+            JsonSerializer.Serialize(new { id = "doc-a", url = "https://example.org/a", text = texts[0],
+                meta = new { lang = "en", score = 0.5 } }),
             JsonSerializer.Serialize(new { id = "doc-b", text = texts[1] }),
             JsonSerializer.Serialize(new { id = "doc-a-copy", url = "https://example.org/c", text = texts[0].ToUpperInvariant() }),
             JsonSerializer.Serialize(new { text = texts[2], tags = new[] { "x", "y" } }),

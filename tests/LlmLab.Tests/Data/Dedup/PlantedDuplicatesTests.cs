@@ -19,7 +19,8 @@ public class PlantedDuplicatesTests
             // The pipeline's hashed shingles give the same similarity as the 5-gram strings.
             var (a, b) = (set.Documents.Documents[p.Base], set.Documents.Documents[p.Copy]);
             Assert.Equal(a.Id.Replace("base", ""), b.Id.Replace("copy", ""));
-            ulong[] Sh(string text) => Shingler.Shingles(TextNormalizer.Normalize(text, options.Normalization), options.ShingleKind, options.ShingleSize);
+            ulong[] Sh(string text) =>
+                Shingler.Shingles(TextNormalizer.Normalize(text, options.Normalization), options.ShingleKind, options.ShingleSize);
             Assert.Equal(p.Jaccard, Jaccard.Of(Sh(a.Text), Sh(b.Text)), 12);
         }
         // Spread over 0.5–1.0: each tenth of the range is populated.
@@ -45,7 +46,8 @@ public class PlantedDuplicatesTests
         var set = PlantedDuplicates.Generate(1000, seed: 1);
         using var t = new DedupTestData();
         var q = DedupEvaluation.Measure(set.Documents, t.Work, new DedupOptions { Threads = 2 });
-        string what = $"{new DedupOptions().Banding()}: P {q.Precision:F4} R {q.Recall:F4} F1 {q.F1:F4} (true {q.TruePairs}, found {q.FoundPairs})";
+        string what = $"{new DedupOptions().Banding()}: P {q.Precision:F4} R {q.Recall:F4} F1 {q.F1:F4} " +
+            $"(true {q.TruePairs}, found {q.FoundPairs})";
         Assert.True(q.F1 >= 0.97, what);
         Assert.Equal(1.0, q.Precision); // clusters are pairs: no chains
         Assert.Equal(set.Pairs.Count(p => p.Jaccard >= 0.8), q.TruePairs); // only the planted pairs are similar
