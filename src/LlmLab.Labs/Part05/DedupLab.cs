@@ -7,10 +7,11 @@ namespace LlmLab.Labs.Part05;
 
 /// <summary>
 /// Lab 5.1 — a deduplication pipeline, exact and near-duplicate (datatrove's MinHash stages; Lee et al. 2022). Runs
-/// the pipeline on a slice of the corpus (the SDK docs: overloads are natural near-duplicates) and on Debian's fortune
-/// files when installed; reports what each stage removed and example clusters; draws the LSH S-curve of the chosen
-/// b × r with the candidate rate observed per similarity bin; and measures precision, recall and F1 of the near-dup
-/// pairs against brute force (every pair's exact Jaccard). Throughput at 1 and all threads is reported, not checked.
+/// the pipeline on a slice of the corpus (the SDK docs: overloads are natural near-duplicates), on a planted set with
+/// known Jaccard similarities and on Debian's fortune files (a failing check names the package when it is absent);
+/// reports what each stage removed and example clusters; draws the LSH S-curve of the chosen b × r with the candidate
+/// rate observed per similarity bin; and measures precision, recall and F1 of the near-dup pairs against brute force
+/// (every pair's exact Jaccard). Throughput at 1 and all threads is reported, not checked.
 /// </summary>
 public sealed partial class DedupLab : Lab<DedupLabConfig>
 {

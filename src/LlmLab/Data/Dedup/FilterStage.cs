@@ -25,8 +25,8 @@ public sealed record FilterStageResult(long Kept, long ExactRemoved, long NearRe
 /// <remarks>A document read from a JSON Lines record (<see cref="Document.Json"/>) is written as that record,
 /// unchanged, so the input's own <c>id</c> and other fields survive; in the removed file it is under
 /// <c>"record"</c>, beside our locator <c>"id"</c> (file:line). Documents without a record (text files, Parquet, the
-/// SDK docs) are written as <c>{"id", "source", "text"}</c>.</remarks>
-/// <remarks>Also checks that the corpus is the one the signatures were computed from (same documents, same ids, same order)
+/// SDK docs) are written as <c>{"id", "source", "text"}</c>.
+/// Also checks that the corpus is the one the signatures were computed from (same documents, same ids, same order)
 /// and refuses otherwise. Holds one document at a time, plus the snippets of the examples it reports.</remarks>
 public static class FilterStage
 {
