@@ -9,7 +9,9 @@ namespace LlmLab.Cli.Commands;
 /// <c>llmlab bench dedup</c>: throughput of the whole pipeline (signatures, buckets, clusters; the filter pass only
 /// writes what was decided) at 1 and 2 threads, and its time at corpus sizes 1×, 2×, 4× with the fitted exponent
 /// (time ∝ size^e: 1 is linear). No peer: datasketch and text-dedup are Python packages from PyPI, which these machines
-/// cannot reach, and Debian packages neither.
+/// cannot reach, and Debian packages neither. With <c>--planted N</c>: near-duplicate quality instead of speed — F1 and
+/// the candidate rate per Jaccard bin on <see cref="PlantedDuplicates"/>' set of N pairs, at the default banding and at
+/// datasketch's 0.5 / 0.5 one, beside the S-curve's prediction (not a timing: the machine's load does not matter).
 /// </summary>
 public sealed class BenchDedupCommand : CliCommand
 {
@@ -17,12 +19,15 @@ public sealed class BenchDedupCommand : CliCommand
 
     public override string Name => "bench dedup";
     public override string Summary => "dedup pipeline: documents/s and MB/s at 1 and 2 threads; time vs corpus size (fitted exponent)";
-    public override string Usage => "[--input PATH (default: the SDK docs)] [--field NAME] [--docs N (default 10000: sizes N, 2N, 4N)] [--repeats 3] [--perm 128]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "input", "field", "docs", "repeats", "perm" };
+    public override string Usage => "[--input PATH (default: the SDK docs)] [--field NAME] [--docs N (default 10000: sizes N, 2N, 4N)] " +
+                                    "[--repeats 3] [--perm 128] | --planted PAIRS [--seed 1] [--bands B --rows R]";
+    public override IReadOnlySet<string> Options =>
+        new HashSet<string> { "input", "field", "docs", "repeats", "perm", "planted", "seed", "bands", "rows" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
         args.ExpectPositionals(0, this, "no argument");
+        if (args.Get("planted") is not null) return Planted(args, @out);
         int docs = args.GetInt("docs", 10_000, min: 10);
         int repeats = args.GetInt("repeats", 3, 1, 100);
         var options = new DedupOptions { Permutations = args.GetInt("perm", 128, 1, 4096) };
@@ -57,6 +62,60 @@ public sealed class BenchDedupCommand : CliCommand
                 @out.WriteLine(string.Create(C, $"  {k}×  {k * docs,9:N0} docs  {s,7:0.000} s  {k * docs / s,10:N0} docs/s"));
             }
             @out.WriteLine(string.Create(C, $"fitted exponent (least squares on log time vs log size): {Exponent(points):0.00} (1 = linear)"));
+        }
+        finally { Directory.Delete(work, recursive: true); }
+        return 0;
+    }
+
+    /// <summary>F1 and the candidate rate per bin on a planted set, for the default banding and datasketch's.</summary>
+    static int Planted(CliArgs args, TextWriter @out)
+    {
+        int pairs = args.GetInt("planted", 2000, 50, 100_000);
+        int seed = args.GetInt("seed", 1, 0, int.MaxValue);
+        var options = new DedupOptions { Permutations = args.GetInt("perm", 128, 1, 4096) };
+        if (args.Get("bands") is not null != (args.Get("rows") is not null))
+            throw new InputException("--bands and --rows go together: give both, or neither for the default banding");
+        var mine = args.Get("bands") is null ? options
+            : options with { Bands = args.GetInt("bands", 1, 1, 4096), Rows = args.GetInt("rows", 1, 1, 4096) };
+        mine.Validate();
+        var datasketch = options with { FalsePositiveWeight = 0.5, FalseNegativeWeight = 0.5 };
+        var set = PlantedDuplicates.Generate(pairs, seed, shingle: options.ShingleSize);
+        @out.WriteLine($"planted set: {pairs:N0} base documents, each with one copy edited to a word-5-gram Jaccard drawn from 0.5–1.0 " +
+            $"(seed {seed}); {options.Permutations} permutations, threshold {options.Threshold.ToString(C)}; " +
+            "truth by brute force over every pair");
+        string work = Directory.CreateTempSubdirectory("llmlab-bench-dedup-").FullName;
+        try
+        {
+            var runs = new[] { (Name: "default", Options: mine), (Name: "datasketch 0.5/0.5", Options: datasketch) }.Select(r =>
+            {
+                var sw = Stopwatch.StartNew();
+                var q = DedupEvaluation.Measure(set.Documents, Path.Combine(work, r.Name.Replace(' ', '-').Replace('/', '-')), r.Options);
+                return (r.Name, Banding: r.Options.Banding(), Quality: q, Seconds: sw.Elapsed.TotalSeconds);
+            }).ToList();
+            foreach (var (name, banding, q, seconds) in runs)
+                @out.WriteLine(string.Create(C, $"{name,-20} {banding,-20} F1 {q.F1:0.000}  precision {q.Precision:0.000}  " +
+                    $"recall {q.Recall:0.000}  " +
+                    $"(true pairs {q.TruePairs:N0}, found {q.FoundPairs:N0}; pipeline + brute force {seconds:0.0} s)"));
+            @out.WriteLine("\ncandidate rate per Jaccard bin (at or above the threshold: recall; below: extra verification), " +
+                "observed / S-curve prediction");
+            @out.WriteLine($"{"J",-14} {"pairs",6}  " + string.Join("  ", runs.Select(r => $"{r.Banding,-24}")));
+            for (int k = 0; k < runs[0].Quality.Bins.Count; k++)
+            {
+                var bin = runs[0].Quality.Bins[k];
+                string cells = string.Join("  ", runs.Select(r =>
+                {
+                    var b = r.Quality.Bins[k];
+                    string observed = b.Pairs == 0 ? "—" : (b.Candidates / (double)b.Pairs).ToString("0.000", C);
+                    string predicted = set.Predicted(b, r.Banding) is { } p ? p.Mean.ToString("0.000", C) : "—";
+                    return $"{observed + " / " + predicted,-24}";
+                }));
+                @out.WriteLine(string.Create(C, $"[{bin.From:0.00}, {bin.To:0.00}{(bin.To >= 1 ? "]" : ")")}  {bin.Pairs,6:N0}  {cells}"));
+            }
+            @out.WriteLine("\nS-curve P(candidate | J) = 1 − (1 − J^r)^b");
+            var js = Enumerable.Range(0, 11).Select(i => 0.5 + 0.05 * i).ToList();
+            @out.WriteLine($"{"J",-22}" + string.Concat(js.Select(j => j.ToString("0.00", C).PadLeft(7))));
+            foreach (var r in runs)
+                @out.WriteLine($"{r.Banding,-22}" + string.Concat(js.Select(j => $"{r.Banding.Probability(j).ToString("0.000", C),7}")));
         }
         finally { Directory.Delete(work, recursive: true); }
         return 0;

@@ -37,8 +37,9 @@ public sealed class DataDedupCommand : CliCommand
             : null;
         if (Path.GetExtension(output).ToLowerInvariant() is not (".jsonl" or ".ndjson"))
             throw new InputException($"OUT '{output}' must be a .jsonl file (the kept documents are written as JSON Lines)");
-        if (Path.GetFullPath(output) == Path.GetFullPath(input)) throw new InputException("OUT must differ from IN");
         string work = args.Get("work") ?? Path.ChangeExtension(output, null) + ".dedup";
+        string report = ReportPathFor(output);
+        if (input != "sdk-docs") GuardInput(input, output, report);
 
         IDocumentSource source;
         try { source = Corpora.Open(input == "sdk-docs" ? null : input, args.Get("field"), skipped); }
@@ -47,6 +48,7 @@ public sealed class DataDedupCommand : CliCommand
             throw new InputException($"cannot read '{input}': {e.Message}", e);
         }
         DedupResult result;
+        bool workExisted = Directory.Exists(work), done = false;
         try
         {
             result = SpectreProgress.Run(sink =>
@@ -55,10 +57,18 @@ public sealed class DataDedupCommand : CliCommand
                 var progress = new StageProgress(task);
                 return DedupPipeline.Run(source, work, only is null or DedupStage.Filter ? output : null, options, args.Flag("resume"), only, progress: progress);
             });
+            done = true;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new InputException($"reading '{input}' or writing '{output}' failed: {e.Message}", e);
+        }
+        finally
+        {
+            // A run that failed before any stage file was complete leaves nothing behind; a folder that holds complete
+            // stage files is kept for --resume, and one that existed before is never removed.
+            if (!done && !workExisted && Directory.Exists(work) && !Directory.EnumerateFileSystemEntries(work).Any())
+                Directory.Delete(work);
         }
 
         var c = CultureInfo.InvariantCulture;
@@ -75,13 +85,32 @@ public sealed class DataDedupCommand : CliCommand
         @out.WriteLine(string.Format(c, "documents  {0:N0}: {1:N0} exact and {2:N0} near duplicates removed, {3:N0} kept, {4:N0} clusters of 2+",
             d.Count, exact, near, d.Count - exact - near, d.MultiMemberClusters()));
         if (result.Filter is null) return 0;
-        string report = Path.ChangeExtension(output, null) + ".report.md";
         AtomicFile.WriteAllText(report, DedupReportWriter.Markdown(source.Name, options, result, skipped?.Count ?? 0));
         @out.WriteLine($"wrote      {output}");
         @out.WriteLine($"           {DedupPipeline.RemovedPathFor(output)}");
         @out.WriteLine($"           {report}");
         return 0;
     }
+
+    /// <summary>"out.jsonl" → "out.report.md".</summary>
+    internal static string ReportPathFor(string output) => Path.ChangeExtension(output, null) + ".report.md";
+
+    /// <summary>Refuses an IN that this run would overwrite (OUT or one of its derived files), and an input directory
+    /// that holds the outputs (the next run would read its own output: the report is a .md, the kept file a .jsonl).</summary>
+    static void GuardInput(string input, string output, string report)
+    {
+        string full = Full(input);
+        var written = new[]
+            { ("OUT", output), ("OUT's removed-documents file", DedupPipeline.RemovedPathFor(output)), ("OUT's report", report) };
+        foreach (var (what, path) in written)
+            if (Full(path) == full)
+                throw new InputException($"IN '{input}' is {what}, which this run writes: it would be overwritten; choose another OUT");
+        if (Directory.Exists(input) && Full(output).StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new InputException($"OUT '{output}' is inside the input directory '{input}': the next run would read its own output; " +
+                "write OUT outside it");
+    }
+
+    static string Full(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     static DedupOptions Parse(CliArgs args)
     {

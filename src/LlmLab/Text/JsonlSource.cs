@@ -6,6 +6,7 @@ namespace LlmLab.Text;
 /// <summary>
 /// A JSON Lines corpus (.jsonl, .ndjson): one JSON object per line, its text in a string field ("text" unless named).
 /// Blank lines are skipped; document ids are "<c>name:line</c>" with 1-based line numbers, as an editor shows them.
+/// Each document carries its line in <see cref="Document.Json"/>, so a tool that rewrites the corpus keeps every field.
 /// </summary>
 /// <remarks>
 /// The constructor checks the first record (cheap); later lines are checked as they are read, and a bad one
@@ -55,7 +56,7 @@ public sealed class JsonlSource : IDocumentSource
                 try { text = TextOf(line, lineNo); }
                 catch (InputException e) { _skipped.Record(Name, lineNo, e.Message); continue; }
             }
-            yield return new Document($"{Name}:{lineNo}", text, Name);
+            yield return new Document($"{Name}:{lineNo}", text, Name) { Json = line.Trim() };
         }
     }
 

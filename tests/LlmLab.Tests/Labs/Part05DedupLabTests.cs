@@ -23,12 +23,34 @@ public sealed class Part05DedupLabTests : IDisposable
         foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "s-curve.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
-        Assert.Contains("9 bands × 13 rows", report);
+        Assert.Contains("16 bands × 8 rows", report);
+        Assert.Contains("Planted near-duplicates: recall per similarity bin", report);
         Assert.Contains("removed as exact duplicates", report);
         var names = r.Checks.Select(c => c.Name).ToList();
         Assert.Contains(names, n => n.StartsWith("fortunes: near-dup pairs at J ≥ 0.8, F1 vs brute force", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("cluster ids and decisions identical with 1 and", StringComparison.Ordinal));
-        Assert.Contains("b × r for J ≥ 0.8, 128 permutations = 9 × 13 (datasketch's rule, integrals in exact rational arithmetic)", names);
+        Assert.Contains(names, n => n.StartsWith("b × r = datasketch's rule at weights 0.05 / 0.95", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("planted set: near-dup pairs at J ≥ 0.8, F1 vs brute force", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_the_fortunes_package_the_lab_fails_on_one_check_that_names_it()
+    {
+        var summary = new LabRunner(NullProgress.Instance, TextWriter.Null).Run([new DedupLab()],
+            new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root, Sets: [new("fortunes_folder", "/nonexistent/fortunes")]));
+        var r = Assert.Single(summary.Results);
+        Assert.False(r.Passed);
+        var failed = Assert.Single(r.Checks, c => !c.Passed);
+        Assert.Contains("'fortunes' package", failed.Name);
+        Assert.Contains("apt-get install fortunes", failed.Name);
+        Assert.Contains("not installed: /nonexistent/fortunes", failed.Measured);
+        // Everything else ran and passed: the banding against datasketch's rule, exact dedup against string equality,
+        // the planted set's F1 and its candidate rate against the S-curve.
+        var names = r.Checks.Select(c => c.Name).ToList();
+        Assert.Contains(names, n => n.StartsWith("b × r = datasketch's rule", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("exact duplicates removed = documents whose normalised text", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("planted set: candidate rate just above the threshold", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.StartsWith("documents removed as exact or near duplicates", StringComparison.Ordinal));
     }
 
     [Theory]

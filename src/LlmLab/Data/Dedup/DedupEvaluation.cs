@@ -18,6 +18,15 @@ public sealed record DedupQuality(long Documents, long TruePairs, long FoundPair
     public double Recall => TruePairs == 0 ? 1 : CorrectPairs / (double)TruePairs;
 
     public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+
+    /// <summary>Share of the pairs in the bins from <paramref name="from"/> up to <paramref name="to"/> that became LSH
+    /// candidates; null when those bins hold no pair (not evaluated — never a silent 1).</summary>
+    public double? CandidateRate(double from, double to = 1)
+    {
+        var bins = Bins.Where(b => b.From >= from - 1e-9 && b.To <= to + 1e-9).ToList();
+        long pairs = bins.Sum(b => b.Pairs);
+        return pairs == 0 ? null : bins.Sum(b => b.Candidates) / (double)pairs;
+    }
 }
 
 /// <summary>
@@ -30,6 +39,17 @@ public static class DedupEvaluation
 {
     /// <summary>Width of the similarity bins.</summary>
     public const double BinWidth = 0.05;
+
+    /// <summary>Runs the pipeline on <paramref name="documents"/> (stage files in <paramref name="workDir"/>, no output
+    /// files) and evaluates its clusters and candidates against brute force on the same documents.</summary>
+    public static DedupQuality Measure(DocumentList documents, string workDir, DedupOptions options, double binsFrom = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var r = DedupPipeline.Run(documents, workDir, null, options);
+        var shingles = documents.Documents.Select(d => Shingler.Shingles(TextNormalizer.Normalize(d.Text, options.Normalization),
+            options.ShingleKind, options.ShingleSize)).ToList();
+        return Evaluate(shingles, r.Decisions!, DedupPipeline.CandidatePairs(workDir), options.Threshold, binsFrom, options.Threads);
+    }
 
     /// <param name="shingles">The sample's shingle sets (sorted, distinct), in the pipeline's document order.</param>
     /// <param name="clusters">The pipeline's decisions for the same documents.</param>

@@ -41,7 +41,7 @@ public static class DedupReportWriter
         if (result.Filter is { } f)
         {
             Examples(sb, "Largest clusters", f.Largest);
-            Examples(sb, "Near-duplicates closest to the threshold", f.Borderline);
+            Borderline(sb, f.Borderline);
         }
         return sb.ToString();
     }
@@ -55,6 +55,22 @@ public static class DedupReportWriter
             sb.AppendLine(string.Create(C, $"- cluster {e.Cluster} ({e.Size} documents), kept `{e.Kept.Id}`: {Quote(e.Kept.Snippet)}"));
             foreach (var m in e.Removed)
                 sb.AppendLine(string.Create(C, $"  - removed `{m.Id}` ({m.Reason.ToString().ToLowerInvariant()}, J = {m.Similarity:0.000}): {Quote(m.Snippet)}"));
+        }
+    }
+
+    /// <summary>Each removal beside the partner that explains it, which may itself be removed (a chain): its status is
+    /// said, and the cluster's kept document is named separately.</summary>
+    static void Borderline(StringBuilder sb, IReadOnlyList<DedupBorderlinePair> pairs)
+    {
+        if (pairs.Count == 0) return;
+        sb.AppendLine().AppendLine("## Near-duplicates closest to the threshold").AppendLine();
+        foreach (var p in pairs)
+        {
+            string status = p.Partner.Reason == DedupReason.Kept ? "kept"
+                : $"also removed ({p.Partner.Reason.ToString().ToLowerInvariant()})";
+            sb.AppendLine(string.Create(C, $"- removed `{p.Removed.Id}` (near, J = {p.Removed.Similarity:0.000} with `{p.Partner.Id}`; " +
+                $"cluster {p.Cluster} of {p.Size}, which keeps `{p.KeptId}`): {Quote(p.Removed.Snippet)}"));
+            sb.AppendLine(string.Create(C, $"  - its partner `{p.Partner.Id}`, {status}: {Quote(p.Partner.Snippet)}"));
         }
     }
 

@@ -12,17 +12,21 @@ namespace LlmLab.Data.Dedup;
 /// <param name="ExactRemoved">Documents removed as exact duplicates.</param>
 /// <param name="NearRemoved">Documents removed as near-duplicates.</param>
 /// <param name="Largest">The largest clusters, with the start of their texts.</param>
-/// <param name="Borderline">Near-duplicate pairs closest to the threshold (removed document and its partner).</param>
+/// <param name="Borderline">Near-duplicate removals closest to the threshold (removed document and its partner).</param>
 /// <param name="Seconds">Wall-clock time of the stage.</param>
 public sealed record FilterStageResult(long Kept, long ExactRemoved, long NearRemoved, IReadOnlyList<DedupExample> Largest,
-    IReadOnlyList<DedupExample> Borderline, double Seconds);
+    IReadOnlyList<DedupBorderlinePair> Borderline, double Seconds);
 
 /// <summary>
-/// Stage 4: a second streaming pass over the corpus that writes the kept documents as JSON Lines
-/// (<c>{"id", "source", "text"}</c>, corpus order) and every removed one, with its reason, its cluster's kept document,
-/// the document that explains it and their Jaccard similarity, to a second JSONL file. Both are written atomically.
+/// Stage 4: a second streaming pass over the corpus that writes the kept documents as JSON Lines, in corpus order,
+/// and every removed one, with its reason, its cluster's kept document, the document that explains it and their
+/// Jaccard similarity, to a second JSONL file. Both are written atomically.
 /// </summary>
-/// <remarks>Checks that the corpus is the one the signatures were computed from (same documents, same ids, same order)
+/// <remarks>A document read from a JSON Lines record (<see cref="Document.Json"/>) is written as that record,
+/// unchanged, so the input's own <c>id</c> and other fields survive; in the removed file it is under
+/// <c>"record"</c>, beside our locator <c>"id"</c> (file:line). Documents without a record (text files, Parquet, the
+/// SDK docs) are written as <c>{"id", "source", "text"}</c>.
+/// Also checks that the corpus is the one the signatures were computed from (same documents, same ids, same order)
 /// and refuses otherwise. Holds one document at a time, plus the snippets of the examples it reports.</remarks>
 public static class FilterStage
 {
@@ -94,7 +98,13 @@ public static class FilterStage
                     if (snippetDocs.Contains(i)) snippets[i] = Snippet(doc.Text);
                     if (clusters.Reason[i] == DedupReason.Kept)
                     {
-                        WriteLine(keptWriter, keptBuffer, w => { w.WriteString("id", doc.Id); w.WriteString("source", doc.Source); w.WriteString("text", doc.Text); });
+                        if (doc.Json is { } record) WriteRecord(keptBuffer, record);
+                        else WriteLine(keptWriter, keptBuffer, w =>
+                        {
+                            w.WriteString("id", doc.Id);
+                            w.WriteString("source", doc.Source);
+                            w.WriteString("text", doc.Text);
+                        });
                         kept++;
                     }
                     else
@@ -108,6 +118,11 @@ public static class FilterStage
                             w.WriteString("kept_id", ids[keptOf[c]]);
                             w.WriteString("partner_id", ids[clusters.Partner[i]]);
                             w.WriteNumber("jaccard", Math.Round(clusters.Similarity[i], 4));
+                            if (doc.Json is { } record)
+                            {
+                                w.WritePropertyName("record");
+                                w.WriteRawValue(record, skipInputValidation: true); // parsed by the reader already
+                            }
                         });
                     }
                     i++;
@@ -121,9 +136,17 @@ public static class FilterStage
 
         DedupExampleMember Member(int i) => new(ids[i], clusters.Reason[i], clusters.Similarity[i], snippets.GetValueOrDefault(i, ""));
         var largestExamples = largest.Select(c => new DedupExample(c, sizes[c], Member(keptOf[c]), membersOf[c].Select(Member).ToList())).ToList();
-        var borderExamples = borderline.Select(i => new DedupExample(clusters.Cluster[i], sizes[clusters.Cluster[i]], Member(clusters.Partner[i]), [Member(i)])).ToList();
+        var borderExamples = borderline.Select(i => new DedupBorderlinePair(clusters.Cluster[i], sizes[clusters.Cluster[i]], Member(i),
+            Member(clusters.Partner[i]), ids[keptOf[clusters.Cluster[i]]])).ToList();
         return new FilterStageResult(kept, clusters.Removed(DedupReason.Exact), clusters.Removed(DedupReason.Near), largestExamples, borderExamples,
             clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>An input record as it was read, one line.</summary>
+    static void WriteRecord(Stream buffer, string record)
+    {
+        buffer.Write(Encoding.UTF8.GetBytes(record));
+        buffer.WriteByte((byte)'\n');
     }
 
     static void WriteLine(Utf8JsonWriter w, Stream buffer, Action<Utf8JsonWriter> body)

@@ -10,7 +10,8 @@ namespace LlmLab.Data.Dedup;
 /// <see cref="Optimal"/> chooses b and r as datasketch's <c>MinHashLSH</c> does (its <c>_optimal_param</c>): over every
 /// b ≥ 1 and r ≥ 1 with b·r ≤ k, minimise w_fp·FP + w_fn·FN, where FP = ∫₀^t P(s) ds is the area under the S-curve
 /// left of the threshold t (pairs below t that become candidates) and FN = ∫_t^1 (1 − P(s)) ds the area above it to
-/// the right (pairs above t that are missed); datasketch's weights are 0.5 and 0.5. The integrals are computed by
+/// the right (pairs above t that are missed); datasketch's weights are 0.5 and 0.5 (the defaults here), the pipeline's
+/// are skewed toward recall (<see cref="DedupOptions.DefaultFalsePositiveWeight"/> says why). The integrals are computed by
 /// composite Simpson's rule on 2,048 intervals (the integrand is a polynomial of degree b·r ≤ k; the error is far
 /// below the gaps between candidates). Ties go to the smaller b, then the smaller r (the iteration order).
 /// </remarks>

@@ -28,10 +28,10 @@ public class DedupCliTests
         var (code, stdout, err) = CliRun.Run("data", "dedup", input, output, "--threads", "1");
         Assert.True(code == 0, err);
         Assert.Contains("documents  40: 5 exact and 5 near duplicates removed, 30 kept", stdout);
-        Assert.Contains("lsh        9 bands × 13 rows for Jaccard ≥ 0.8", stdout);
+        Assert.Contains("lsh        16 bands × 8 rows for Jaccard ≥ 0.8", stdout);
         var kept = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(30, kept.Count);
-        Assert.Equal("in.jsonl:1", kept[0].GetProperty("id").GetString());
+        Assert.Equal(File.ReadLines(input).First(), File.ReadLines(output).First()); // the input's record, unchanged
         var removed = File.ReadAllLines(Path.Combine(t.Dir, "kept.removed.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["exact", "exact", "exact", "exact", "exact", "near", "near", "near", "near", "near"], removed.Select(r => r.GetProperty("reason").GetString()));
         Assert.Equal("in.jsonl:1", removed[0].GetProperty("kept_id").GetString());
@@ -67,6 +67,106 @@ public class DedupCliTests
         Assert.Contains("line 3 of in.jsonl is not valid JSON", stdout);
         Assert.Equal(30, File.ReadAllLines(output).Length);
         Assert.Contains("| malformed JSON lines skipped | 1 |", File.ReadAllText(Path.Combine(t.Dir, "kept.report.md")));
+    }
+
+    [Fact]
+    public void Output_records_carry_the_input_fields_unchanged()
+    {
+        using var t = new DedupTestData();
+        var texts = DedupTestData.Corpus(groups: 0, copies: 0, unique: 4, seed: 9).Documents.Select(d => d.Text).ToList();
+        string[] lines =
+        [
+            JsonSerializer.Serialize(new { id = "doc-a", url = "https://example.org/a", text = texts[0],
+                meta = new { lang = "en", score = 0.5 } }),
+            JsonSerializer.Serialize(new { id = "doc-b", text = texts[1] }),
+            JsonSerializer.Serialize(new { id = "doc-a-copy", url = "https://example.org/c", text = texts[0].ToUpperInvariant() }),
+            JsonSerializer.Serialize(new { text = texts[2], tags = new[] { "x", "y" } }),
+        ];
+        string input = Path.Combine(t.Dir, "in.jsonl"), output = Path.Combine(t.Dir, "kept.jsonl");
+        File.WriteAllLines(input, lines);
+        var (code, _, err) = CliRun.Run("data", "dedup", input, output);
+        Assert.True(code == 0, err);
+        Assert.Equal([lines[0], lines[1], lines[3]], File.ReadAllLines(output));
+        var removed = JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(t.Dir, "kept.removed.jsonl")))).RootElement;
+        Assert.Equal("in.jsonl:3", removed.GetProperty("id").GetString());
+        Assert.Equal("in.jsonl:1", removed.GetProperty("kept_id").GetString());
+        Assert.Equal("doc-a-copy", removed.GetProperty("record").GetProperty("id").GetString());
+        Assert.Equal("https://example.org/c", removed.GetProperty("record").GetProperty("url").GetString());
+    }
+
+    [Theory]
+    [InlineData("kept.removed.jsonl")]
+    [InlineData("kept.report.md")]
+    [InlineData("kept.jsonl")]
+    public void An_input_named_like_one_of_the_outputs_is_refused_and_left_untouched(string inputName)
+    {
+        using var t = new DedupTestData();
+        string input = Path.Combine(t.Dir, inputName);
+        File.Copy(Corpus(t), input, overwrite: true);
+        if (inputName.EndsWith(".md", StringComparison.Ordinal))
+            File.WriteAllText(input, string.Join("\n\n", DedupTestData.Corpus(0, 0, 10, seed: 4).Documents.Select(d => d.Text)));
+        byte[] before = File.ReadAllBytes(input);
+        var (code, _, err) = CliRun.Run("data", "dedup", input, Path.Combine(t.Dir, "kept.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("it would be overwritten", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Equal(before, File.ReadAllBytes(input));
+        Assert.False(Directory.Exists(Path.Combine(t.Dir, "kept.dedup")));
+    }
+
+    [Fact]
+    public void An_output_inside_the_input_directory_is_refused()
+    {
+        using var t = new DedupTestData();
+        string dir = Path.Combine(t.Dir, "corpus");
+        Directory.CreateDirectory(dir);
+        File.Move(Corpus(t), Path.Combine(dir, "in.jsonl"));
+        var (code, _, err) = CliRun.Run("data", "dedup", dir, Path.Combine(dir, "sub", "kept.jsonl"));
+        Assert.Equal(2, code);
+        Assert.Contains("is inside the input directory", err);
+        Assert.Equal(["in.jsonl"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName));
+        (code, _, err) = CliRun.Run("data", "dedup", dir + "/", Path.Combine(t.Dir, "kept.jsonl"));
+        Assert.True(code == 0, err);
+    }
+
+    [Fact]
+    public void A_failed_run_leaves_no_work_folder_behind()
+    {
+        using var t = new DedupTestData();
+        string input = Corpus(t, extraLine: "{not json"), output = Path.Combine(t.Dir, "kept.jsonl");
+        var (code, _, err) = CliRun.Run("data", "dedup", input, output);
+        Assert.Equal(2, code);
+        Assert.Contains("is not valid JSON", err);
+        Assert.False(Directory.Exists(Path.Combine(t.Dir, "kept.dedup")), "empty work folder left behind");
+        string work = Path.Combine(t.Dir, "mine");
+        Directory.CreateDirectory(work);
+        Assert.Equal(2, CliRun.Run("data", "dedup", input, output, "--work", work).Code);
+        Assert.True(Directory.Exists(work), "a work folder that existed before is never removed");
+    }
+
+    [Fact]
+    public void Report_says_when_the_partner_of_a_borderline_removal_was_removed_too()
+    {
+        // A chain: B is A with 2 words replaced (J(A, B) = 0.903), C is B with 3 more (J(B, C) = 0.858, J(A, C) = 0.774 < 0.8).
+        // One cluster keeps A; B goes for A, C for B — C's partner B is removed, not kept.
+        using var t = new DedupTestData();
+        var rng = new Random(11);
+        string[] a = Enumerable.Range(0, 200).Select(_ => $"w{rng.Next(100_000)}").ToArray();
+        string[] b = (string[])a.Clone(), c;
+        b[20] = "x1"; b[40] = "x2";
+        c = (string[])b.Clone();
+        c[120] = "y1"; c[140] = "y2"; c[160] = "y3";
+        string input = Path.Combine(t.Dir, "in.jsonl"), output = Path.Combine(t.Dir, "kept.jsonl");
+        File.WriteAllLines(input, new[] { a, b, c }.Select(w => Line(string.Join(' ', w))));
+        var (code, stdout, err) = CliRun.Run("data", "dedup", input, output);
+        Assert.True(code == 0, err);
+        Assert.Contains("2 near duplicates removed, 1 kept", stdout);
+        string report = File.ReadAllText(Path.Combine(t.Dir, "kept.report.md"));
+        string closest = report[report.IndexOf("## Near-duplicates closest to the threshold", StringComparison.Ordinal)..];
+        Assert.DoesNotContain("kept `in.jsonl:2`", closest);
+        Assert.Contains("removed `in.jsonl:3` (near, J = 0.858 with `in.jsonl:2`; cluster 0 of 3, which keeps `in.jsonl:1`)", closest);
+        Assert.Contains("its partner `in.jsonl:2`, also removed (near)", closest);
+        Assert.Contains("its partner `in.jsonl:1`, kept", closest);
     }
 
     [Theory]

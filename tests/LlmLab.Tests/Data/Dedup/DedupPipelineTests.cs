@@ -59,7 +59,7 @@ public class DedupPipelineTests
             if (ids[i].StartsWith('u')) Assert.Equal(i, d.Cluster[i]);
             else Assert.Equal(ids[i][..ids[i].IndexOf('-')], ids[d.Cluster[i]][..ids[d.Cluster[i]].IndexOf('-')]);
         }
-        Assert.Equal(9, one.R.Banding!.Bands);
-        Assert.Equal(13, one.R.Banding.Rows);
+        Assert.Equal(16, one.R.Banding!.Bands); // the default weights 0.05 / 0.95 (LshParametersTests)
+        Assert.Equal(8, one.R.Banding.Rows);
     }
 }

@@ -10,12 +10,30 @@ public class LshParametersTests
     [InlineData(0.5, 128, 0.5, 0.5, 25, 5, 0.053721591197, 0.033752509449)]
     [InlineData(0.9, 256, 0.5, 0.5, 9, 28, 0.013181044495, 0.017954830868)]
     [InlineData(0.8, 128, 0.2, 0.8, 12, 10, 0.070625231026, 0.009319857335)]
+    [InlineData(0.8, 128, 0.05, 0.95, 16, 8, 0.138253567742, 0.001283926277)]
+    [InlineData(0.8, 128, 0.1, 0.9, 14, 9, 0.100713901317, 0.003946997448)]
+    [InlineData(0.8, 128, 0.02, 0.98, 17, 7, 0.179258890293, 0.000381053763)]
     public void Optimal_bands_and_rows_match_exact_integration(double t, int k, double wfp, double wfn, int b, int r, double fp, double fn)
     {
         var p = LshParameters.Optimal(t, k, wfp, wfn);
         Assert.Equal((b, r), (p.Bands, p.Rows));
         Assert.Equal(fp, p.FalsePositiveArea(t), 9);
         Assert.Equal(fn, p.FalseNegativeArea(t), 9);
+    }
+
+    [Fact]
+    public void Default_banding_favours_recall_near_the_threshold()
+    {
+        // Issue 13: datasketch's 0.5 / 0.5 gave 9 × 13, P(candidate | J = 0.8) = 0.40 and F1 0.93 on a planted set.
+        var options = new DedupOptions();
+        Assert.Equal((0.05, 0.95), (options.FalsePositiveWeight, options.FalseNegativeWeight));
+        var p = options.Banding();
+        Assert.Equal((16, 8), (p.Bands, p.Rows)); // lsh_golden.py, weights 1/20 and 19/20
+        Assert.Equal(1 - Math.Pow(1 - Math.Pow(0.8, 8), 16), p.Probability(0.8), 12);
+        Assert.True(p.Probability(0.8) > 0.94, $"P(candidate | 0.8) = {p.Probability(0.8)}");
+        // The S-curve table of lsh_golden.py (and of docs/part-05.md, BENCHMARKS.md), to 3 decimals.
+        double[] expected = [0.061, 0.126, 0.237, 0.404, 0.613, 0.815, 0.947, 0.994, 1.000, 1.000, 1.000];
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], p.Probability(0.5 + 0.05 * i), 3);
     }
 
     [Fact]

@@ -24,6 +24,14 @@ def optimal(t, k, wfp=Fraction(1, 2), wfn=Fraction(1, 2)):
 for t, k, wfp, wfn in [(Fraction(4, 5), 128, Fraction(1, 2), Fraction(1, 2)),
                        (Fraction(1, 2), 128, Fraction(1, 2), Fraction(1, 2)),
                        (Fraction(9, 10), 256, Fraction(1, 2), Fraction(1, 2)),
-                       (Fraction(4, 5), 128, Fraction(1, 5), Fraction(4, 5))]:
+                       (Fraction(4, 5), 128, Fraction(1, 5), Fraction(4, 5)),
+                       # the pipeline's default weights (DedupOptions.DefaultFalsePositiveWeight), and their neighbours
+                       (Fraction(4, 5), 128, Fraction(1, 20), Fraction(19, 20)),
+                       (Fraction(4, 5), 128, Fraction(1, 10), Fraction(9, 10)),
+                       (Fraction(4, 5), 128, Fraction(1, 50), Fraction(49, 50))]:
     b, r, fp, fn = optimal(t, k, wfp, wfn)
     print(f"threshold {float(t)} perm {k} weights {float(wfp)}/{float(wfn)}: b={b} r={r} FP={fp:.12f} FN={fn:.12f}")
+
+# The S-curve P(candidate | J) of the default banding and of datasketch's, for the docs (docs/part-05.md, BENCHMARKS.md).
+for b, r in [(16, 8), (9, 13)]:
+    print(f"{b} x {r}: " + " ".join(f"{j / 100:.2f}:{1 - (1 - (j / 100) ** r) ** b:.3f}" for j in range(50, 101, 5)))
