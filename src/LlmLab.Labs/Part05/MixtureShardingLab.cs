@@ -90,7 +90,7 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
                 && !a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 1), "sdk-docs other Microsoft.*", cfg.Weights[2]),
         };
         if (cfg.UseFortunes && cfg.FortunesWeight > 0 && FortuneSource.FromDirectory() is { } fortunes)
-            list.Add(new MixtureSource("fortunes", Cap(fortunes, 3), FortuneSource.DebianDirectory, cfg.FortunesWeight));
+            list.Add(new MixtureSource("fortunes", Cap(fortunes, 3), FortuneSource.DefaultFolder, cfg.FortunesWeight));
         return list;
     }
 

@@ -14,7 +14,7 @@ public sealed class Part05DedupLabTests : IDisposable
     [Fact]
     public void Lab_passes_at_smoke_and_writes_its_report()
     {
-        Assert.True(LlmLab.Data.Dedup.FortuneSource.IsInstalled(), "lab 5.1's test needs Debian's 'fortunes' package: apt-get install fortunes");
+        Assert.True(LlmLab.Text.FortuneSource.IsInstalled(), "lab 5.1's test needs Debian's 'fortunes' package: apt-get install fortunes");
         var summary = new LabRunner(NullProgress.Instance, TextWriter.Null)
             .Run([new DedupLab()], new LabRunOptions(Profile.Quick, Threads: 1, RunsRoot: _root));
         var r = Assert.Single(summary.Results);

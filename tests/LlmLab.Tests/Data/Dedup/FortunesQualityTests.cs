@@ -1,3 +1,4 @@
+using LlmLab.Text;
 using LlmLab.Data.Dedup;
 
 namespace LlmLab.Tests.Data.Dedup;

@@ -1,3 +1,4 @@
+using LlmLab.Text;
 using LlmLab.Data.Mixture;
 using LlmLab.Tests.Data.Shards;
 using LlmLab.Tests.Text;
@@ -26,7 +27,7 @@ public sealed class MixtureSourceTests
         using var dir = new TempDir();
         string file = dir.File("cookies", "First fortune,\n  two lines.\n%\n%\nSecond.\n%\nThird, no final separator\n");
         var docs = new FortuneSource([file]).Read().ToList();
-        Assert.Equal(["cookies#1", "cookies#2", "cookies#3"], docs.Select(d => d.Id));
+        Assert.Equal(["cookies:1", "cookies:2", "cookies:3"], docs.Select(d => d.Id));
         Assert.Equal("First fortune,\n  two lines.", docs[0].Text);
         Assert.Equal("Third, no final separator", docs[2].Text);
         Assert.Null(FortuneSource.FromDirectory(Path.Combine(dir.Path, "absent")));

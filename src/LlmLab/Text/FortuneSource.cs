@@ -1,14 +1,12 @@
 using System.Text;
-using LlmLab.Text;
-
-namespace LlmLab.Data.Dedup;
+namespace LlmLab.Text;
 
 /// <summary>
 /// Fortune-cookie files (Debian's <c>fortunes</c> package, in <see cref="DefaultFolder"/>): entries separated by lines
 /// holding a single '%'. Each entry is a document, id "<c>file:n</c>" (1-based entry number), source the file name; text
 /// with "\n" line endings and trailing whitespace trimmed; empty entries are skipped. The package's ~15,000 entries hold
 /// real exact and near duplicates (the same quotation in two files, edited attributions), which makes it a small
-/// labelled-by-brute-force test bed for dedup.
+/// labelled-by-brute-force test bed for dedup, and a second, very different kind of English for mixtures.
 /// </summary>
 /// <remarks>Streams line by line, files in ordinal name order; each enumeration reopens them.</remarks>
 public sealed class FortuneSource : IDocumentSource
@@ -30,6 +28,9 @@ public sealed class FortuneSource : IDocumentSource
     /// <summary>True when the fortunes package's files are present.</summary>
     public static bool IsInstalled(string folder = DefaultFolder) => Find(folder).Count > 0;
 
+    /// <summary>Every fortune file of <paramref name="folder"/>, or null when there is none (the package is not installed).</summary>
+    public static FortuneSource? FromDirectory(string folder = DefaultFolder) => Find(folder) is { Count: > 0 } files ? new FortuneSource(files) : null;
+
     /// <summary>The installed fortune files (all, or those named), else an <see cref="InputException"/> naming the package.</summary>
     /// <param name="names">File names to keep (e.g. "linux", "cookie"); null for all.</param>
     /// <param name="folder">Where to look.</param>
@@ -47,9 +48,10 @@ public sealed class FortuneSource : IDocumentSource
         return new FortuneSource(files);
     }
 
-    // Fortune files have no extension; the .dat index files and the .u8 links beside them are not read.
+    // Fortune files have no extension; the .dat index files and the .u8 links beside them are not read, nor any other
+    // symbolic link (it would read a file twice).
     static List<string> Find(string folder) => !Directory.Exists(folder) ? [] :
-        Directory.EnumerateFiles(folder).Where(f => Path.GetExtension(f).Length == 0)
+        Directory.EnumerateFiles(folder).Where(f => Path.GetExtension(f).Length == 0 && File.ResolveLinkTarget(f, returnFinalTarget: false) is null)
             .Order(StringComparer.Ordinal).ToList();
 
     public IEnumerable<Document> Read(CancellationToken cancellationToken = default)
