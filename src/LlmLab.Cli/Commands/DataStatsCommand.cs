@@ -1,6 +1,5 @@
 using System.Globalization;
 using LlmLab.Data.Analysis;
-using LlmLab.Labs.Part05;
 using LlmLab.Reporting;
 using LlmLab.Runtime;
 using LlmLab.Text;

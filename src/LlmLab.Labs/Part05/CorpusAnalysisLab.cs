@@ -1,3 +1,4 @@
+using LlmLab.Reporting;
 using System.Globalization;
 using LlmLab.Data.Analysis;
 using LlmLab.Labs.Framework;

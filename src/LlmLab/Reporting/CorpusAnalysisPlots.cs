@@ -2,7 +2,7 @@ using System.Globalization;
 using LlmLab.Data.Analysis;
 using ScottPlot;
 
-namespace LlmLab.Labs.Part05;
+namespace LlmLab.Reporting;
 
 /// <summary>The figures of lab 5.2 and <c>llmlab data stats</c> (ScottPlot 5). Log axes are drawn as log10 values with
 /// labels in the original unit; nothing here computes a statistic.</summary>

@@ -1,8 +1,7 @@
 using System.Globalization;
 using LlmLab.Data.Analysis;
-using LlmLab.Reporting;
 
-namespace LlmLab.Labs.Part05;
+namespace LlmLab.Reporting;
 
 /// <summary>The Zipf and Heaps fits a corpus report drew (for the lab's checks and the CLI's summary).</summary>
 /// <param name="ZipfWords">ln f against ln rank over word types; s = −Exponent.</param>
