@@ -1,3 +1,4 @@
+using LlmLab.Nn.Gpt;
 using System.Globalization;
 using LlmLab.Labs.Framework;
 using LlmLab.Runtime;

@@ -1,3 +1,4 @@
+using LlmLab.Nn.Gpt;
 using LlmLab.Inference.Speculative;
 using LlmLab.Labs.Framework;
 

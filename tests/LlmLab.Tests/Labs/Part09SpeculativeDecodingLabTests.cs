@@ -1,3 +1,4 @@
+using LlmLab.Nn.Gpt;
 using LlmLab.Labs.Framework;
 using LlmLab.Labs.Part09;
 using LlmLab.Reporting;

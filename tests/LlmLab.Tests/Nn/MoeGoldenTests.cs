@@ -1,3 +1,4 @@
+using LlmLab.Nn.Gpt;
 using LlmLab.Nn;
 using LlmLab.Nn.Moe;
 using LlmLab.Runtime;

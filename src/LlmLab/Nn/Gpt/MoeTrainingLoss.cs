@@ -1,7 +1,7 @@
-using LlmLab.Nn.Gpt;
+using LlmLab.Nn.Moe;
 using static TorchSharp.torch;
 
-namespace LlmLab.Nn.Moe;
+namespace LlmLab.Nn.Gpt;
 
 /// <summary>The training objective of a GPT with Mixture-of-Experts layers, as a <c>Trainer</c> loss function.</summary>
 public static class MoeTrainingLoss

@@ -1,9 +1,9 @@
-using LlmLab.Nn.Gpt;
+using LlmLab.Nn.Moe;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LlmLab.Nn.Moe;
+namespace LlmLab.Nn.Gpt;
 
 /// <summary>
 /// A Mixture-of-Experts feed-forward layer, in place of a block's MLP (Shazeer et al. 2017; Switch Transformer, Fedus et

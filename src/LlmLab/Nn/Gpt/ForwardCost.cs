@@ -1,9 +1,9 @@
+using LlmLab.Nn.Moe;
 using System.Diagnostics;
 using LlmLab.Nn.Attention;
-using LlmLab.Nn.Gpt;
 using static TorchSharp.torch;
 
-namespace LlmLab.Nn.Moe;
+namespace LlmLab.Nn.Gpt;
 
 /// <summary>
 /// What a model costs to hold and to run, measured on the model itself: parameter bytes, forward latency per token at
