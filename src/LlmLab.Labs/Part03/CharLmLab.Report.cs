@@ -24,7 +24,7 @@ public sealed partial class CharLmLab
                 F(r.Training.Initial!.Loss), F(r.Training.Final!.Loss), F(finalNats), F(Bits(finalNats)),
                 (r.Training.TokensPerSecond / 1e3).ToString("0.0", Inv) + "k", F(r.Training.Seconds, "0.0")]);
             ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"{r.Name}: initial validation loss ≈ ln V = {F(Math.Log(vocab))}", r.Training.Initial.Loss, Math.Log(vocab), 0.1, relative: false, unit: "nats");
-            var below = ctx.Checks.Formula("unigram entropy of the training characters");
+            var below = ctx.Checks.Formula("unigram model of the training characters, on the validation text");
             string claim = $"{r.Name}: validation loss well below the unigram entropy ({F(unigram)} − {F(UnigramMarginNats, "0.00")})";
             if (r.Training.StoppedByTimeBudget)
                 below.Skip(claim, $"≤ {F(unigram - UnigramMarginNats)} nats/char",

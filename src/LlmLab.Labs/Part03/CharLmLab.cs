@@ -58,7 +58,7 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         var tokenizer = CharTokenizer.Build([train], UnknownCharPolicy.Unk);
         int[] trainIds = tokenizer.Encode(train), valIds = tokenizer.Encode(val);
         int vocab = tokenizer.VocabSize;
-        double unigram = UnigramEntropy.Nats(valIds);
+        double unigram = UnigramEntropy.CrossNats(trainIds, valIds, vocab); // the baseline labs 3.2, 4.1 and 6 use
         int unknown = valIds.Count(id => id == tokenizer.UnknownId);
         ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`: {trainIds.Length:N0} training characters, {valIds.Length:N0} validation characters " +
             $"(held-out documents). Vocabulary: the {vocab - 1} distinct characters of the training text plus <unk> (V = {vocab}; " +

@@ -69,7 +69,7 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
             ctx.Checks.BruteForce("Σ numel of the built model's tensors").Equal($"GPT ({level}): parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(gpt.Config), gptParameters);
             // GPT-2's initialisation makes every logit ≈ 0, so the first prediction is near-uniform: loss ≈ ln V.
             ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"GPT ({level}): initial validation loss ≈ ln V = ln {data.Vocab}", gptResult.Initial!.Loss, Math.Log(data.Vocab), 0.05, unit: "nats");
-            ctx.Checks.Formula("unigram entropy of the training characters").AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy ({F(data.UnigramBitsPerChar, "0.000")})",
+            ctx.Checks.Formula("unigram model of the training tokens, on the validation text").AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy ({F(data.UnigramBitsPerChar, "0.000")})",
                 data.BitsPerChar(gptResult.Final!.Loss), cfg.MaxBpcVsUnigram * data.UnigramBitsPerChar, "bits/char");
 
             int[] prompt = Prompt(data, SamplePrompt);
