@@ -43,6 +43,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
     readonly List<LabRunResult> _results = [];
     (ILab Lab, LabContext Context, string Directory, Stopwatch Clock)? _current;
     string? _runDirectory;
+    IReadOnlyList<ILab> _labs = [];
     LabRunOptions? _options;
     bool _interrupted;
 
@@ -59,7 +60,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
 
         // 2. A fresh run directory.
         string runDir = NewRunDirectory(options.RunsRoot);
-        lock (_gate) (_runDirectory, _options) = (runDir, options);
+        lock (_gate) (_runDirectory, _options, _labs) = (runDir, options, labs);
         string commit = RunEnvironment.GitCommit(Environment.CurrentDirectory);
         var versions = RunEnvironment.Versions();
         var machine = RunEnvironment.Machine();
@@ -120,7 +121,9 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                 which = $"lab {c.Lab.Info.Id} marked interrupted";
             }
             WriteIndex(_runDirectory, _options);
-            return $"{which}; results so far in {Path.Combine(_runDirectory, "index.html")}";
+            var rest = _labs.Where(l => !_results.Any(r => r.Info.Id == l.Info.Id && r.Status != "interrupted")).Select(l => l.Info.Id).ToList();
+            return $"{which}; results so far in {Path.Combine(_runDirectory, "index.html")}" +
+                   (rest.Count > 0 ? $"; to finish: llmlab labs run {string.Join(' ', rest)}" : "");
         }
     }
 
