@@ -74,13 +74,15 @@ public sealed class TrainCommand : CliCommand
         }
         catch (OperationCanceledException e) when (interruption.Token.IsCancellationRequested)
         {
-            throw new CliInterruptedException(last is null
-                ? $"stopped before the first checkpoint; nothing to resume in '{directory}': run again"
-                : $"stopped at step {last.Step}, saved in {last.Directory}; continue with: llmlab train --config {path} --resume {directory}", e);
+            string next = $"continue with: llmlab train --config {path} --resume {directory}";
+            throw new CliInterruptedException(last is not null ? $"stopped at step {last.Step}, saved in {last.Directory}; {next}"
+                : resume is not null ? $"stopped before a new checkpoint; {next}"
+                : $"stopped before the first checkpoint, so there is nothing to resume in '{directory}': run again", e);
         }
-        catch (IOException e) when (last is not null)
+        catch (IOException e) when (last is not null || resume is not null)
         {
-            throw new IOException($"{e.Message}; the run can continue from {Path.GetFileName(last.Directory)}: llmlab train --config {path} --resume {directory}", e.HResult);
+            string from = last is not null ? Path.GetFileName(last.Directory) : "its newest checkpoint";
+            throw new IOException($"{e.Message}; the run can continue from {from}: llmlab train --config {path} --resume {directory}", e.HResult);
         }
     }
 

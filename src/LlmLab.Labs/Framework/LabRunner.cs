@@ -65,6 +65,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         var versions = RunEnvironment.Versions();
         var machine = RunEnvironment.Machine();
         var results = _results;
+        results.Clear();
         foreach (var (lab, config) in labs.Zip(configs))
         {
             string dir = Path.Combine(runDir, lab.Info.Slug);
