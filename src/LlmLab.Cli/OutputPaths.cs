@@ -14,7 +14,8 @@ public static class OutputPaths
     public static void Directory(string path, string option)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (System.IO.File.Exists(path)) throw new InputException($"{option} '{path}' is a file: give a directory (a new or an existing one)");
+        if (System.IO.File.Exists(path))
+            throw new InputException($"{option} '{path}' is a file: give a directory (a new or an existing one)");
         Probe(path, option);
     }
 
@@ -23,7 +24,8 @@ public static class OutputPaths
     public static void File(string path, string option, params string?[] inputs)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (System.IO.Directory.Exists(path)) throw new InputException($"{option} '{path}' is a directory: give a file name (e.g. {Path.Combine(path, "out.bin")})");
+        if (System.IO.Directory.Exists(path))
+            throw new InputException($"{option} '{path}' is a directory: give a file name (e.g. {Path.Combine(path, "out.bin")})");
         foreach (string? input in inputs)
             if (input is not null && Same(path, input))
                 throw new InputException($"{option} '{path}' is also the input: writing it would destroy the input; give another {option}");
@@ -49,12 +51,13 @@ public static class OutputPaths
     /// <summary>Creates and deletes a probe file in the nearest existing ancestor of <paramref name="directory"/>.</summary>
     static void Probe(string directory, string option, string? shown = null)
     {
+        string named = $"{option} '{shown ?? directory}'";
         string existing = Path.GetFullPath(directory);
         while (!System.IO.Directory.Exists(existing))
         {
             if (System.IO.File.Exists(existing))
-                throw new InputException($"{option} '{shown ?? directory}': '{existing}' is a file, so nothing can be created under it; give another {option}");
-            existing = Path.GetDirectoryName(existing) ?? throw new InputException($"{option} '{shown ?? directory}': no existing directory above it");
+                throw new InputException($"{named}: '{existing}' is a file, so nothing can be created under it; give another {option}");
+            existing = Path.GetDirectoryName(existing) ?? throw new InputException($"{named}: no existing directory above it");
         }
         string probe = Path.Combine(existing, ".llmlab-probe-" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -63,7 +66,7 @@ public static class OutputPaths
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"{option} '{shown ?? directory}' cannot be written ({CliErrors.Reason(e)} in '{existing}'): give another {option}", e);
+            throw new InputException($"{named} cannot be written ({CliErrors.Reason(e)} in '{existing}'): give another {option}", e);
         }
     }
 }

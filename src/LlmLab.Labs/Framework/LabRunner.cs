@@ -112,7 +112,8 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                 for (int attempt = 0; ; attempt++)
                     try
                     {
-                        _results.Add(WriteResult(c.Lab, c.Context, _options, c.Directory, "interrupted", error, seconds, c.Context.Checks.All.ToArray()));
+                        var checks = c.Context.Checks.All.ToArray();
+                        _results.Add(WriteResult(c.Lab, c.Context, _options, c.Directory, "interrupted", error, seconds, checks));
                         break;
                     }
                     catch (InvalidOperationException) when (attempt < 3) { }
@@ -122,7 +123,8 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                 which = $"lab {c.Lab.Info.Id} marked interrupted";
             }
             WriteIndex(_runDirectory, _options);
-            var rest = _labs.Where(l => !_results.Any(r => r.Info.Id == l.Info.Id && r.Status != "interrupted")).Select(l => l.Info.Id).ToList();
+            var rest = _labs.Where(l => !_results.Any(r => r.Info.Id == l.Info.Id && r.Status != "interrupted"))
+                .Select(l => l.Info.Id).ToList();
             return $"{which}; results so far in {Path.Combine(_runDirectory, "index.html")}" +
                    (rest.Count > 0 ? $"; to finish: llmlab labs run {string.Join(' ', rest)}" : "");
         }
@@ -191,7 +193,8 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         lock (_gate)
         {
             _current = null;
-            if (_interrupted) return new LabRunResult(lab.Info, "interrupted", seconds, Path.GetFileName(dir), checks, [], [], "interrupted");
+            if (_interrupted)
+                return new LabRunResult(lab.Info, "interrupted", seconds, Path.GetFileName(dir), checks, [], [], "interrupted");
             var result = WriteResult(lab, ctx, options, dir, status, error, seconds, checks);
             foreach (var c in checks) log.WriteLine("  " + c);
             log.WriteLine($"lab {lab.Info.Id} | {status} | {seconds:0.0} s");
@@ -200,8 +203,8 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
     }
 
     /// <summary>Writes a lab's report.md, report.html and result.json.</summary>
-    static LabRunResult WriteResult(ILab lab, LabContext ctx, LabRunOptions options, string dir, string status, string? error, double seconds,
-        IReadOnlyList<Check> checks)
+    static LabRunResult WriteResult(ILab lab, LabContext ctx, LabRunOptions options, string dir, string status, string? error,
+        double seconds, IReadOnlyList<Check> checks)
     {
         string statusLine = $"Status: {status} — {checks.Count(c => c.Passed)}/{checks.Count} checks passed in {seconds:0.0} s " +
                             $"(profile {options.Profile.ToString().ToLowerInvariant()}, seed {options.Seed})" + (error is null ? "" : $". Error: {error}");

@@ -113,12 +113,15 @@ public static partial class Checkpoint
         if ((string?)json["format"] != Format) throw new InputException($"'{manifestPath}' is not an llmlab checkpoint (format '{(string?)json["format"]}')");
         int version = json["version"] is JsonValue jv && jv.TryGetValue(out int parsed) ? parsed : -1;
         if (version is not (1 or FormatVersion))
-            throw new InputException($"'{manifestPath}': checkpoint format version {version}, this build reads versions 1 and {FormatVersion}: use a matching llmlab");
+            throw new InputException($"'{manifestPath}': checkpoint format version {version}, this build reads versions 1 and " +
+                                     $"{FormatVersion}: use a matching llmlab");
         string? recorded = json[ManifestHashKey] is JsonValue hv && hv.TryGetValue(out string? h) ? h : null;
         if (version == 1 && json.ContainsKey(ManifestHashKey))
-            throw new InputException($"'{manifestPath}' says version 1 but carries a {ManifestHashKey}: the manifest was edited or is damaged");
+            throw new InputException($"'{manifestPath}' says version 1 but carries a {ManifestHashKey}: " +
+                                     "the manifest was edited or is damaged");
         if (version >= 2 && recorded != ManifestSha256(json))
-            throw new InputException($"'{manifestPath}' does not match its recorded {ManifestHashKey}: the manifest was edited or is damaged " +
+            throw new InputException($"'{manifestPath}' does not match its recorded {ManifestHashKey}: " +
+                                     "the manifest was edited or is damaged " +
                 "(its step, data position and options decide what a resumed run computes); resume from another checkpoint");
         if (json["files"] is not JsonObject files) throw new InputException($"'{manifestPath}' lists no files: the checkpoint is damaged");
         foreach (var (name, hash) in files)

@@ -76,7 +76,8 @@ public static class GptPretraining
         Action<string>? onStart, CancellationToken cancellationToken)
     {
         if (config.DataVocabSizeGiven && config.Data.Tokenizer != "bpe" && config.Data.VocabSize != tokenizer.VocabSize)
-            throw new InputException($"data.vocab_size is {config.Data.VocabSize:N0} but the tokenizer '{config.Data.Tokenizer}' has {tokenizer.VocabSize:N0} ids: " +
+            throw new InputException($"data.vocab_size is {config.Data.VocabSize:N0} but the tokenizer '{config.Data.Tokenizer}' " +
+                                     $"has {tokenizer.VocabSize:N0} ids: " +
                                      "data.vocab_size applies to a trained BPE (data.tokenizer \"bpe\"); remove it or make it equal");
         if (tokenizer.VocabSize > config.Model.VocabSize)
             throw new InputException($"the tokenizer has {tokenizer.VocabSize:N0} ids and the model's vocab_size is {config.Model.VocabSize:N0}: set model.vocab_size to at least the tokenizer's");

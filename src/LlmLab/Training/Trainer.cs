@@ -123,7 +123,8 @@ public sealed partial class Trainer
                 if (cancellationToken.IsCancellationRequested)
                 {
                     // Stopped between steps (Ctrl-C): leave the state reached so far as a checkpoint, resumable exactly.
-                    if (checkpoints is not null && run.Step > saved) Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
+                    if (checkpoints is not null && run.Step > saved)
+                        Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
                 if (o.TimeBudgetSeconds is { } budget && run.Seconds >= budget && step > o.MinSteps) { run.BudgetStop = true; break; }
