@@ -1,10 +1,12 @@
 using LlmLab.Cli.Commands;
+using LlmLab.Training;
 
 namespace LlmLab.Cli;
 
 /// <summary>
 /// The <c>llmlab</c> command: finds the command by its words, parses its options strictly, and maps errors to
-/// exit codes — 0 success, 1 a failed check or run, 2 bad input (one line, no stack trace).
+/// exit codes — 0 success, 1 a failed check or run, 2 bad input, 130 interrupted (Ctrl-C). Every error is exactly one
+/// line on stderr, <c>error: MESSAGE</c>, with no stack trace; a usage error ends with "(see 'llmlab CMD --help')".
 /// </summary>
 public static class CliApp
 {
@@ -42,10 +44,11 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0) return Fail(err, "no command given; run 'llmlab help' for the list", 2);
+        if (args[0] is "-h" or "--help" or "help")
         {
             PrintHelp(@out);
-            return args.Length == 0 ? 2 : 0;
+            return 0;
         }
         // Longest match of command words.
         CliCommand? command = null;
@@ -62,7 +65,7 @@ public static class CliApp
             {
                 var group = Commands.Where(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal)).ToList();
                 throw new UsageException(group.Count > 0
-                    ? $"'{args[0]}' needs a sub-command: {string.Join(", ", group.Select(g => g.Name.Split(' ')[1]))}"
+                    ? $"'{args[0]}' needs a sub-command: {string.Join(", ", group.Select(g => g.Name.Split(' ')[1]))}; run 'llmlab help' for the list"
                     : $"unknown command '{args[0]}'; run 'llmlab help' for the list");
             }
             var rest = args.Skip(used).ToList();
@@ -75,15 +78,40 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            err.WriteLine($"error: {e.Message}");
-            if (e.Command is { } c) err.WriteLine($"usage: llmlab {c.Name} {c.Usage}");
-            return 2;
+            string hint = (e.Command ?? command) is { } c ? $" (see 'llmlab {c.Name} --help')" : "";
+            return Fail(err, e.Message + hint, 2);
         }
-        catch (Exception e) when (e is InputException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is InputException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
-            err.WriteLine($"error: {e.Message}");
-            return 2;
+            // UnauthorizedAccessException: a path the user named that cannot be read or written (EACCES/EPERM).
+            return Fail(err, e.Message, 2);
         }
+        catch (CliInterruptedException e)
+        {
+            return Fail(err, e.Message, 130, "interrupted");
+        }
+        catch (TrainingDivergedException e)
+        {
+            return Fail(err, e.Message, 1);
+        }
+        catch (IOException e) when (CliErrors.IsReadOnly(e))
+        {
+            return Fail(err, e.Message + ": choose an output on a writable file system", 2);
+        }
+        catch (IOException e)
+        {
+            // A run that failed on the way (disk full, a device error): one line, exit 1; the file writers clean up
+            // their temporary files, so nothing half-written is left.
+            return Fail(err, e.Message, 1);
+        }
+    }
+
+    /// <summary>The CLI's one error contract: exactly one line on stderr, "error: …" (or "interrupted: …"), no stack
+    /// trace; a message with line breaks is joined into one line.</summary>
+    static int Fail(TextWriter err, string message, int code, string prefix = "error")
+    {
+        err.WriteLine($"{prefix}: {CliErrors.OneLine(message)}");
+        return code;
     }
 
     static void PrintHelp(TextWriter @out)

@@ -31,6 +31,7 @@ public sealed class BenchGenerateCommand : CliCommand
     public override int Execute(CliArgs args, TextWriter @out)
     {
         args.ExpectPositionals(0, this, "no argument");
+        if (args.Get("json") is { } jsonOut) OutputPaths.File(jsonOut, "--json"); // before minutes of benchmarking
         var config = new GptConfig
         {
             Layers = args.GetInt("layers", 6, 1, 96), Width = args.GetInt("width", 384, 8, 16384), Heads = args.GetInt("heads", 6, 1, 256),

@@ -29,6 +29,7 @@ public sealed class BenchServeCommand : CliCommand
     {
         args.ExpectPositionals(0, this, "no argument");
         string url = args.Get("url") ?? throw new UsageException("--url is required (e.g. http://127.0.0.1:8000)", this);
+        if (args.Get("out") is { } outDir) OutputPaths.Directory(outDir, "--out"); // before the benchmark, not after it
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUri)) throw new InputException($"--url '{url}' is not an absolute URL");
         if ((args.Get("rate") is null) == (args.Get("concurrency") is null)) throw new UsageException("give exactly one of --rate R and --concurrency C", this);
         int requests = args.GetInt("requests", 200, min: 1, max: 1_000_000);

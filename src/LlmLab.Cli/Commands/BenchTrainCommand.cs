@@ -39,6 +39,7 @@ public sealed class BenchTrainCommand : CliCommand
     public override int Execute(CliArgs args, TextWriter @out)
     {
         args.ExpectPositionals(0, this, "no argument");
+        if (args.Get("json") is { } jsonOut) OutputPaths.File(jsonOut, "--json"); // before minutes of benchmarking
         var models = List(args.Get("models") ?? "10m,30m", "models").Select(m => Presets.TryGetValue(m, out var c) ? (Name: m, Config: c)
             : throw new InputException($"--models: unknown model '{m}'; choose from {string.Join(", ", Presets.Keys)}")).ToArray();
         var threads = List(args.Get("threads") ?? "1,2", "threads").Select(t => int.TryParse(t, NumberStyles.Integer, C, out int v) && v >= 1 ? v

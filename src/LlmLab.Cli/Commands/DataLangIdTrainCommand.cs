@@ -20,6 +20,7 @@ public sealed class DataLangIdTrainCommand : CliCommand
     {
         args.ExpectPositionals(0, this, "no argument");
         string dir = args.Get("out") ?? throw new UsageException("--out DIR is required", this);
+        OutputPaths.Directory(dir, "--out");
         var langs = new List<(string, IReadOnlyList<string>)>();
         foreach (string spec in args.GetAll("lang"))
         {

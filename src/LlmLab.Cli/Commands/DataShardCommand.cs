@@ -35,6 +35,7 @@ public sealed class DataShardCommand : CliCommand
         var sources = args.GetAll("source").Select(MixtureSource.Parse).ToList();
         if (sources.Count == 0) sources.Add(MixtureSource.Parse("sdk-docs=sdk-docs"));
         var (tokenizer, identity) = TokenizerIdentity.Open(tokenizerName);
+        OutputPaths.Directory(outDir, "--out");
 
         var clock = Stopwatch.StartNew();
         var m = ShardBuilder.Build(sources, tokenizer, identity, outDir, options, @out.WriteLine);

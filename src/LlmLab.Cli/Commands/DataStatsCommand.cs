@@ -31,19 +31,34 @@ public sealed class DataStatsCommand : CliCommand
         int workers = args.GetInt("workers", Environment.ProcessorCount, min: 1, max: 256);
         string dir = args.Get("out") ?? Path.Combine("runs", "data-stats-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 
+        OutputPaths.Directory(dir, "--out");
+
         var docs = source.Read();
         if (max > 0) docs = docs.Take((int)Math.Min(max, int.MaxValue));
         var stats = CorpusAnalyzer.Analyze(docs, new AnalysisOptions(tokenizer, LanguageIdentifier.Default), workers);
         if (stats.Documents == 0) throw new InputException($"corpus '{source.Name}' has no documents");
-        Directory.CreateDirectory(dir);
+        // The whole report is made in memory first: a corpus too small for a fit is refused with nothing written.
         var report = new Report($"Corpus statistics — {source.Name}");
         report.Paragraph($"{stats.Documents:N0} documents of `{source.Name}`{(max > 0 ? $" (at most {max:N0})" : "")}, tokens by {tokenizerName}.");
-        var fits = CorpusAnalysisReport.Write(report, (name, png, caption) =>
+        var images = new List<(string File, byte[] Png)>();
+        CorpusFits fits;
+        try
         {
-            AtomicFile.WriteAllBytes(Path.Combine(dir, name + ".png"), png);
-            report.Image(name + ".png", caption);
-        }, stats, new CorpusAnalysisReport.Settings());
+            fits = CorpusAnalysisReport.Write(report, (name, png, caption) =>
+            {
+                images.Add((name + ".png", png));
+                report.Image(name + ".png", caption);
+            }, stats, new CorpusAnalysisReport.Settings());
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("fit", StringComparison.OrdinalIgnoreCase))
+        {
+            // PowerLawFit's refusal: too few word types with enough occurrences for the Zipf or Heaps fit.
+            throw new InputException($"corpus '{source.Name}' is too small for the distribution report ({stats.Words:N0} words, " +
+                                     $"{stats.Vocabulary:N0} word types): {e.Message}", e);
+        }
         string status = $"{stats.Documents:N0} documents analysed";
+        Directory.CreateDirectory(dir);
+        foreach (var (file, png) in images) AtomicFile.WriteAllBytes(Path.Combine(dir, file), png);
         AtomicFile.WriteAllText(Path.Combine(dir, "report.md"), report.ToMarkdown([], status));
         AtomicFile.WriteAllText(Path.Combine(dir, "report.html"), report.ToHtml([], status, passed: true));
 

@@ -2,7 +2,8 @@ using LlmLab.Labs.Framework;
 
 namespace LlmLab.Cli.Commands;
 
-/// <summary><c>llmlab labs run</c>: runs labs into runs/&lt;stamp&gt;/ and writes the HTML index.</summary>
+/// <summary><c>llmlab labs run</c>: runs labs into runs/&lt;stamp&gt;/ and writes the HTML index. Ctrl-C marks the running lab
+/// interrupted and exits 130.</summary>
 public sealed class LabsRunCommand : CliCommand
 {
     public override string Name => "labs run";
@@ -25,7 +26,22 @@ public sealed class LabsRunCommand : CliCommand
             CorpusPath: args.Get("corpus"),
             CorpusField: args.Get("field"));
         var labs = LabRegistry.Select(args.Positionals, path);
-        var summary = SpectreProgress.Run(progress => new LabRunner(progress, @out).Run(labs, options));
+        OutputPaths.Directory(options.RunsRoot, args.Get("runs") is null ? "the runs directory" : "--runs");
+        var summary = SpectreProgress.Run(progress =>
+        {
+            var runner = new LabRunner(progress, @out);
+            // Ctrl-C: a lab cannot be stopped half-way, so the run stops at once: the running lab is recorded as
+            // interrupted (result.json, report, index), the process exits 130 with where the results are.
+            using var interruption = new Interruption(@out, "stopping: recording the running lab as interrupted");
+            using var stop = interruption.Token.Register(() =>
+            {
+                string where = runner.Interrupt();
+                if (!Console.IsErrorRedirected) Console.Error.Write("\u001b[?25h"); // the progress display hid the cursor
+                Console.Error.WriteLine($"interrupted: {where}");
+                Interruption.ExitNow(130);
+            });
+            return runner.Run(labs, options);
+        });
         @out.WriteLine();
         foreach (var r in summary.Results)
             @out.WriteLine($"{(r.Passed ? "✓" : "✗")} {r.Info.Id,-5} {r.Info.Title,-38} {r.Status,-7} {r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks{(r.Checks.Any(c => c.Skipped) ? $" ({r.Checks.Count(c => c.Skipped)} skipped)" : "")}  {r.Seconds:0.0} s");

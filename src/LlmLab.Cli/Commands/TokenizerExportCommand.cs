@@ -16,8 +16,11 @@ public sealed class TokenizerExportCommand : CliCommand
         args.ExpectPositionals(0, this, "");
         string name = args.Get("tokenizer") ?? throw new UsageException("--tokenizer is required", this);
         string outPath = args.Get("out") ?? throw new UsageException("--out is required", this);
+        string format = (args.Get("format") ?? throw new UsageException("--format is required", this)).ToLowerInvariant();
+        if (format is "gpt2") OutputPaths.Directory(outPath, "--out");
+        else if (format is "tiktoken") OutputPaths.File(outPath, "--out", name);
         if (TokenizerFiles.Open(name) is not BpeTokenizer bpe) throw new InputException($"'{name}' is a character tokenizer; only byte-level BPE tokenizers export to these formats");
-        switch ((args.Get("format") ?? throw new UsageException("--format is required", this)).ToLowerInvariant())
+        switch (format)
         {
             case "gpt2":
                 Directory.CreateDirectory(outPath);

@@ -29,6 +29,7 @@ public sealed class TokenizerTrainCommand : CliCommand
         long maxBytes = args.GetLong("max-bytes", long.MaxValue);
         if (maxBytes < 1) throw new InputException($"--max-bytes must be ≥ 1 (got {maxBytes})");
         var source = Corpora.Open(args.Get("input"), args.Get("field"));
+        OutputPaths.File(outPath, "--out", args.Get("input")); // before training: never after minutes of work, never over the input
         var c = CultureInfo.InvariantCulture;
         var clock = Stopwatch.StartNew();
         long documents = 0, bytes = 0;

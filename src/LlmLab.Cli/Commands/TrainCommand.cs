@@ -8,7 +8,8 @@ namespace LlmLab.Cli.Commands;
 /// <summary>
 /// <c>llmlab train</c>: GPT pretraining from a JSON config (<see cref="PretrainingConfig"/>), with checkpoints,
 /// metrics.jsonl and the one-line step log; <c>--resume</c> continues a run from its newest (or a given) checkpoint
-/// with the very losses the uninterrupted run would have had.
+/// with the very losses the uninterrupted run would have had. Ctrl-C stops after the current step, saves a checkpoint
+/// and exits 130 with the command that continues the run; a diverged loss is an error on stderr, exit 1.
 /// </summary>
 public sealed class TrainCommand : CliCommand
 {
@@ -24,11 +25,15 @@ public sealed class TrainCommand : CliCommand
         var config = PretrainingConfig.Load(path, args.GetAll("set"));
         string? resume = args.Get("resume");
         string directory = args.Get("out") ?? config.Out ?? (resume is null ? throw new UsageException("--out DIR (or \"out\" in the config) is required", this) : RunDirectory(resume));
-        // Refuse before writing anything: a fresh run never mixes with the checkpoints of another.
+        // Refuse before writing anything (docs/part-06.md): every check that needs no data runs first, the rest
+        // (tokenizer, shards, validation split, checkpoint compatibility) inside GptPretraining before its onStart.
+        OutputPaths.Directory(directory, args.Get("out") is not null ? "--out" : "out");
         if (resume is null && Checkpoint.List(directory) is { Count: > 0 } existing)
             throw new InputException($"'{directory}' already holds checkpoints (newest: step {existing[^1].Step}): pass --resume {directory}, or give another --out");
         if (resume is not null) Checkpoint.Resolve(resume);
         TorchRuntime.EnsureLoaded(config.Threads);
+        try { TorchRuntime.ResolveDevice(config.Trainer.Device); }
+        catch (ArgumentException e) { throw new InputException($"{path}: trainer.device: {e.Message}", e); }
 
         var c = CultureInfo.InvariantCulture;
         string? shards = config.Data.Shards;
@@ -43,24 +48,41 @@ public sealed class TrainCommand : CliCommand
         @out.WriteLine(string.Format(c, "trainer    {0:N0} steps × {1:N0} tokens ({2} × {3} × {4} accumulation), {5}, device {6}",
             t.Steps, t.TokensPerStep, t.Batch, t.Context, t.Accumulation, t.Precision.ToString().ToLowerInvariant(), t.Device));
         string BitsPerByte(double loss) => text is null ? "" : string.Format(c, " ({0:0.000} bits/byte)", text.BitsPerByte(loss));
-        Directory.CreateDirectory(directory);
-        if (resume is null) AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), config.ToJson().ToJsonString(new() { WriteIndented = true }) + "\n");
+        Action<string> onStart = dir =>
+        {
+            if (resume is null) AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), config.ToJson().ToJsonString(new() { WriteIndented = true }) + "\n");
+        };
+        Action<EvalMetrics> onEval = e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000}", e.Step, e.Loss) + BitsPerByte(e.Loss));
+        CheckpointInfo? last = null;
+        Action<CheckpointInfo> onCheckpoint = k =>
+        {
+            last = k;
+            @out.WriteLine($"saved      {k.Directory}");
+        };
+        using var interruption = new Interruption(@out, "stopping after this step and saving a checkpoint (Ctrl-C again to stop at once)");
         try
         {
-            Action<EvalMetrics> onEval = e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000}", e.Step, e.Loss) + BitsPerByte(e.Loss));
-            Action<CheckpointInfo> onCheckpoint = k => @out.WriteLine($"saved      {k.Directory}");
             using var outcome = text is null
-                ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint)
-                : GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint);
+                ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
+                    cancellationToken: interruption.Token, onStart: onStart)
+                : GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
+                    cancellationToken: interruption.Token, onStart: onStart);
             var r = outcome.Result;
             @out.WriteLine(string.Format(c, "done       step {0:N0}, {1:N0} tokens in {2:0.0} s ({3:N0} tok/s); final val loss {4:0.0000}",
                 r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond, r.Final?.Loss ?? double.NaN) + BitsPerByte(r.Final?.Loss ?? double.NaN));
             return 0;
         }
-        catch (TrainingDivergedException e)
+        catch (OperationCanceledException e) when (interruption.Token.IsCancellationRequested)
         {
-            @out.WriteLine("error: " + e.Message);
-            return 1;
+            string next = $"continue with: llmlab train --config {path} --resume {directory}";
+            throw new CliInterruptedException(last is not null ? $"stopped at step {last.Step}, saved in {last.Directory}; {next}"
+                : resume is not null ? $"stopped before a new checkpoint; {next}"
+                : $"stopped before the first checkpoint, so there is nothing to resume in '{directory}': run again", e);
+        }
+        catch (IOException e) when (last is not null || resume is not null)
+        {
+            string from = last is not null ? Path.GetFileName(last.Directory) : "its newest checkpoint";
+            throw new IOException($"{e.Message}; the run can continue from {from}: llmlab train --config {path} --resume {directory}", e.HResult);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class UseCaseNewCommand : CliCommand
         string path = args.Positionals[0];
         if (UseCaseFile.FormatOf(path) != UseCaseFile.Format.Yaml)
             throw new InputException($"'{path}': the template is YAML; name the file *.yaml or *.yml");
+        OutputPaths.File(path, "the output file");
         if (File.Exists(path) && !args.Flag("force"))
             throw new InputException($"'{path}' already exists; choose another name or add --force to overwrite it");
         AtomicFile.WriteAllText(path, UseCaseTemplate.Text + "\n");

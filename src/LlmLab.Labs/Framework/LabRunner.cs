@@ -38,6 +38,15 @@ public sealed record RunSummary(string Directory, string IndexPath, IReadOnlyLis
 /// </summary>
 public sealed class LabRunner(IProgressSink progress, TextWriter log)
 {
+    // What Interrupt needs, guarded by _gate: the run so far and the lab running now.
+    readonly object _gate = new();
+    readonly List<LabRunResult> _results = [];
+    (ILab Lab, LabContext Context, string Directory, Stopwatch Clock)? _current;
+    string? _runDirectory;
+    IReadOnlyList<ILab> _labs = [];
+    LabRunOptions? _options;
+    bool _interrupted;
+
     public RunSummary Run(IReadOnlyList<ILab> labs, LabRunOptions options)
     {
         // 1. Validate everything first: overrides, threads, corpus, so bad input leaves nothing behind.
@@ -51,10 +60,12 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
 
         // 2. A fresh run directory.
         string runDir = NewRunDirectory(options.RunsRoot);
+        lock (_gate) (_runDirectory, _options, _labs) = (runDir, options, labs);
         string commit = RunEnvironment.GitCommit(Environment.CurrentDirectory);
         var versions = RunEnvironment.Versions();
         var machine = RunEnvironment.Machine();
-        var results = new List<LabRunResult>();
+        var results = _results;
+        results.Clear();
         foreach (var (lab, config) in labs.Zip(configs))
         {
             string dir = Path.Combine(runDir, lab.Info.Slug);
@@ -66,13 +77,57 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                 ["corpus"] = options.CorpusPath ?? "sdk-docs (default)", ["git_commit"] = commit, ["versions"] = versions,
                 ["machine"] = machine, ["started_utc"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
             }, ConfigOverrides.Json));
-            results.Add(RunOne(lab, config, options, threads, dir, corpus));
+            var result = RunOne(lab, config, options, threads, dir, corpus);
+            lock (_gate) if (!_interrupted) results.Add(result);
         }
 
         // 3. The index page, with progress across every run under RunsRoot.
         string index = Path.Combine(runDir, "index.html");
-        AtomicFile.WriteAllText(index, RunIndexPage.Render(Path.GetFileName(runDir), options, results, RunIndexPage.PassedLabIds(options.RunsRoot)));
+        lock (_gate)
+            if (!_interrupted) WriteIndex(runDir, options);
         return new RunSummary(runDir, index, results);
+    }
+
+    void WriteIndex(string runDir, LabRunOptions options) => AtomicFile.WriteAllText(Path.Combine(runDir, "index.html"),
+        RunIndexPage.Render(Path.GetFileName(runDir), options, _results, RunIndexPage.PassedLabIds(options.RunsRoot)));
+
+    /// <summary>
+    /// Records an interruption (Ctrl-C), from any thread: the lab running now gets status "interrupted" in its
+    /// result.json and report (with the checks it had made), the index page lists it after the labs that finished, and
+    /// nothing more is written by this runner. The caller then ends the process. Returns what to tell the user.
+    /// </summary>
+    public string Interrupt()
+    {
+        lock (_gate)
+        {
+            if (_interrupted) return "already interrupted";
+            _interrupted = true;
+            if (_runDirectory is null || _options is null) return "nothing was written";
+            string which = "between labs";
+            if (_current is { } c)
+            {
+                double seconds = c.Clock.Elapsed.TotalSeconds;
+                string error = $"interrupted (Ctrl-C) after {seconds:0.0} s; run it again with: llmlab labs run {c.Lab.Info.Id}";
+                // The lab is still running on its thread: a report it changes under us is written again.
+                for (int attempt = 0; ; attempt++)
+                    try
+                    {
+                        var checks = c.Context.Checks.All.ToArray();
+                        _results.Add(WriteResult(c.Lab, c.Context, _options, c.Directory, "interrupted", error, seconds, checks));
+                        break;
+                    }
+                    catch (InvalidOperationException) when (attempt < 3) { }
+                // A file the lab was writing at this moment stays a temporary (AtomicFile's ".NAME.PID.ID.tmp"): remove it.
+                foreach (string tmp in Directory.GetFiles(c.Directory, $".*.{Environment.ProcessId}.*.tmp"))
+                    try { File.Delete(tmp); } catch (IOException) { }
+                which = $"lab {c.Lab.Info.Id} marked interrupted";
+            }
+            WriteIndex(_runDirectory, _options);
+            var rest = _labs.Where(l => !_results.Any(r => r.Info.Id == l.Info.Id && r.Status != "interrupted"))
+                .Select(l => l.Info.Id).ToList();
+            return $"{which}; results so far in {Path.Combine(_runDirectory, "index.html")}" +
+                   (rest.Count > 0 ? $"; to finish: llmlab labs run {string.Join(' ', rest)}" : "");
+        }
     }
 
     static Func<IDocumentSource> CorpusOpened(IDocumentSource source) => () => source;
@@ -118,6 +173,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         log.WriteLine($"lab {lab.Info.Id} | {lab.Info.Title} | profile {options.Profile.ToString().ToLowerInvariant()} | {dir}");
         var sw = Stopwatch.StartNew();
         using var ctx = new LabContext(lab.Info, options.Profile, options.Seed, threads, dir, corpus, progress);
+        lock (_gate) _current = (lab, ctx, dir, sw);
         string? error = null;
         try
         {
@@ -135,6 +191,22 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         bool noneEvaluated = checks.All(c => c.Skipped);
         string status = error is not null ? "error" : noneEvaluated ? "failed" : ctx.Checks.AllPassed ? "passed" : "failed";
         if (error is null && noneEvaluated) error = checks.Count == 0 ? "the lab recorded no checks" : "every check was skipped";
+        lock (_gate)
+        {
+            _current = null;
+            if (_interrupted)
+                return new LabRunResult(lab.Info, "interrupted", seconds, Path.GetFileName(dir), checks, [], [], "interrupted");
+            var result = WriteResult(lab, ctx, options, dir, status, error, seconds, checks);
+            foreach (var c in checks) log.WriteLine("  " + c);
+            log.WriteLine($"lab {lab.Info.Id} | {status} | {seconds:0.0} s");
+            return result;
+        }
+    }
+
+    /// <summary>Writes a lab's report.md, report.html and result.json.</summary>
+    static LabRunResult WriteResult(ILab lab, LabContext ctx, LabRunOptions options, string dir, string status, string? error,
+        double seconds, IReadOnlyList<Check> checks)
+    {
         int skipped = checks.Count(c => c.Skipped);
         string statusLine = $"Status: {status} — {checks.Count(c => c.Passed)}/{checks.Count} checks passed" +
                             (skipped > 0 ? $", {skipped} skipped (not evaluated: see the checks)" : "") + $" in {seconds:0.0} s " +
@@ -154,8 +226,6 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
                 outcome = c.Outcome.ToString().ToLowerInvariant(), source = Check.SourceName(c.Source), basis = c.Basis,
             }),
         }, ConfigOverrides.Json));
-        foreach (var c in checks) log.WriteLine("  " + c);
-        log.WriteLine($"lab {lab.Info.Id} | {status} | {seconds:0.0} s");
         return result;
     }
 

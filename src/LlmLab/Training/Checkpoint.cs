@@ -14,7 +14,8 @@ namespace LlmLab.Training;
 /// <item>any extras the caller writes (e.g. <c>tokenizer.bin</c>);</item>
 /// <item><c>checkpoint.json</c>, written last: format name and version, step, trainer options, the caller's config,
 /// optimizer step counts, libtorch's RNG state, the batch provider's position, the metrics so far, the validation
-/// loss at this step, and the SHA-256 of each tensor file.</item>
+/// loss at this step, the intra-op thread count, the SHA-256 of each tensor file, and (version 2) the SHA-256 of the
+/// manifest itself.</item>
 /// </list>
 /// Publication is atomic: everything is written into a hidden temporary sibling (<c>.step-00000120.&lt;id&gt;.tmp</c>),
 /// flushed, then the directory is renamed. A process killed mid-write leaves only a temporary directory, which
@@ -26,8 +27,13 @@ public static partial class Checkpoint
     /// <summary>The format name in <c>checkpoint.json</c>.</summary>
     public const string Format = "llmlab-checkpoint";
 
-    /// <summary>The only version this code writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The version this code writes. Version 2 adds <see cref="ManifestHashKey"/>; version 1 (no manifest
+    /// checksum) is still read, its tensor files verified as before.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The key of the manifest's own SHA-256: of the manifest without this key, as compact JSON
+    /// (<see cref="ManifestSha256"/>), so an edited step, data position or option is refused.</summary>
+    public const string ManifestHashKey = "manifest_sha256";
 
     /// <summary>The file that completes a checkpoint.</summary>
     public const string ManifestName = "checkpoint.json";
@@ -66,6 +72,8 @@ public static partial class Checkpoint
             foreach (string file in Directory.GetFiles(tmp).Order(StringComparer.Ordinal))
                 hashes[Path.GetFileName(file)] = Sha256(file);
             manifest["files"] = hashes;
+            manifest.Remove(ManifestHashKey);
+            manifest[ManifestHashKey] = ManifestSha256(manifest);
             using (var fs = new FileStream(Path.Combine(tmp, ManifestName), FileMode.CreateNew, FileAccess.Write))
             {
                 using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true })) manifest.WriteTo(w);
@@ -73,9 +81,11 @@ public static partial class Checkpoint
             }
             Directory.Move(tmp, final);
         }
-        catch
+        catch (Exception e)
         {
             try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
+            if (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException)
+                throw new IOException($"saving checkpoint '{final}' failed ({e.Message}); nothing of it was kept", e.HResult);
             throw;
         }
         return new CheckpointInfo(final, step, ValidationLoss(manifest), manifest);
@@ -101,9 +111,18 @@ public static partial class Checkpoint
             throw new InputException($"'{manifestPath}' is not valid JSON ({e.Message}): the checkpoint is damaged", e);
         }
         if ((string?)json["format"] != Format) throw new InputException($"'{manifestPath}' is not an llmlab checkpoint (format '{(string?)json["format"]}')");
-        int version = (int?)json["version"] ?? -1;
-        if (version != FormatVersion)
-            throw new InputException($"'{manifestPath}': checkpoint format version {version}, this build reads version {FormatVersion}: use a matching llmlab");
+        int version = json["version"] is JsonValue jv && jv.TryGetValue(out int parsed) ? parsed : -1;
+        if (version is not (1 or FormatVersion))
+            throw new InputException($"'{manifestPath}': checkpoint format version {version}, this build reads versions 1 and " +
+                                     $"{FormatVersion}: use a matching llmlab");
+        string? recorded = json[ManifestHashKey] is JsonValue hv && hv.TryGetValue(out string? h) ? h : null;
+        if (version == 1 && json.ContainsKey(ManifestHashKey))
+            throw new InputException($"'{manifestPath}' says version 1 but carries a {ManifestHashKey}: " +
+                                     "the manifest was edited or is damaged");
+        if (version >= 2 && recorded != ManifestSha256(json))
+            throw new InputException($"'{manifestPath}' does not match its recorded {ManifestHashKey}: " +
+                                     "the manifest was edited or is damaged " +
+                "(its step, data position and options decide what a resumed run computes); resume from another checkpoint");
         if (json["files"] is not JsonObject files) throw new InputException($"'{manifestPath}' lists no files: the checkpoint is damaged");
         foreach (var (name, hash) in files)
         {
@@ -127,16 +146,41 @@ public static partial class Checkpoint
             .OrderBy(x => x.Item1).ToList();
     }
 
+    /// <summary>Step directories under <paramref name="root"/> without a manifest, oldest first. Publication renames a
+    /// complete directory, so such a directory was damaged or copied in part after it was published.</summary>
+    public static IReadOnlyList<(int Step, string Directory)> Incomplete(string root)
+    {
+        if (!Directory.Exists(root)) return [];
+        return Directory.GetDirectories(root)
+            .Select(d => (Match: StepDirectory().Match(Path.GetFileName(d)), Directory: d))
+            .Where(x => x.Match.Success && !File.Exists(Path.Combine(x.Directory, ManifestName)))
+            .Select(x => (int.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture), x.Directory))
+            .OrderBy(x => x.Item1).ToList();
+    }
+
+    /// <summary>The refusal for a step directory without a manifest under <paramref name="root"/>.</summary>
+    public static string IncompleteMessage(string directory, string root)
+    {
+        var newest = List(root);
+        return $"'{directory}' has no {ManifestName}, so it is not a complete checkpoint (damaged, or copied in part); training would " +
+               $"reach its step and could not save there: move it out of '{root}' or delete it, then run again" +
+               (newest.Count > 0 ? $" (the newest complete checkpoint is {Path.GetFileName(newest[^1].Directory)})" : "");
+    }
+
     /// <summary>
     /// The checkpoint that <paramref name="path"/> names: itself when it holds a manifest, else the newest published
-    /// checkpoint under it (verified with <see cref="Load"/>).
+    /// checkpoint under it (verified with <see cref="Load"/>). A run directory whose newest step directory has no
+    /// manifest is refused rather than silently resumed from an older step.
     /// </summary>
-    /// <exception cref="InputException">No checkpoint there, or the one found fails <see cref="Load"/>.</exception>
+    /// <exception cref="InputException">No checkpoint there, a newer incomplete one, or the one found fails <see cref="Load"/>.</exception>
     public static CheckpointInfo Resolve(string path)
     {
         if (File.Exists(Path.Combine(path, ManifestName))) return Load(path);
         if (!Directory.Exists(path)) throw new InputException($"checkpoint '{path}' does not exist: give a run directory or one of its step-NNNNNNNN directories");
         var all = List(path);
+        var incomplete = Incomplete(path);
+        if (incomplete.Count > 0 && (all.Count == 0 || incomplete[^1].Step > all[^1].Step))
+            throw new InputException(IncompleteMessage(incomplete[^1].Directory, path));
         if (all.Count == 0) throw new InputException($"'{path}' holds no checkpoint (no step-NNNNNNNN directory with a {ManifestName})");
         return Load(all[^1].Directory);
     }
@@ -217,6 +261,16 @@ public static partial class Checkpoint
             throw new InputException($"checkpoint '{ckpt.Directory}': {what} '{name}' is ({string.Join(", ", source.shape)}) there and " +
                 $"({string.Join(", ", target.shape)}) in this model: it was saved from another model config");
         target.copy_(source);
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of <paramref name="manifest"/> without its <see cref="ManifestHashKey"/>, serialised
+    /// as compact JSON with the default encoder: the same text whether the object was built in memory or parsed back,
+    /// since numbers keep their written form and strings are re-escaped by the same rules.</summary>
+    public static string ManifestSha256(JsonObject manifest)
+    {
+        var copy = (JsonObject)manifest.DeepClone();
+        copy.Remove(ManifestHashKey);
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(copy.ToJsonString())));
     }
 
     /// <summary>SHA-256 of a file, lower-case hex.</summary>

@@ -21,6 +21,10 @@ public sealed record CheckpointOptions(string Directory, int Every, int KeepLast
     /// tokenizer, so that a checkpoint directory is all that generation needs.</summary>
     public Action<string>? WriteExtras { get; init; }
 
+    /// <summary>Called once with the directory (created) after every check of the run has passed and before the trainer
+    /// writes its first file, e.g. to save the run's config there: a refused run writes nothing.</summary>
+    public Action<string>? OnStart { get; init; }
+
     /// <summary>Called after each checkpoint is published (e.g. to sample from the model at that point).</summary>
     public Action<CheckpointInfo>? OnSaved { get; init; }
 

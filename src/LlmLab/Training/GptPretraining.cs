@@ -27,12 +27,13 @@ public static class GptPretraining
     /// Trains <paramref name="config"/>'s model on <paramref name="text"/>. With <paramref name="directory"/>, checkpoints
     /// and metrics.jsonl go there; with <paramref name="resumeFrom"/>, the run continues from that checkpoint. The model
     /// starts from <see cref="PretrainingConfig.Seed"/> (derived per purpose), so two runs of one config are identical.
+    /// <paramref name="onStart"/> gets the run directory once every check has passed, before anything is written there.
     /// </summary>
     /// <exception cref="InputException">A tokenizer larger than the model's vocabulary, or a checkpoint that does not fit.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public static PretrainingOutcome Train(PretrainingConfig config, PretrainingText text, string? directory = null, string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
-        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default)
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(text);
@@ -40,7 +41,7 @@ public static class GptPretraining
         var o = config.Trainer;
         using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
         var batches = new TokenWindowBatches(text.Train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
-        return Run(config, text.Tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, cancellationToken);
+        return Run(config, text.Tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart, cancellationToken);
     }
 
     /// <summary>
@@ -54,7 +55,7 @@ public static class GptPretraining
     /// the model's vocabulary, or a checkpoint that does not fit.</exception>
     public static PretrainingOutcome TrainOnShards(PretrainingConfig config, string shardDirectory, string? directory = null, string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
-        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default)
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrWhiteSpace(shardDirectory);
@@ -67,13 +68,17 @@ public static class GptPretraining
         using var val = ShardSet.Open(shardDirectory, "val", identity);
         var batches = new ShardBatchLoader(train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
         using var eval = new EvalSet(ShardEvalBatches.Evenly(val, o.Batch, o.Context, o.EvalBatches));
-        return Run(config, tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, cancellationToken);
+        return Run(config, tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart, cancellationToken);
     }
 
     static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
         string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
-        CancellationToken cancellationToken)
+        Action<string>? onStart, CancellationToken cancellationToken)
     {
+        if (config.DataVocabSizeGiven && config.Data.Tokenizer != "bpe" && config.Data.VocabSize != tokenizer.VocabSize)
+            throw new InputException($"data.vocab_size is {config.Data.VocabSize:N0} but the tokenizer '{config.Data.Tokenizer}' " +
+                                     $"has {tokenizer.VocabSize:N0} ids: " +
+                                     "data.vocab_size applies to a trained BPE (data.tokenizer \"bpe\"); remove it or make it equal");
         if (tokenizer.VocabSize > config.Model.VocabSize)
             throw new InputException($"the tokenizer has {tokenizer.VocabSize:N0} ids and the model's vocab_size is {config.Model.VocabSize:N0}: set model.vocab_size to at least the tokenizer's");
         var o = config.Trainer;
@@ -87,6 +92,7 @@ public static class GptPretraining
                 Config = config.CheckpointIdentity(),
                 WriteExtras = dir => SaveTokenizer(tokenizer, Path.Combine(dir, TokenizerFile)),
                 OnSaved = onCheckpoint,
+                OnStart = onStart,
             };
             var result = new Trainer(model, LanguageModelLoss.For(model), options)
                 .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints, resumeFrom);

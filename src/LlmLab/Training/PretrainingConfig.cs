@@ -39,6 +39,10 @@ public sealed record PretrainingConfig
     /// <summary>The run's directory (checkpoints, metrics.jsonl, config.json); the CLI's --out overrides it.</summary>
     public string? Out { get; init; }
 
+    /// <summary>Whether the JSON (or a --set) gave data.vocab_size: for a given tokenizer it must then match it
+    /// (checked where the tokenizer is opened), rather than be ignored.</summary>
+    internal bool DataVocabSizeGiven { get; init; }
+
     static readonly string[] TopKeys = ["model", "data", "trainer", "seed", "threads", "checkpoint_every", "keep_last", "out"];
 
     /// <summary>Reads <paramref name="path"/>, applies <paramref name="overrides"/> ("trainer.steps=10"), validates.</summary>
@@ -63,6 +67,11 @@ public sealed record PretrainingConfig
         }
         foreach (string o in overrides ?? []) Override(root, o);
         Known(root, TopKeys, "", source);
+        // A null section would silently mean its defaults (a null "model" is GPT-2 small: 124M parameters, GBs of checkpoints).
+        foreach (string section in (string[])["model", "data", "trainer"])
+            if (root.TryGetPropertyValue(section, out var n) && n is not JsonObject)
+                throw new InputException($"{source}: \"{section}\" must be an object of {section} keys (got {n?.ToJsonString() ?? "null"}); " +
+                                         "leave the key out to take every default");
         Known(root["data"] as JsonObject, KeysOf(typeof(PretrainingData)), "data.", source);
         Known(root["trainer"] as JsonObject, KeysOf(typeof(TrainerOptions)), "trainer.", source);
         var config = new PretrainingConfig();
@@ -76,6 +85,7 @@ public sealed record PretrainingConfig
             CheckpointEvery = Read(root, "checkpoint_every", config.CheckpointEvery, source),
             KeepLast = Read(root, "keep_last", config.KeepLast, source),
             Out = Read(root, "out", config.Out, source),
+            DataVocabSizeGiven = root["data"]?["vocab_size"] is not null,
         };
         config.Validate(source);
         return config;
@@ -127,7 +137,7 @@ public sealed record PretrainingConfig
     public JsonObject ToJson() => new()
     {
         ["model"] = JsonNode.Parse(Model.ToJson()),
-        ["data"] = TrainingJson.ToObject(Data),
+        ["data"] = DataJson(),
         ["trainer"] = TrainingJson.ToObject(Trainer),
         ["seed"] = Seed,
         ["threads"] = Threads,
@@ -135,6 +145,15 @@ public sealed record PretrainingConfig
         ["keep_last"] = KeepLast,
         ["out"] = Out,
     };
+
+    /// <summary>The data section; without vocab_size for a given tokenizer (its own size counts), so that the saved
+    /// config.json can be given back to <c>llmlab train</c>.</summary>
+    JsonObject DataJson()
+    {
+        var data = TrainingJson.ToObject(Data);
+        if (Data.Tokenizer != "bpe" && !DataVocabSizeGiven) data.Remove("vocab_size");
+        return data;
+    }
 
     /// <summary>What a checkpoint must share with the run that resumes it: the model and the data (the trainer's own
     /// fields are compared by the trainer, the seed through the batch position).</summary>

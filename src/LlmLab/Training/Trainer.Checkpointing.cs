@@ -32,6 +32,7 @@ public sealed partial class Trainer
                 ["steps"] = new JsonObject(optimizer.State.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Step))),
             },
             ["rng"] = new JsonObject { ["torch_cpu"] = Convert.ToBase64String(TorchCpuRngState()) },
+            ["threads"] = get_num_threads(), // intra-op threads: a CPU resume is bit-exact only with the same count
             ["data"] = batches.SaveState(),
             ["metrics"] = new JsonObject
             {
@@ -102,6 +103,22 @@ public sealed partial class Trainer
                 $"checkpoint '{ckpt.Directory}' is at step {ckpt.Step}, and this run stops at step {Options.StopAtStep ?? Options.Steps}: nothing to resume"));
     }
 
+    /// <summary>
+    /// Refuses to resume a CPU run with another intra-op thread count than the checkpoint's: libtorch splits a reduction
+    /// into per-thread partial sums, so another count may add in another order, and the continuation is then not bit for
+    /// bit the one the uninterrupted run would have had (docs/part-06.md). Checkpoints written
+    /// before the count was recorded are not checked.
+    /// </summary>
+    static void CheckThreads(CheckpointInfo ckpt, Device device)
+    {
+        if (device.type != DeviceType.CPU || ckpt.Json["threads"] is not JsonValue v || !v.TryGetValue(out int saved)) return;
+        int now = get_num_threads();
+        if (saved != now)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"checkpoint '{ckpt.Directory}' was trained with {saved} intra-op thread{(saved == 1 ? "" : "s")} and this process has {now}: " +
+                $"an exact resume needs the same count; resume with {saved} (llmlab train: --set threads={saved})"));
+    }
+
     /// <summary>A fresh run needs a directory without checkpoints, and a resumed one must not have later checkpoints
     /// beside it (they would be overwritten, or mixed with the new ones).</summary>
     static void CheckDirectory(string directory, CheckpointInfo? resume)
@@ -109,6 +126,8 @@ public sealed partial class Trainer
         var existing = Checkpoint.List(directory);
         if (resume is null && existing.Count > 0)
             throw new InputException($"'{directory}' already holds checkpoints (newest: step {existing[^1].Step}): resume from it, or train into another directory");
+        if (Checkpoint.Incomplete(directory).FirstOrDefault(c => resume is null || c.Step > resume.Step) is { Directory: not null } broken)
+            throw new InputException(Checkpoint.IncompleteMessage(broken.Directory, directory));
         if (resume is not null && existing.FirstOrDefault(c => c.Step > resume.Step) is { Directory: not null } later)
             throw new InputException($"'{directory}' holds a later checkpoint ({Path.GetFileName(later.Directory)}) than the one resumed (step {resume.Step}): " +
                 "resume from the newest, or move the later ones away");

@@ -64,7 +64,8 @@ public sealed partial class Trainer
     /// <exception cref="TrainingDivergedException">The loss or the gradient norm was NaN or infinite.</exception>
     /// <exception cref="InputException">The checkpoint to resume is missing, damaged or of an incompatible config, or the
     /// checkpoint directory already holds checkpoints: nothing is written then.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; it is checked
+    /// between steps, and with <paramref name="checkpoints"/> the steps done since the last checkpoint are saved first.</exception>
     public TrainingResult Run(IBatchProvider batches, EvalSet? validation = null, Action<StepMetrics>? onStep = null,
         Action<EvalMetrics>? onEval = null, Action<string>? log = null, CancellationToken cancellationToken = default,
         CheckpointOptions? checkpoints = null, string? resumeFrom = null)
@@ -78,7 +79,15 @@ public sealed partial class Trainer
         var resume = resumeFrom is null ? null : Checkpoint.Resolve(resumeFrom);
         if (resume is not null) CheckCompatible(resume, checkpoints?.Config);
         if (checkpoints is not null) CheckDirectory(checkpoints.Directory, resume);
-        var device = TorchRuntime.ResolveDevice(o.Device);
+        Device device;
+        try { device = TorchRuntime.ResolveDevice(o.Device); }
+        catch (ArgumentException e) { throw new InputException("trainer.device: " + e.Message, e); }
+        if (resume is not null) CheckThreads(resume, device);
+        if (checkpoints is not null)
+        {
+            Directory.CreateDirectory(checkpoints.Directory);
+            checkpoints.OnStart?.Invoke(checkpoints.Directory);
+        }
         _model.to(device);
 
         var weights = new TrainingWeights(_model, o.Precision);
@@ -111,7 +120,13 @@ public sealed partial class Trainer
             int last = o.StopAtStep ?? o.Steps, saved = run.Step;
             for (int step = run.Step + 1; step <= last; step++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped between steps (Ctrl-C): leave the state reached so far as a checkpoint, resumable exactly.
+                    if (checkpoints is not null && run.Step > saved)
+                        Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 if (o.TimeBudgetSeconds is { } budget && run.Seconds >= budget && step > o.MinSteps) { run.BudgetStop = true; break; }
                 double lr = schedule.At(step - 1);
                 long start = Stopwatch.GetTimestamp();

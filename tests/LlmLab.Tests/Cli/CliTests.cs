@@ -50,6 +50,19 @@ public class CliTests
         var (code, _, err) = Run(args);
         Assert.Equal(2, code);
         Assert.StartsWith(message, err);
+        Assert.Single(err.TrimEnd('\n').Split('\n')); // exactly one line: README and docs/architecture.md promise it
         Assert.DoesNotContain("   at ", err); // no stack trace
+    }
+
+    [Fact]
+    public void A_usage_error_is_one_line_that_points_to_the_command_help()
+    {
+        var (code, output, err) = Run("train");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --config FILE is required (see 'llmlab train --help')\n", err.ReplaceLineEndings("\n"));
+        Assert.Empty(output);
+        (code, _, err) = Run();
+        Assert.Equal(2, code);
+        Assert.Equal("error: no command given; run 'llmlab help' for the list\n", err.ReplaceLineEndings("\n"));
     }
 }

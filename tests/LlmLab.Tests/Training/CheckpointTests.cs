@@ -133,6 +133,97 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("SHA-256", Assert.Throws<InputException>(() => Checkpoint.Resolve(run)).Message);
     }
 
+    [Theory]
+    [InlineData("\"step\": 4", "\"step\": 5")]          // the step a resume starts from
+    [InlineData("\"drawn\": ", "\"drawn\": 1")]         // the batch provider's cursor (a digit put in front)
+    public void A_one_digit_edit_of_the_manifest_is_refused(string find, string replace)
+    {
+        using (var model = Model()) Train(model, "run", Options with { StopAtStep = 4 });
+        string manifest = Path.Combine(Checkpoint.List(Path.Combine(_root, "run"))[^1].Directory, Checkpoint.ManifestName);
+        string text = File.ReadAllText(manifest);
+        Assert.Contains(find, text);
+        int at = text.LastIndexOf(find, StringComparison.Ordinal); // the top-level "step" comes after the metrics
+        File.WriteAllText(manifest, text[..at] + replace + text[(at + find.Length)..]);
+        Assert.Contains(Checkpoint.ManifestHashKey, Assert.Throws<InputException>(() => Checkpoint.Resolve(Path.Combine(_root, "run"))).Message);
+        using var again = Model();
+        Assert.Throws<InputException>(() => Train(again, "run", Options, resume: "run"));
+    }
+
+    [Fact]
+    public void A_version_1_manifest_without_checksum_still_loads_but_a_downgraded_one_is_refused()
+    {
+        using (var model = Model()) Train(model, "run", Options with { StopAtStep = 4 });
+        string dir = Checkpoint.List(Path.Combine(_root, "run"))[^1].Directory, manifest = Path.Combine(dir, Checkpoint.ManifestName);
+        var json = JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
+        Assert.Equal(Checkpoint.FormatVersion, (int)json["version"]!);
+        json["version"] = 1; // a one-digit edit of the version alone: the checksum is still there
+        File.WriteAllText(manifest, json.ToJsonString());
+        Assert.Contains("says version 1", Assert.Throws<InputException>(() => Checkpoint.Load(dir)).Message);
+        json.Remove(Checkpoint.ManifestHashKey); // what llmlab wrote before the checksum: accepted, tensor hashes still checked
+        File.WriteAllText(manifest, json.ToJsonString());
+        Assert.Equal(4, Checkpoint.Load(dir).Step);
+    }
+
+    [Fact]
+    public void A_newest_step_directory_without_manifest_is_refused_instead_of_retrained()
+    {
+        using (var model = Model()) Train(model, "run", Options with { StopAtStep = 4 });
+        // step-00000008 copied in part (no checkpoint.json): resuming from step 4 would train to 8 and fail to save there.
+        string partial = Directory.CreateDirectory(Path.Combine(_root, "run", Checkpoint.DirectoryName(8))).FullName;
+        File.Copy(Path.Combine(_root, "run", Checkpoint.DirectoryName(4), Checkpoint.ModelFile), Path.Combine(partial, Checkpoint.ModelFile));
+        var e = Assert.Throws<InputException>(() => Checkpoint.Resolve(Path.Combine(_root, "run")));
+        Assert.Contains("step-00000008' has no checkpoint.json", e.Message);
+        Assert.Contains("newest complete checkpoint is step-00000004", e.Message);
+        using (var model = Model())
+            Assert.Contains("no checkpoint.json", Assert.Throws<InputException>(() =>
+                Train(model, "run", Options, resume: Path.Combine("run", Checkpoint.DirectoryName(4)))).Message);
+        // A fresh run into a directory that holds only an incomplete one is refused too.
+        string fresh = Directory.CreateDirectory(Path.Combine(_root, "fresh", Checkpoint.DirectoryName(8))).FullName;
+        using (var model = Model())
+            Assert.Contains("no checkpoint.json", Assert.Throws<InputException>(() => Train(model, "fresh", Options)).Message);
+        Assert.Empty(Directory.GetFiles(fresh));
+    }
+
+    [Fact]
+    public void Resuming_with_another_thread_count_is_refused_with_the_fix()
+    {
+        using (var model = Model()) Train(model, "run", Options with { StopAtStep = 4 });
+        Assert.Equal(1, (int)Checkpoint.Resolve(Path.Combine(_root, "run")).Json["threads"]!);
+        set_num_threads(2);
+        try
+        {
+            using var model = Model();
+            var e = Assert.Throws<InputException>(() => Train(model, "run", Options, resume: "run"));
+            Assert.Contains("trained with 1 intra-op thread and this process has 2", e.Message);
+            Assert.Contains("--set threads=1", e.Message);
+        }
+        finally
+        {
+            set_num_threads(1);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_run_saves_the_step_it_reached_and_resumes_bit_for_bit()
+    {
+        using var whole = Model();
+        var reference = Train(whole, "whole", Options);
+
+        using var cts = new CancellationTokenSource();
+        using (var first = Model())
+        {
+            using var eval = EvalSet.FromTokens(Text, 12, 4, 2);
+            var checkpoints = new CheckpointOptions(Path.Combine(_root, "cut"), 4, KeepLast: 10) { Config = Config() };
+            Assert.ThrowsAny<OperationCanceledException>(() => new Trainer(first, LanguageModelLoss.For(first), Options)
+                .Run(new TokenWindowBatches(Text, 4, 12, 7), eval, onStep: s => { if (s.Step == 6) cts.Cancel(); },
+                    cancellationToken: cts.Token, checkpoints: checkpoints));
+        }
+        Assert.Equal([4, 6], Checkpoint.List(Path.Combine(_root, "cut")).Select(c => c.Step).ToArray());
+        using var second = Model(seed: 99);
+        var resumed = Train(second, "cut", Options, resume: "cut");
+        Assert.Equal(reference.Steps.Select(s => s.Loss).ToArray(), resumed.Steps.Select(s => s.Loss).ToArray());
+    }
+
     [Fact]
     public void Token_windows_resume_where_they_stopped_and_refuse_other_data()
     {

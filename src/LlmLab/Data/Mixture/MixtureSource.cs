@@ -29,6 +29,9 @@ public sealed partial record MixtureSource(string Name, IDocumentSource Document
         int colon = rest.LastIndexOf(':');
         if (colon >= 0 && double.TryParse(rest[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double w))
             (weight, rest) = (w, rest[..colon]);
+        else if (colon >= 0 && !File.Exists(rest) && !Directory.Exists(rest) && (File.Exists(rest[..colon]) || Directory.Exists(rest[..colon])))
+            throw new InputException($"--source '{spec}': the weight '{rest[(colon + 1)..]}' is not a number " +
+                                     $"(write NAME=PATH:WEIGHT, e.g. {name}={rest[..colon]}:0.5)");
         if (rest.Length == 0) throw new InputException($"--source '{spec}': the path is empty; give a file or directory, or sdk-docs");
         bool sdk = rest == "sdk-docs" && !File.Exists(rest) && !Directory.Exists(rest);
         return new MixtureSource(name, sdk ? Corpora.Open(null) : Corpora.Open(rest), rest, weight);

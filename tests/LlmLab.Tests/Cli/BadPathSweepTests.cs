@@ -1,0 +1,127 @@
+using LlmLab.Cli;
+
+namespace LlmLab.Tests.Cli;
+
+/// <summary>
+/// Every verb of <c>llmlab</c> (taken from <see cref="CliApp.Commands"/>, so a new verb without cases here fails) driven
+/// through bad command lines: an unknown option, an option without its value, missing and wrong-type arguments,
+/// unreadable inputs, unwritable outputs (a genuinely read-only tmpfs: root ignores chmod) and an output that is the
+/// input. Each must exit 2 with exactly one line on stderr ("error: …"), no stack trace, and leave the working
+/// directory exactly as it was.
+/// </summary>
+public sealed class BadPathSweepTests : IDisposable
+{
+    readonly string _root = Directory.CreateTempSubdirectory("llmlab-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>The paths the cases use: a writable folder with a small corpus, a file and a folder, a read-only mount
+    /// and a path that does not exist.</summary>
+    sealed record Paths(string Root, string Ro, string Corpus, string File, string Dir, string Missing, string Tokenizer, string Config);
+
+    /// <summary>Per verb, the bad command lines beyond the generic ones (after the verb's words).</summary>
+    static readonly Dictionary<string, Func<Paths, string[][]>> Cases = new()
+    {
+        ["labs list"] = p => [["--level", "expert"], ["--path", "art"]],
+        ["labs show"] = p => [[], ["99.9"], ["2.1", "--profile", "huge"]],
+        ["labs run"] = p => [[], ["2.1", "--seed", "x"], ["2.1", "--threads", "0"], ["2.1", "--corpus", p.Missing],
+            ["2.1", "--runs", Path.Combine(p.Ro, "runs")], ["2.1", "--runs", p.File], ["2.1", "--set", "nokey=1"]],
+        ["bench threads"] = p => [["--sizes", "abc"], ["--repeats", "x"], ["extra"]],
+        ["bench lstm"] = p => [["--steps", "x"], ["--corpus", p.Missing]],
+        ["bench tokenizer"] = p => [["--input", p.Missing], ["--vocab-size", "x"]],
+        ["bench attention"] = p => [["--t", "abc"], ["--causal", "maybe"], ["--repeats", "0"]],
+        ["bench generate"] = p => [["--layers", "x"], ["--json", Path.Combine(p.Ro, "g.json")], ["--json", p.Dir]],
+        ["bench train"] = p => [["--steps", "x"], ["--json", Path.Combine(p.Ro, "t.json")], ["--models", "1t"]],
+        ["bench dedup"] = p => [["--docs", "x"], ["--input", p.Missing]],
+        ["bench serve"] = p => [[], ["--url", "http://127.0.0.1:9", "--rate", "x"],
+            ["--url", "http://127.0.0.1:9", "--rate", "1", "--out", Path.Combine(p.Ro, "s")]],
+        ["usecase new"] = p => [[], [Path.Combine(p.Ro, "u.yaml")], [Path.Combine(p.Dir)], [p.File]],
+        ["usecase check"] = p => [[], [p.Missing], [p.Corpus]],
+        ["corpus info"] = p => [[p.Missing], [p.Missing + ".jsonl"]],
+        ["estimate"] = p => [[], ["--model", p.Missing], ["--model", "gpt2", "--seq", "x"]],
+        ["tokenizer train"] = p => [[], ["--out", Path.Combine(p.Root, "t.bin")], ["--vocab-size", "x", "--out", Path.Combine(p.Root, "t.bin")],
+            ["--vocab-size", "260", "--input", p.Missing, "--out", Path.Combine(p.Root, "t.bin")],
+            ["--vocab-size", "260", "--input", p.Corpus, "--out", Path.Combine(p.Ro, "t.bin")],
+            ["--vocab-size", "260", "--input", p.Corpus, "--out", p.Dir],
+            ["--vocab-size", "260", "--input", p.Corpus, "--out", p.Corpus]],
+        ["tokenizer encode"] = p => [[], ["--tokenizer", p.Missing, "hello"], ["--tokenizer", "gpt2", "--file", p.Missing]],
+        ["tokenizer decode"] = p => [[], ["--tokenizer", p.Missing, "1"]],
+        ["tokenizer info"] = p => [[], ["--tokenizer", p.Missing]],
+        ["tokenizer export"] = p => [[], ["--tokenizer", p.Tokenizer, "--format", "xml", "--out", Path.Combine(p.Root, "x")],
+            ["--tokenizer", p.Tokenizer, "--format", "tiktoken", "--out", Path.Combine(p.Ro, "t.tiktoken")],
+            ["--tokenizer", p.Tokenizer, "--format", "gpt2", "--out", Path.Combine(p.Ro, "gpt2")],
+            ["--tokenizer", p.Tokenizer, "--format", "tiktoken", "--out", p.Tokenizer],
+            ["--tokenizer", p.Tokenizer, "--format", "gpt2", "--out", p.File]],
+        ["data stats"] = p => [[p.Missing], [p.Corpus, "--max-documents", "x"], [p.Corpus, "--out", Path.Combine(p.Ro, "st")],
+            [p.Corpus, "--out", p.File], [p.Corpus, "--out", Path.Combine(p.Root, "st")]], // the last: a corpus too small for the fits
+        ["data langid-train"] = p => [[], ["--out", Path.Combine(p.Root, "l"), "--grams", "x"],
+            ["--out", Path.Combine(p.Ro, "l"), "--lang", $"en={p.Dir}", "--lang", $"fr={p.Dir}"]],
+        ["data shard"] = p => [[], ["--tokenizer", "gpt2", "--out", Path.Combine(p.Root, "s"), "--shard-tokens", "x"],
+            ["--tokenizer", "gpt2", "--out", Path.Combine(p.Ro, "s"), "--source", $"a={p.Corpus}"],
+            ["--tokenizer", "gpt2", "--out", Path.Combine(p.Root, "s"), "--source", $"a={p.Corpus}:abc"],
+            ["--tokenizer", "gpt2", "--out", Path.Combine(p.Root, "s"), "--source", $"a={p.Missing}"],
+            ["--tokenizer", "gpt2", "--out", p.File, "--source", $"a={p.Corpus}"]],
+        ["data shard-info"] = p => [[], [p.Missing], [p.Dir]],
+        ["data dedup"] = p => [[], [p.Missing, Path.Combine(p.Root, "o.jsonl")], [p.Corpus, Path.Combine(p.Root, "o.jsonl"), "--threshold", "x"],
+            [p.Corpus, Path.Combine(p.Ro, "o.jsonl")]],
+        ["train"] = p => [[], ["--config", p.Missing], ["--config", p.Config, "--out", Path.Combine(p.Ro, "run")],
+            ["--config", p.Config, "--out", p.File], ["--config", p.Config, "--out", Path.Combine(p.Root, "run"), "--set", "trainer.steps=abc"],
+            ["--config", p.Config, "--out", Path.Combine(p.Root, "run"), "--set", "model=null"],
+            ["--config", p.Config, "--out", Path.Combine(p.Root, "run"), "--set", "trainer.device=cuda"],
+            ["--config", p.Config, "--resume", p.Dir]],
+        ["generate"] = p => [[], ["--checkpoint", p.Missing, "--prompt", "x"], ["--checkpoint", p.Dir, "--prompt", "x", "--max-tokens", "x"]],
+        ["serve"] = p => [[], ["--demo", "--port", "x"], ["--checkpoint", p.Missing]],
+    };
+
+    public static TheoryData<string> Verbs() => new(CliApp.Commands.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(Verbs))]
+    public void Every_bad_command_line_is_exit_2_one_line_and_leaves_nothing_behind(string verb)
+    {
+        Assert.True(Cases.ContainsKey(verb), $"'llmlab {verb}' has no cases in the bad-path sweep: add its bad command lines to Cases");
+        using var ro = TmpfsMount.Create(_root, 64, readOnly: true);
+        string work = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
+        var paths = Fixture(work, ro.Path);
+        var command = CliApp.Commands.Single(c => c.Name == verb);
+        List<string[]> lines = [["--no-such-option"]];
+        if (command.Options.Order(StringComparer.Ordinal).FirstOrDefault() is { } option) lines.Add(["--" + option]); // a value is missing
+        lines.AddRange(Cases[verb](paths));
+
+        var failures = new List<string>();
+        foreach (var args in lines)
+        {
+            string before = DirectorySnapshot.Take(work), cwdBefore = string.Join(",", Directory.EnumerateFileSystemEntries(".").Order());
+            string[] full = [.. verb.Split(' '), .. args];
+            var (code, _, err) = CliRun.Run(full);
+            string shown = $"llmlab {string.Join(' ', full)}";
+            string[] errLines = err.TrimEnd('\n').Split('\n');
+            if (code != 2) failures.Add($"{shown}: exit {code} (expected 2); stderr: {err}");
+            else if (errLines.Length != 1 || !errLines[0].StartsWith("error: ", StringComparison.Ordinal))
+                failures.Add($"{shown}: stderr is not one 'error: ' line: {err}");
+            if (err.Contains("   at ", StringComparison.Ordinal)) failures.Add($"{shown}: stack trace on stderr");
+            if (DirectorySnapshot.Take(work) != before) failures.Add($"{shown}: the working folder changed");
+            if (string.Join(",", Directory.EnumerateFileSystemEntries(".").Order()) != cwdBefore) failures.Add($"{shown}: the current directory changed");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    static Paths Fixture(string work, string ro)
+    {
+        string corpus = Path.Combine(work, "corpus.txt");
+        File.WriteAllText(corpus, "a small corpus of a few words\nanother document with words\n");
+        string file = Path.Combine(work, "existing.txt");
+        File.WriteAllText(file, "keep me\n");
+        string dir = Directory.CreateDirectory(Path.Combine(work, "folder")).FullName;
+        string tokenizer = Path.Combine(work, "tok.bin");
+        var (code, _, err) = CliRun.Run("tokenizer", "train", "--input", corpus, "--out", tokenizer, "--vocab-size", "260");
+        Assert.True(code == 0, err);
+        string config = Path.Combine(work, "train.json");
+        File.WriteAllText(config, """
+            { "model": { "vocab_size": 280, "n_positions": 16, "n_embd": 16, "n_layer": 1, "n_head": 2 },
+              "data": { "vocab_size": 280, "train_bytes": 8000, "validation_bytes": 2000 },
+              "trainer": { "steps": 2, "batch": 2, "context": 16, "learning_rate": 3e-3 }, "threads": 1 }
+            """);
+        return new Paths(work, ro, corpus, file, dir, Path.Combine(work, "missing.txt"), tokenizer, config);
+    }
+}
