@@ -21,19 +21,5 @@ public static class TokenSampler
     }
 
     /// <summary>The smallest i whose cumulative probability exceeds u·Σp (u in [0, 1)); zero-probability tokens are never drawn.</summary>
-    public static int Draw(ReadOnlySpan<double> probs, double u)
-    {
-        double total = 0;
-        foreach (double q in probs) total += q;
-        double target = u * total, acc = 0;
-        int last = -1;
-        for (int i = 0; i < probs.Length; i++)
-        {
-            if (probs[i] <= 0) continue;
-            acc += probs[i];
-            last = i;
-            if (target < acc) return i;
-        }
-        return last; // u·Σp landed on the round-off at the very end
-    }
+    public static int Draw(ReadOnlySpan<double> probs, double u) => Runtime.Categorical.Draw(probs, u);
 }

@@ -22,3 +22,19 @@ public sealed class SampleStatsTests
         Assert.True(ms >= 0);
     }
 }
+
+public sealed class CategoricalTests
+{
+    [Fact]
+    public void Inverse_cdf_draws_follow_the_cumulative_weights_and_never_a_zero_one()
+    {
+        double[] w = [0.2, 0, 0.5, 0.3];
+        Assert.Equal(0, LlmLab.Runtime.Categorical.Draw(w, 0.0));
+        Assert.Equal(0, LlmLab.Runtime.Categorical.Draw(w, 0.19));
+        Assert.Equal(2, LlmLab.Runtime.Categorical.Draw(w, 0.2));
+        Assert.Equal(3, LlmLab.Runtime.Categorical.Draw(w, 0.7));
+        Assert.Equal(3, LlmLab.Runtime.Categorical.Draw(w, 0.999999999));
+        Assert.Equal(2, LlmLab.Runtime.Categorical.Draw([0, 2, 6, 0], 0.5)); // unnormalised: 0.5·8 = 4 falls in [2, 8)
+        Assert.Throws<ArgumentException>(() => LlmLab.Runtime.Categorical.Draw([0, 0], 0.5));
+    }
+}

@@ -61,12 +61,6 @@ public static class GptGenerator
         if (options.TopK is { } k && k < logits.Length) cut = logits.OrderDescending().ElementAt(k - 1); // ties at the cut stay in
         double max = logits.Max();
         var p = logits.Select(l => l >= cut ? Math.Exp((l - max) / options.Temperature) : 0).ToArray();
-        double u = rng.NextDouble() * p.Sum(), acc = 0;
-        for (int i = 0; i < p.Length; i++)
-        {
-            acc += p[i];
-            if (u < acc) return i;
-        }
-        return Array.FindLastIndex(p, x => x > 0); // u landed on the roundoff at the very end
+        return Runtime.Categorical.Draw(p, rng.NextDouble());
     }
 }

@@ -53,14 +53,5 @@ public static class RecurrentSampler
     }
 
     /// <summary>Inverse-CDF draw: the first index whose cumulative probability exceeds u ~ U[0, 1).</summary>
-    internal static int Draw(double[] probs, Random rng)
-    {
-        double u = rng.NextDouble() * probs.Sum(), acc = 0; // scaled by the sum: softmax's total is 1 only up to roundoff
-        for (int i = 0; i < probs.Length; i++)
-        {
-            acc += probs[i];
-            if (u < acc) return i;
-        }
-        return Array.FindLastIndex(probs, p => p > 0); // u landed on the roundoff at the very end
-    }
+    internal static int Draw(double[] probs, Random rng) => Runtime.Categorical.Draw(probs, rng.NextDouble());
 }
