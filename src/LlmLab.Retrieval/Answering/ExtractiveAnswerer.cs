@@ -7,7 +7,8 @@ namespace LlmLab.Retrieval.Answering;
 
 /// <summary>
 /// The default answerer when no capable chat model is configured: (1) split the given chunks into sentences;
-/// (2) score each by cosine similarity between its embedding and the question's; (3) answer with the best
+/// (2) score each by the mean of two cosine similarities to the question: the sentence's own and its chunk's (a
+/// sentence that matches the question inside an off-topic chunk is a weaker answer); (3) answer with the best
 /// <see cref="MaxSentences"/> sentences (kept in document order), each followed by the <c>[n]</c> of its chunk.
 /// Every sentence is copied from a source, so the answer is faithful by construction; its weakness is fluency.
 /// </summary>
@@ -43,7 +44,7 @@ public sealed partial class ExtractiveAnswerer(IEmbeddingGenerator<string, Embed
         var vectors = await embedder.GenerateAsync([question, .. candidates.Select(c => c.Sentence)], cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         var q = VectorMath.Normalized(vectors[0].Vector.Span);
-        var best = candidates.Select((c, i) => (c, Score: VectorMath.Cosine(q, vectors[i + 1].Vector.Span)))
+        var best = candidates.Select((c, i) => (c, Score: 0.5 * VectorMath.Cosine(q, vectors[i + 1].Vector.Span) + 0.5 * chunks[c.Chunk].Similarity))
             .OrderByDescending(x => x.Score).Take(MaxSentences)
             .OrderBy(x => x.c.Chunk).ThenBy(x => x.c.Order);
         var sb = new StringBuilder();
