@@ -25,8 +25,8 @@ public sealed class BenchVectorsCommand : CliCommand
         int m = args.GetInt("m", 16, 2), efc = args.GetInt("ef-construction", 200, 1), clusters = args.GetInt("clusters", 100, 1);
         var efs = (args.Get("ef-search") ?? "16,32,64,128").Split(',').Select(s => int.TryParse(s, out int v) && v > 0 ? v
             : throw new InputException($"--ef-search {s}: give positive integers separated by commas")).ToArray();
-        var data = Synthetic(n, dim, clusters, seed: 1);
-        var queries = Synthetic(nq, dim, clusters, seed: 2);
+        var data = SyntheticVectors.Clustered(n, dim, clusters, seed: 1);
+        var queries = SyntheticVectors.Clustered(nq, dim, clusters, seed: 2);
         @out.WriteLine($"machine: {Environment.ProcessorCount} logical cores; {n:N0} vectors × {dim}, {clusters} clusters; {nq} queries; M {m}, ef_construction {efc}");
 
         var exact = new ExactIndex(dim);
@@ -64,18 +64,4 @@ public sealed class BenchVectorsCommand : CliCommand
         for (int i = 0; i < queries.Length; i++) hits += index.Search(queries[i], 10).Count(r => truth[i].Contains(r.Key));
         return (hits / (10.0 * queries.Length), queries.Length / sw.Elapsed.TotalSeconds);
     }
-
-    static float[][] Synthetic(int n, int dim, int clusters, int seed)
-    {
-        var centres = new Random(7); // the same centres for data and queries
-        var c = Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dim).Select(_ => Gaussian(centres)).ToArray()).ToArray();
-        var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ =>
-        {
-            var centre = c[rng.Next(clusters)];
-            return LlmLab.Retrieval.VectorMath.Normalized(centre.Select(x => x + 0.5f * Gaussian(rng)).ToArray());
-        }).ToArray();
-    }
-
-    static float Gaussian(Random rng) => (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
 }
