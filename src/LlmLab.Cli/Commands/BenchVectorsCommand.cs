@@ -15,8 +15,10 @@ public sealed class BenchVectorsCommand : CliCommand
 
     public override string Name => "bench vectors";
     public override string Summary => "HNSW vs USearch vs exact search: build time, recall@10, queries/s";
-    public override string Usage => "[--n 100000] [--dim 384] [--queries 500] [--m 16] [--ef-construction 200] [--ef-search 16,32,64,128] [--clusters 100]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "n", "dim", "queries", "m", "ef-construction", "ef-search", "clusters" };
+    public override string Usage
+        => "[--n 100000] [--dim 384] [--queries 500] [--m 16] [--ef-construction 200] [--ef-search 16,32,64,128] [--clusters 100]";
+    public override IReadOnlySet<string> Options => new HashSet<string> { "n", "dim", "queries", "m", "ef-construction", "ef-search",
+        "clusters" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -27,7 +29,8 @@ public sealed class BenchVectorsCommand : CliCommand
             : throw new InputException($"--ef-search {s}: give positive integers separated by commas")).ToArray();
         var data = SyntheticVectors.Clustered(n, dim, clusters, seed: 1);
         var queries = SyntheticVectors.Clustered(nq, dim, clusters, seed: 2);
-        @out.WriteLine($"machine: {Environment.ProcessorCount} logical cores; {n:N0} vectors × {dim}, {clusters} clusters; {nq} queries; M {m}, ef_construction {efc}");
+        @out.WriteLine($"machine: {Environment.ProcessorCount} logical cores; {n:N0} vectors × {dim}, {clusters} clusters; {nq} " +
+            $"queries; M {m}, ef_construction {efc}");
 
         var exact = new ExactIndex(dim);
         for (int i = 0; i < n; i++) exact.Add(i, data[i]);
@@ -52,7 +55,8 @@ public sealed class BenchVectorsCommand : CliCommand
             double build = sw.Elapsed.TotalSeconds;
             var (r2, q2) = Measure(usearch, queries, truth);
             @out.WriteLine(string.Create(C,
-                $"ef {ef,4}  ours recall@10 {r1:F3} {q1,9:N0} q/s | USearch recall@10 {r2:F3} {q2,9:N0} q/s (build {build:F1} s, {usearch.Acceleration}) | ours/USearch q/s {q1 / q2:F2}"));
+                $"ef {ef,4}  ours recall@10 {r1:F3} {q1,9:N0} q/s | USearch recall@10 {r2:F3} {q2,9:N0} q/s (build {build:F1} " +
+                    $"s, {usearch.Acceleration}) | ours/USearch q/s {q1 / q2:F2}"));
         }
         return 0;
     }

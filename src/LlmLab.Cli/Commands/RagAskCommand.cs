@@ -37,7 +37,8 @@ public sealed class RagAskCommand : CliCommand
         {
             var c = answer.Chunks[i];
             string mark = answer.Citations.Cited.Contains(i + 1) ? "*" : " ";
-            @out.WriteLine($"{mark}[{i + 1}] {c.Chunk.Chunk.Title} ({c.Chunk.Chunk.SourceId}, chunk {c.Chunk.Chunk.Position}) similarity {c.Similarity:F3}");
+            @out.WriteLine($"{mark}[{i + 1}] {c.Chunk.Chunk.Title} ({c.Chunk.Chunk.SourceId}, chunk {c.Chunk.Chunk.Position}) " +
+                $"similarity {c.Similarity:F3}");
         }
         return 0;
     }

@@ -29,7 +29,10 @@ static class RagCli
     /// <summary>Opens an existing database (a missing one is bad input: ask would otherwise create an empty one).</summary>
     public static RagStore OpenExisting(string db, OnnxSentenceEncoder encoder)
     {
-        if (!File.Exists(db)) throw new InputException($"--db {db}: no such database (build one with llmlab rag index SOURCE… --db {db})");
+        if (!File.Exists(db))
+        {
+            throw new InputException($"--db {db}: no such database (build one with llmlab rag index SOURCE… --db {db})");
+        }
         return RagStore.Open(db, encoder.ModelId, encoder.Dimensions);
     }
 }

@@ -7,7 +7,8 @@ using LlmLab.Retrieval.Storage;
 
 namespace LlmLab.Cli.Commands;
 
-/// <summary><c>llmlab rag eval</c>: recall@1/5/10, MRR, nDCG@10 per retrieval mode on a JSONL question set; answer quality with --answers.</summary>
+/// <summary><c>llmlab rag eval</c>: recall@1/5/10, MRR, nDCG@10 per retrieval mode on a JSONL question set; answer quality with
+/// --answers.</summary>
 public sealed class RagEvalCommand : CliCommand
 {
     public override string Name => "rag eval";

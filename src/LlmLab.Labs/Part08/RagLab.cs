@@ -57,7 +57,8 @@ public sealed class RagLab : Lab<RagLabConfig>
         var v = encoder.Embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium.",
             "A man is eating food.", "A man is eating a piece of bread."]);
         // Source: published (sentence-transformers README for this model).
-        ctx.Checks.Close("cos(weather, sunny) vs the sentence-transformers README's 0.6660", VectorMath.Dot(v[0], v[1]), 0.6660, 1e-3, relative: false);
+        ctx.Checks.Close("cos(weather, sunny) vs the sentence-transformers README's 0.6660", VectorMath.Dot(v[0], v[1]), 0.6660, 1e-3,
+            relative: false);
         ctx.Checks.Close("cos(weather, stadium) vs the README's 0.1046", VectorMath.Dot(v[0], v[2]), 0.1046, 1e-3, relative: false);
         // Source: peer (the same ONNX model under another runtime gives 0.7553).
         ctx.Checks.Close("cos(man eating food, man eating bread) vs 0.7553", VectorMath.Dot(v[3], v[4]), 0.7553, 1e-3, relative: false);
@@ -86,8 +87,10 @@ public sealed class RagLab : Lab<RagLabConfig>
                 index = RagIndex.Load(store);
             }
             double indexSeconds = sw.Elapsed.TotalSeconds;
-            ctx.Report.Paragraph($"{docs.Count} sections of the FAQ (answers only: the heading is the question) → {stats.Added} chunks, " +
-                $"embedded and indexed in {indexSeconds.ToString("0.0", C)} s; {questions.Count} of its {all.Count} question headings asked.");
+            ctx.Report.Paragraph($"{docs.Count} sections of the FAQ (answers only: the heading is the question) → " +
+                $"{stats.Added} chunks, " +
+                $"embedded and indexed in {indexSeconds.ToString("0.0", C)} s; {questions.Count} of its {all.Count} question " +
+                    $"headings asked.");
             var retriever = new HybridRetriever(index, encoder);
             var curves = new Dictionary<RetrievalMode, double[]>();
             var rows = new List<string[]>();
@@ -95,13 +98,15 @@ public sealed class RagLab : Lab<RagLabConfig>
             {
                 var m = RagEvaluator.Retrieval(retriever, questions, mode);
                 curves[mode] = RecallCurve(retriever, questions, mode);
-                rows.Add([mode.ToString(), F(m.RecallAt1), F(m.RecallAt5), F(m.RecallAt10), F(m.Mrr), F(m.NdcgAt10), m.MillisecondsPerQuery.ToString("0.0", C)]);
+                rows.Add([mode.ToString(), F(m.RecallAt1), F(m.RecallAt5), F(m.RecallAt10), F(m.Mrr), F(m.NdcgAt10),
+                    m.MillisecondsPerQuery.ToString("0.0", C)]);
                 ctx.Metrics.Log(new { part = "retrieval", mode = mode.ToString(), recall_at_1 = m.RecallAt1, recall_at_5 = m.RecallAt5,
                     recall_at_10 = m.RecallAt10, mrr = m.Mrr, ndcg_at_10 = m.NdcgAt10, ms_per_query = m.MillisecondsPerQuery });
                 if (mode == RetrievalMode.Hybrid)
                 {
                     // Source: published (the FAQ's own question → section structure is the gold standard).
-                    ctx.Checks.AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", m.RecallAt10, cfg.MinHybridRecallAt10);
+                    ctx.Checks.AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", m.RecallAt10,
+                        cfg.MinHybridRecallAt10);
                     ctx.Report.Headline("Hybrid recall@10 / MRR on the Debian FAQ", $"{F(m.RecallAt10)} / {F(m.Mrr)}");
                 }
             }
@@ -128,14 +133,16 @@ public sealed class RagLab : Lab<RagLabConfig>
         return curve;
     }
 
-    static void Answers(LabContext ctx, RagLabConfig cfg, HybridRetriever retriever, OnnxSentenceEncoder encoder, List<EvalQuestion> questions)
+    static void Answers(LabContext ctx, RagLabConfig cfg, HybridRetriever retriever, OnnxSentenceEncoder encoder,
+        List<EvalQuestion> questions)
     {
         ctx.Report.Heading("Grounded answers (extractive answerer)");
         var sample = cfg.AnswerQuestions == 0 ? questions : questions.Take(cfg.AnswerQuestions).ToList();
         var pipeline = new RagPipeline(retriever, new ExtractiveAnswerer(encoder)) { K = cfg.K };
         var q = RagEvaluator.Answers(pipeline, sample);
         ctx.Report.Table(["questions", "token F1 vs first gold paragraph", "citation precision", "valid citations", "refused", "ms/answer"],
-            [[sample.Count.ToString(C), F(q.TokenF1), F(q.CitationPrecision), F(q.ValidCitations), F(q.RefusalRate), q.MillisecondsPerAnswer.ToString("0", C)]]);
+            [[sample.Count.ToString(C), F(q.TokenF1), F(q.CitationPrecision), F(q.ValidCitations), F(q.RefusalRate),
+                q.MillisecondsPerAnswer.ToString("0", C)]]);
         // Source: self-consistency (every [n] must name one of the chunks actually given).
         ctx.Checks.AtLeast("answers whose citations name only given chunks (share of answered questions)",
             q.ValidCitations / Math.Max(1e-9, 1 - q.RefusalRate), 0.99);
@@ -176,10 +183,12 @@ public sealed class RagLab : Lab<RagLabConfig>
             ours.Add(r1);
             peer.Add(r2);
             rows.Add([ef.ToString(C), F(r1), q1.ToString("N0", C), F(r2), q2.ToString("N0", C), ubuild.ToString("0.0", C)]);
-            ctx.Metrics.Log(new { part = "vectors", ef_search = ef, ours_recall = r1, ours_qps = q1, usearch_recall = r2, usearch_qps = q2 });
+            ctx.Metrics.Log(new { part = "vectors", ef_search = ef, ours_recall = r1, ours_qps = q1, usearch_recall = r2,
+                usearch_qps = q2 });
         }
         ctx.Report.Table(["ef_search", "ours recall@10", "ours q/s", "USearch recall@10", "USearch q/s", "USearch build s"], rows,
-            $"M {cfg.M}, ef_construction {cfg.EfConstruction}; our build {build.ToString("0.0", C)} s on one thread. Speeds depend on the machine and its load: not checked.");
+            $"M {cfg.M}, ef_construction {cfg.EfConstruction}; our build {build.ToString("0.0", C)} s on one thread. Speeds " +
+                $"depend on the machine and its load: not checked.");
         // Source: brute force (exact search's top 10 is the ground truth).
         ctx.Checks.AtLeast($"our HNSW recall@10 vs exact search at ef_search {cfg.EfSearch.Max()}", ours[^1], cfg.MinHnswRecall);
         // Source: peer (USearch at the same M / ef_construction / ef_search).

@@ -7,7 +7,8 @@ namespace LlmLab.Retrieval.Answering;
 public sealed class ChatAnswerer(IChatClient client, ChatOptions? options = null) : IRagAnswerer
 {
     /// <inheritdoc />
-    public async Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken = default)
+    public async Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks,
+        CancellationToken cancellationToken = default)
     {
         var response = await client.GetResponseAsync(GroundedPrompt.Build(question, chunks), options ?? new ChatOptions { Temperature = 0 },
             cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,8 @@ public sealed partial record CitationCheck(IReadOnlyList<int> Cited, IReadOnlyLi
     [GeneratedRegex(@"\[(\d+(?:\s*,\s*\d+)*)\]")]
     private static partial Regex Brackets();
 
-    /// <summary>Parses <c>[n]</c> and <c>[n, m]</c> citations in <paramref name="answer"/> given <paramref name="chunkCount"/> chunks.</summary>
+    /// <summary>Parses <c>[n]</c> and <c>[n, m]</c> citations in <paramref name="answer"/> given <paramref name="chunkCount"/>
+    /// chunks.</summary>
     public static CitationCheck Of(string answer, int chunkCount)
     {
         var cited = new List<int>();

@@ -28,7 +28,8 @@ public sealed partial class ExtractiveAnswerer(IEmbeddingGenerator<string, Embed
         SentenceBreak().Split(text).Select(s => Regex.Replace(s, @"\s+", " ").Trim()).Where(s => s.Length > 0);
 
     /// <inheritdoc />
-    public async Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken = default)
+    public async Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks,
+        CancellationToken cancellationToken = default)
     {
         var candidates = new List<(int Chunk, int Order, string Sentence)>();
         for (int i = 0; i < chunks.Count; i++)
@@ -44,7 +45,8 @@ public sealed partial class ExtractiveAnswerer(IEmbeddingGenerator<string, Embed
         var vectors = await embedder.GenerateAsync([question, .. candidates.Select(c => c.Sentence)], cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         var q = VectorMath.Normalized(vectors[0].Vector.Span);
-        var best = candidates.Select((c, i) => (c, Score: 0.5 * VectorMath.Cosine(q, vectors[i + 1].Vector.Span) + 0.5 * chunks[c.Chunk].Similarity))
+        var best = candidates.Select((c, i) => (c, Score: 0.5 * VectorMath.Cosine(q, vectors[i + 1].Vector.Span)
+            + 0.5 * chunks[c.Chunk].Similarity))
             .OrderByDescending(x => x.Score).Take(MaxSentences)
             .OrderBy(x => x.c.Chunk).ThenBy(x => x.c.Order);
         var sb = new StringBuilder();

@@ -19,7 +19,8 @@ public sealed class WordPieceCounter
     public static WordPieceCounter CreateMiniLm()
     {
         using var vocab = MiniLmModel.OpenVocabulary();
-        return new WordPieceCounter(BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true }));
+        return new WordPieceCounter(BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true,
+            RemoveNonSpacingMarks = true }));
     }
 
     /// <summary>Tokens in one word (no whitespace inside).</summary>

@@ -6,6 +6,7 @@ public enum DocumentFormat
     /// <summary>Paragraphs separated by blank lines.</summary>
     PlainText,
 
-    /// <summary>ATX headings (<c>#</c> … <c>######</c>) open sections; blank lines separate paragraphs. HTML is converted to this.</summary>
+    /// <summary>ATX headings (<c>#</c> … <c>######</c>) open sections; blank lines separate paragraphs. HTML is converted to
+    /// this.</summary>
     Markdown,
 }

@@ -60,7 +60,8 @@ public sealed class DocumentLoader
         return ext switch
         {
             ".md" or ".markdown" => [new SourceDocument(path, FirstHeading(text) ?? name, text, DocumentFormat.Markdown)],
-            ".html" or ".htm" => [new SourceDocument(path, HtmlText.Title(text) ?? name, HtmlText.ToMarkdown(text), DocumentFormat.Markdown)],
+            ".html" or ".htm" => [new SourceDocument(path, HtmlText.Title(text) ?? name, HtmlText.ToMarkdown(text),
+                DocumentFormat.Markdown)],
             _ => [new SourceDocument(path, name, text, DocumentFormat.PlainText)],
         };
     }

@@ -6,4 +6,5 @@ namespace LlmLab.Retrieval.Evaluation;
 /// <param name="ValidCitations">Share of answers whose citations name only given chunks (and at least one).</param>
 /// <param name="RefusalRate">Share of questions refused.</param>
 /// <param name="MillisecondsPerAnswer">Mean time to retrieve and answer.</param>
-public sealed record AnswerQuality(double TokenF1, double CitationPrecision, double ValidCitations, double RefusalRate, double MillisecondsPerAnswer);
+public sealed record AnswerQuality(double TokenF1, double CitationPrecision, double ValidCitations, double RefusalRate,
+    double MillisecondsPerAnswer);

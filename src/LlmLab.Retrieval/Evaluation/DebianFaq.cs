@@ -58,7 +58,10 @@ public static partial class DebianFaq
                 i++;
             }
             var body = new StringBuilder();
-            while (i < lines.Length && !Heading().IsMatch(lines[i]) && !Chapter().IsMatch(lines[i])) body.Append(lines[i++].Trim()).Append('\n');
+            while (i < lines.Length && !Heading().IsMatch(lines[i]) && !Chapter().IsMatch(lines[i]))
+            {
+                body.Append(lines[i++].Trim()).Append('\n');
+            }
             string answer = Regex.Replace(body.ToString().Trim(), @"\n{3,}", "\n\n");
             if (answer.Length == 0) continue; // a heading whose content is all in subsections
             string id = "faq-" + number;

@@ -1,7 +1,8 @@
 namespace LlmLab.Retrieval.Evaluation;
 
 /// <summary>Retrieval quality of one mode over a question set (means over questions).</summary>
-public sealed record ModeMetrics(double RecallAt1, double RecallAt5, double RecallAt10, double Mrr, double NdcgAt10, double MillisecondsPerQuery)
+public sealed record ModeMetrics(double RecallAt1, double RecallAt5, double RecallAt10, double Mrr, double NdcgAt10,
+    double MillisecondsPerQuery)
 {
     /// <summary>Keyed as the CLI's JSON prints them.</summary>
     public Dictionary<string, double> ToDictionary() => new()

@@ -10,7 +10,8 @@ public static class QuestionSet
     /// <summary>Every question of <paramref name="path"/>; a malformed line is an <see cref="InputException"/> naming it.</summary>
     public static List<EvalQuestion> Load(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"{path}: no such question set (JSONL with \"question\", \"answer\", \"relevant\")");
+        if (!File.Exists(path)) throw new InputException($"{path}: no such question set (JSONL with \"question\", \"answer\", " +
+            $"\"relevant\")");
         var list = new List<EvalQuestion>();
         int lineNo = 0;
         foreach (var line in File.ReadLines(path))
@@ -30,7 +31,8 @@ public static class QuestionSet
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                throw new InputException($"{path}:{lineNo}: {e.Message} (each line: {{\"question\": …, \"answer\": …, \"relevant\": [source ids]}})");
+                throw new InputException($"{path}:{lineNo}: {e.Message} (each line: {{\"question\": …, \"answer\": …, " +
+                    $"\"relevant\": [source ids]}})");
             }
         }
         return list;

@@ -7,8 +7,10 @@ namespace LlmLab.Retrieval.Evaluation;
 /// <summary>Runs a question set through retrieval modes and answerers. Not thread-safe.</summary>
 public static class RagEvaluator
 {
-    /// <summary>Recall@1/5/10, MRR and nDCG@10 for one mode, over the distinct sources of a ranked chunk list <paramref name="depth"/> long.</summary>
-    public static ModeMetrics Retrieval(HybridRetriever retriever, IReadOnlyList<EvalQuestion> questions, RetrievalMode mode, int depth = 20)
+    /// <summary>Recall@1/5/10, MRR and nDCG@10 for one mode, over the distinct sources of a ranked chunk list <paramref name="depth"/>
+    /// long.</summary>
+    public static ModeMetrics Retrieval(HybridRetriever retriever, IReadOnlyList<EvalQuestion> questions, RetrievalMode mode,
+        int depth = 20)
     {
         double r1 = 0, r5 = 0, r10 = 0, mrr = 0, ndcg = 0;
         var sw = Stopwatch.StartNew();

@@ -7,7 +7,8 @@ namespace LlmLab.Retrieval.Evaluation;
 public static class RetrievalMetrics
 {
     /// <summary>Distinct sources in rank order.</summary>
-    public static List<string> DistinctSources(IEnumerable<string> rankedSourceIds) => rankedSourceIds.Distinct(StringComparer.Ordinal).ToList();
+    public static List<string> DistinctSources(IEnumerable<string> rankedSourceIds)
+        => rankedSourceIds.Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Share of relevant sources found in the first <paramref name="k"/> distinct sources.</summary>
     public static double RecallAt(IReadOnlyList<string> ranked, IReadOnlyCollection<string> relevant, int k) =>

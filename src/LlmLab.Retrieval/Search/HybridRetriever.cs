@@ -37,7 +37,8 @@ public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, 
         {
             RetrievalMode.Bm25 => Lexical(query, k, keep),
             RetrievalMode.Dense => Dense(q, k, keep),
-            _ => ReciprocalRankFusion.Fuse([Lexical(query, n, keep).Select(x => x.Key).ToList(), Dense(q, n, keep).Select(x => x.Key).ToList()]),
+            _ => ReciprocalRankFusion.Fuse(
+                [Lexical(query, n, keep).Select(x => x.Key).ToList(), Dense(q, n, keep).Select(x => x.Key).ToList()]),
         };
         if (mode == RetrievalMode.HybridRerank)
         {

@@ -131,7 +131,8 @@ public sealed class RagStore : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var chunk = new Chunk(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.GetString(6), r.GetInt32(7));
+            var chunk = new Chunk(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.GetString(6),
+                r.GetInt32(7));
             yield return new StoredChunk(r.GetInt64(0), chunk, FromBytes((byte[])r[8]));
         }
     }
@@ -146,7 +147,8 @@ public sealed class RagStore : IDisposable
     /// <summary>The saved HNSW graph if it was saved for exactly the current chunks (same count and largest key), else null.</summary>
     public byte[]? LoadGraph(long chunkCount, long maxKey)
     {
-        using var cmd = Command("SELECT data FROM graph WHERE id = 1 AND chunk_count = $c AND max_key = $m", ("$c", chunkCount), ("$m", maxKey));
+        using var cmd = Command("SELECT data FROM graph WHERE id = 1 AND chunk_count = $c AND max_key = $m", ("$c", chunkCount), ("$m",
+            maxKey));
         return cmd.ExecuteScalar() as byte[];
     }
 

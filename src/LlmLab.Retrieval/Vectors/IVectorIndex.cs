@@ -19,6 +19,7 @@ public interface IVectorIndex
     /// <summary>Deletes a key; false when absent.</summary>
     bool Remove(long key);
 
-    /// <summary>Up to <paramref name="k"/> nearest keys with cosine similarity, best first; <paramref name="filter"/> keeps a key when true.</summary>
+    /// <summary>Up to <paramref name="k"/> nearest keys with cosine similarity, best first; <paramref name="filter"/> keeps a key when
+    /// true.</summary>
     List<(long Key, float Score)> Search(ReadOnlySpan<float> query, int k, Func<long, bool>? filter = null);
 }

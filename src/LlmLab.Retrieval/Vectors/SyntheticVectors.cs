@@ -11,7 +11,8 @@ public static class SyntheticVectors
     public static float[][] Clustered(int n, int dimensions, int clusters, int seed, float spread = 0.5f, int centreSeed = 7)
     {
         var crng = new Random(centreSeed);
-        var centres = Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dimensions).Select(_ => Gaussian(crng)).ToArray()).ToArray();
+        var centres = Enumerable.Range(0, clusters)
+            .Select(_ => Enumerable.Range(0, dimensions).Select(_ => Gaussian(crng)).ToArray()).ToArray();
         var rng = new Random(seed);
         return Enumerable.Range(0, n).Select(_ =>
         {

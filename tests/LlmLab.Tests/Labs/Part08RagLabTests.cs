@@ -14,7 +14,8 @@ public sealed class Part08RagLabTests : IDisposable
     [Fact]
     public void Lab_passes_at_smoke_and_writes_its_report()
     {
-        Assert.True(File.Exists(LlmLab.Retrieval.Evaluation.DebianFaq.EnglishPath), "lab 8.1's test needs Debian's debian-faq package: apt-get install debian-faq");
+        Assert.True(File.Exists(LlmLab.Retrieval.Evaluation.DebianFaq.EnglishPath),
+            "lab 8.1's test needs Debian's debian-faq package: apt-get install debian-faq");
         var summary = new LabRunner(NullProgress.Instance, TextWriter.Null)
             .Run([new RagLab()], new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root));
         var r = Assert.Single(summary.Results);

@@ -86,8 +86,10 @@ public class ChunkerTests
             File.WriteAllText(Path.Combine(dir, "a.txt"), "plain text");
             File.WriteAllText(Path.Combine(dir, "b.md"), "# Title B\n\nbody");
             File.WriteAllText(Path.Combine(dir, "c.html"),
-                "<html><head><title>Page C</title><style>x{}</style></head><body><h2>Sec &amp; more</h2><p>One</p><p>Two</p></body></html>");
-            File.WriteAllText(Path.Combine(dir, "d.jsonl"), "{\"id\":\"q1\",\"text\":\"first\",\"title\":\"T1\"}\nnot json\n{\"id\":7,\"text\":\"second\"}\n{\"id\":\"x\"}\n");
+                "<html><head><title>Page C</title><style>x{}</style></head><body><h2>Sec &amp; " +
+                    "more</h2><p>One</p><p>Two</p></body></html>");
+            File.WriteAllText(Path.Combine(dir, "d.jsonl"),
+                "{\"id\":\"q1\",\"text\":\"first\",\"title\":\"T1\"}\nnot json\n{\"id\":7,\"text\":\"second\"}\n{\"id\":\"x\"}\n");
             File.WriteAllBytes(Path.Combine(dir, "e.txt"), [0x41, 0x00, 0x42]);
             var loader = new DocumentLoader();
             var docs = loader.Load([dir]).ToList();

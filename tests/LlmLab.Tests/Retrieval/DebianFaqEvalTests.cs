@@ -24,7 +24,8 @@ public sealed class DebianFaqEvalTests : IDisposable
         Assert.DoesNotContain("What is Debian GNU/Linux?", doc.Text);
         Assert.StartsWith("Debian GNU/Linux is", doc.Text);
         // A heading wrapped over two lines is joined.
-        Assert.Contains(questions, x => x.Question.StartsWith("What is the difference between Debian GNU/Linux and other Linux distributions?"));
+        Assert.Contains(questions, x =>
+            x.Question.StartsWith("What is the difference between Debian GNU/Linux and other Linux distributions?"));
     }
 
     [Fact]
@@ -38,7 +39,8 @@ public sealed class DebianFaqEvalTests : IDisposable
         var sample = questions.Where((_, i) => i % 3 == 0).ToList(); // a third of the questions keeps the test short
         var results = new Dictionary<RetrievalMode, ModeMetrics>();
         foreach (var mode in Enum.GetValues<RetrievalMode>()) results[mode] = RagEvaluator.Retrieval(retriever, sample, mode);
-        string table = string.Join("\n", results.Select(r => $"{r.Key}: {string.Join(", ", r.Value.ToDictionary().Select(p => $"{p.Key} {p.Value:F3}"))}"));
+        string table = string.Join("\n", results.Select(r =>
+            $"{r.Key}: {string.Join(", ", r.Value.ToDictionary().Select(p => $"{p.Key} {p.Value:F3}"))}"));
         Console.WriteLine(table);
         // Questions were removed from the indexed text, so these are not lookups of the heading.
         Assert.True(results[RetrievalMode.Hybrid].RecallAt5 >= 0.6, table);

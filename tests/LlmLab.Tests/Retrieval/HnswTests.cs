@@ -10,7 +10,8 @@ public class HnswTests
     static float[][] Uniform(int n, int seed)
     {
         var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, Dim).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        return Enumerable.Range(0, n)
+            .Select(_ => Enumerable.Range(0, Dim).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
     }
 
     static float[][] Clustered(int n, int clusters, int seed)

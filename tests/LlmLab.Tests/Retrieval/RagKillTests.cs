@@ -28,12 +28,14 @@ public sealed class RagKillTests : IDisposable
         string[] words = ["debian", "package", "kernel", "release", "mirror", "archive", "install", "upgrade", "security", "bug"];
         for (int i = 0; i < 400; i++)
         {
-            var paras = Enumerable.Range(0, 3).Select(_ => string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)])));
+            var paras = Enumerable.Range(0, 3)
+                .Select(_ => string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)])));
             File.WriteAllText(Path.Combine(docs, $"doc{i:D3}.txt"), string.Join("\n\n", paras));
         }
         string db = Path.Combine(_root, "rag.db");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "exec", typeof(CliApp).Assembly.Location, "rag", "index", docs, "--db", db }) start.ArgumentList.Add(a);
+        string[] argv = ["exec", typeof(CliApp).Assembly.Location, "rag", "index", docs, "--db", db];
+        foreach (string a in argv) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -59,7 +61,8 @@ public sealed class RagKillTests : IDisposable
             if (!process.HasExited) process.Kill();
             process.WaitForExit();
         }
-        Assert.True(killed, $"indexing never committed a batch in {clock.Elapsed.TotalSeconds:0} s (exit code {(process.HasExited ? process.ExitCode : -1)})");
+        Assert.True(killed, $"indexing never committed a batch in {clock.Elapsed.TotalSeconds:0} s (exit code " +
+            $"{(process.HasExited ? process.ExitCode : -1)})");
 
         var chunker = new Chunker();
         var loader = new DocumentLoader();

@@ -14,7 +14,8 @@ public sealed class RagStoreTests : IDisposable
     static readonly Lazy<OnnxSentenceEncoder> MiniLm = new(() => OnnxSentenceEncoder.CreateMiniLm(threads: 1));
     readonly string _dir = Directory.CreateTempSubdirectory("llmlab-rag").FullName;
 
-    sealed class Counting(IEmbeddingGenerator<string, Embedding<float>> inner) : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    sealed class Counting(IEmbeddingGenerator<string, Embedding<float>> inner) : DelegatingEmbeddingGenerator<string,
+        Embedding<float>>(inner)
     {
         public int Embedded;
 
@@ -135,7 +136,8 @@ public sealed class RagStoreTests : IDisposable
 
     sealed class FixedAnswer(string text) : IRagAnswerer
     {
-        public Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken = default) =>
+        public Task<string> AnswerAsync(string question, IReadOnlyList<RetrievedChunk> chunks,
+            CancellationToken cancellationToken = default) =>
             Task.FromResult(text);
     }
 
