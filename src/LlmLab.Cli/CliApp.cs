@@ -40,6 +40,10 @@ public static class CliApp
         new GenerateCommand(),
         new ServeCommand(),
         new BenchServeCommand(),
+        new RagIndexCommand(),
+        new RagAskCommand(),
+        new RagEvalCommand(),
+        new BenchVectorsCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -28,6 +28,7 @@ public static class LabRegistry
         ["5.2"] = () => new CorpusAnalysisLab(),
         ["5.3"] = () => new MixtureShardingLab(),
         ["6"] = () => new PretrainingLab(),
+        ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),
         ["9.3"] = () => new QuantizationLab(),

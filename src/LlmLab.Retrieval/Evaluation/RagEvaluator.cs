@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using LlmLab.Retrieval.Answering;
+using LlmLab.Retrieval.Search;
+
+namespace LlmLab.Retrieval.Evaluation;
+
+/// <summary>Runs a question set through retrieval modes and answerers. Not thread-safe.</summary>
+public static class RagEvaluator
+{
+    /// <summary>Recall@1/5/10, MRR and nDCG@10 for one mode, over the distinct sources of a ranked chunk list <paramref name="depth"/>
+    /// long.</summary>
+    public static ModeMetrics Retrieval(HybridRetriever retriever, IReadOnlyList<EvalQuestion> questions, RetrievalMode mode,
+        int depth = 20)
+    {
+        double r1 = 0, r5 = 0, r10 = 0, mrr = 0, ndcg = 0;
+        var sw = Stopwatch.StartNew();
+        foreach (var q in questions)
+        {
+            // Chunks are retrieved deeper than 10 so that 10 distinct sources remain after several chunks of one collapse.
+            var ranked = RetrievalMetrics.DistinctSources(retriever.Search(q.Question, depth, mode).Select(c => c.Chunk.Chunk.SourceId));
+            var rel = q.Relevant.ToHashSet(StringComparer.Ordinal);
+            r1 += RetrievalMetrics.RecallAt(ranked, rel, 1);
+            r5 += RetrievalMetrics.RecallAt(ranked, rel, 5);
+            r10 += RetrievalMetrics.RecallAt(ranked, rel, 10);
+            mrr += RetrievalMetrics.ReciprocalRank(ranked.Take(10).ToList(), rel);
+            ndcg += RetrievalMetrics.NdcgAt(ranked, rel, 10);
+        }
+        int n = Math.Max(questions.Count, 1);
+        return new ModeMetrics(r1 / n, r5 / n, r10 / n, mrr / n, ndcg / n, sw.Elapsed.TotalMilliseconds / n);
+    }
+
+    /// <summary>Answers every question with <paramref name="pipeline"/> and scores the answers.</summary>
+    public static AnswerQuality Answers(RagPipeline pipeline, IReadOnlyList<EvalQuestion> questions)
+    {
+        double f1 = 0, valid = 0, refused = 0;
+        int citedTotal = 0, citedRelevant = 0;
+        var sw = Stopwatch.StartNew();
+        foreach (var q in questions)
+        {
+            var a = pipeline.AskAsync(q.Question).GetAwaiter().GetResult();
+            if (a.Refused) { refused++; continue; }
+            f1 += AnswerMetrics.TokenF1(a.Text, q.Answer);
+            if (a.Citations.IsValid) valid++;
+            var rel = q.Relevant.ToHashSet(StringComparer.Ordinal);
+            foreach (int c in a.Citations.Cited)
+            {
+                citedTotal++;
+                if (rel.Contains(a.Chunks[c - 1].Chunk.Chunk.SourceId)) citedRelevant++;
+            }
+        }
+        int n = Math.Max(questions.Count, 1);
+        return new AnswerQuality(f1 / n, citedTotal == 0 ? 0 : (double)citedRelevant / citedTotal, valid / n, refused / n,
+            sw.Elapsed.TotalMilliseconds / n);
+    }
+}

@@ -1,0 +1,42 @@
+using LlmLab.Labs.Framework;
+using LlmLab.Labs.Part08;
+using LlmLab.Reporting;
+
+namespace LlmLab.Tests.Labs;
+
+/// <summary>Lab 8.1 at the smoke profile (needs Debian's debian-faq package), and its config guards.</summary>
+public sealed class Part08RagLabTests : IDisposable
+{
+    readonly string _root = Directory.CreateTempSubdirectory("llmlab-lab81-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Lab_passes_at_smoke_and_writes_its_report()
+    {
+        Assert.True(File.Exists(LlmLab.Retrieval.Evaluation.DebianFaq.EnglishPath),
+            "lab 8.1's test needs Debian's debian-faq package: apt-get install debian-faq");
+        var summary = new LabRunner(NullProgress.Instance, TextWriter.Null)
+            .Run([new RagLab()], new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root));
+        var r = Assert.Single(summary.Results);
+        Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
+        string dir = Path.Combine(summary.Directory, r.Directory);
+        foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "recall-at-k.png", "hnsw-recall.png" })
+            Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        var names = r.Checks.Select(c => c.Name).ToList();
+        Assert.Contains("cos(man eating food, man eating bread) vs 0.7553", names);
+        Assert.Contains("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", names);
+        Assert.Contains(names, n => n.StartsWith("our HNSW recall@10 vs exact search", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("k", "0")]
+    [InlineData("overlap_tokens", "150")]
+    [InlineData("min_hnsw_recall", "2")]
+    public void Bad_config_names_the_key(string key, string value)
+    {
+        var e = Assert.Throws<InputException>(() => new LabRunner(NullProgress.Instance, TextWriter.Null)
+            .Run([new RagLab()], new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root, Sets: [new(key, value)])));
+        Assert.Contains(key, e.Message);
+    }
+}
