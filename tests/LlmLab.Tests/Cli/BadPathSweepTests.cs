@@ -71,6 +71,11 @@ public sealed class BadPathSweepTests : IDisposable
             ["--config", p.Config, "--resume", p.Dir]],
         ["generate"] = p => [[], ["--checkpoint", p.Missing, "--prompt", "x"], ["--checkpoint", p.Dir, "--prompt", "x", "--max-tokens", "x"]],
         ["serve"] = p => [[], ["--demo", "--port", "x"], ["--checkpoint", p.Missing]],
+        ["rag index"] = p => [[], [p.Corpus], [p.Missing, "--db", Path.Combine(p.Root, "r.db")], [p.Corpus, "--db", Path.Combine(p.Ro, "r.db")],
+            [p.Corpus, "--db", p.Corpus], [p.Corpus, "--db", p.Dir], [p.Corpus, "--db", Path.Combine(p.Root, "r.db"), "--max-tokens", "x"]],
+        ["rag ask"] = p => [[], ["what?"], ["what?", "--db", p.Missing], ["what?", "--db", p.Corpus], ["", "--db", p.Corpus]],
+        ["rag eval"] = p => [[], ["--db", p.Missing, "--questions", p.Corpus], ["--db", p.Corpus, "--questions", p.Missing]],
+        ["bench vectors"] = p => [["--n", "x"], ["--ef-search", "a,b"], ["--dim", "0"]],
     };
 
     public static TheoryData<string> Verbs() => new(CliApp.Commands.Select(c => c.Name));
