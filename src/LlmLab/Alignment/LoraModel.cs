@@ -47,7 +47,12 @@ public sealed class LoraModel : nn.Module<Tensor, Tensor>
                 throw new InputException($"lora target '{target}' matches no linear layer of the model; its linear layers end in " +
                     string.Join(", ", linears.Select(l => l.name.Split('.')[^1]).Distinct()) + " (e.g. " + linears.FirstOrDefault().name + ")");
         base_model = model;
-        foreach (var p in model.parameters()) p.requires_grad = false;
+        var keep = options.TrainableModules ?? [];
+        foreach (string prefix in keep)
+            if (!model.named_parameters().Any(p => p.name.StartsWith(prefix + ".", StringComparison.Ordinal)))
+                throw new InputException($"lora trainable module '{prefix}' matches no parameter of the model (e.g. wte, ln_f)");
+        foreach (var (name, p) in model.named_parameters())
+            p.requires_grad = keep.Any(prefix => name.StartsWith(prefix + ".", StringComparison.Ordinal));
         var dict = new List<(string, LoraAdapter)>();
         foreach (var (name, linear) in linears.Where(l => options.TargetModules.Any(t => Matches(l.name, t))))
         {
@@ -72,7 +77,7 @@ public sealed class LoraModel : nn.Module<Tensor, Tensor>
     /// <summary>True once <see cref="Merge"/> has folded the adapters into the base.</summary>
     public bool Merged { get; private set; }
 
-    /// <summary>Parameters the trainer updates: r·(in + out) per adapted layer.</summary>
+    /// <summary>Parameters the trainer updates: r·(in + out) per adapted layer, plus any <see cref="LoraOptions.TrainableModules"/>.</summary>
     public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
     /// <summary>The formula: Σ over adapted layers of r·(in + out) (Hu et al. 2021, §4.2).</summary>
@@ -106,7 +111,7 @@ public sealed class LoraModel : nn.Module<Tensor, Tensor>
     public void SaveAdapter(string directory, string? baseModel = null)
     {
         Directory.CreateDirectory(directory);
-        TensorFile.Write(Path.Combine(directory, AdapterFile), adapters.named_parameters().Select(p => KeyValuePair.Create(p.name, (Tensor)p.parameter)));
+        TensorFile.Write(Path.Combine(directory, AdapterFile), SavedTensors().Select(p => KeyValuePair.Create(p.Name, (Tensor)p.Parameter)));
         var config = new JsonObject
         {
             ["format"] = "llmlab-lora", ["version"] = 1, ["r"] = Options.Rank, ["lora_alpha"] = Options.Alpha, ["lora_dropout"] = Options.Dropout,
@@ -142,7 +147,7 @@ public sealed class LoraModel : nn.Module<Tensor, Tensor>
         try
         {
             using var noGrad = no_grad();
-            var mine = adapters.named_parameters().ToList();
+            var mine = SavedTensors();
             if (saved.Count != mine.Count) throw new InputException($"adapter '{directory}' has {saved.Count} tensors, this model's adapters {mine.Count}: other targets or model");
             foreach (var (name, p) in mine)
             {
@@ -154,6 +159,11 @@ public sealed class LoraModel : nn.Module<Tensor, Tensor>
         }
         finally { foreach (var t in saved.Values) t.Dispose(); }
     }
+
+    /// <summary>What an adapter file holds: the adapters, and the base modules left trainable (prefixed "base:").</summary>
+    List<(string Name, Parameter Parameter)> SavedTensors() =>
+        adapters.named_parameters().Select(p => (p.name, p.parameter))
+            .Concat(base_model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => ("base:" + p.name, p.parameter))).ToList();
 
     /// <summary>True when the layer <paramref name="name"/> (h.0.attn.c_attn) is the target (its last parts equal it).</summary>
     static bool Matches(string name, string target) => name == target || name.EndsWith("." + target, StringComparison.Ordinal);

@@ -7,7 +7,11 @@ namespace LlmLab.Alignment;
 /// <param name="Dropout">Dropout on the adapter's input only (PEFT's lora_dropout; 0 = off).</param>
 /// <param name="Targets">Which linear layers get an adapter, by the last part(s) of their name: "c_attn" adapts every
 /// h.N.attn.c_attn, "mlp.c_proj" only the MLP's projection. Every target must match at least one linear layer.</param>
-public sealed record LoraOptions(int Rank = 8, double Alpha = 16, double Dropout = 0.0, IReadOnlyList<string>? Targets = null)
+/// <param name="TrainableModules">Modules left trainable in full beside the adapters, by name prefix (PEFT's
+/// modules_to_save): "wte" when special tokens were added, since their embedding rows (and the tied head's) start
+/// identical and a frozen embedding could never tell them apart. Counted in the trainable parameters.</param>
+public sealed record LoraOptions(int Rank = 8, double Alpha = 16, double Dropout = 0.0, IReadOnlyList<string>? Targets = null,
+    IReadOnlyList<string>? TrainableModules = null)
 {
     /// <summary>The default targets: every linear layer of a GPT block (attention's fused q/k/v and output projections,
     /// the MLP's two), as QLoRA (Dettmers et al. 2023) recommends over attention alone.</summary>
