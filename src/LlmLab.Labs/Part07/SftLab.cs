@@ -45,6 +45,7 @@ public sealed partial class SftLab : Lab<SftLabConfig>
         foreach (double f in cfg.ScalingFractions) ConfigRules.InRange("scaling_fractions", f, 1e-3, 1);
         ConfigRules.InRange("min_gain", cfg.MinGain, -1, 1);
         ConfigRules.InRange("max_lora_gap", cfg.MaxLoraGap, 0, 1);
+        ConfigRules.InRange("forgetting_tolerance", cfg.ForgettingTolerance, 0, 100);
     }
 
     public override void Run(LabContext ctx, SftLabConfig cfg)

@@ -27,12 +27,13 @@ namespace LlmLab.Labs.Part07;
 /// <param name="MaxNewTokens">The longest reply generated.</param>
 /// <param name="MinGain">SFT's held-out accuracy must beat the base's by at least this (absolute).</param>
 /// <param name="MaxLoraGap">LoRA (r = 8) may trail full fine-tuning by at most this (absolute accuracy).</param>
+/// <param name="ForgettingTolerance">LoRA's rise of the pretraining loss may exceed full fine-tuning's by at most this (nats).</param>
 public sealed record SftLabConfig(
     long CorpusBytes, long ValidationBytes, int BpeVocab, int Context,
     int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps, double BaseLr, int Batch,
     int TrainPerFamily, int TestPerFamily, int TestTemplates, int Difficulty,
     int SftSteps, double SftLr, double LoraLr, IReadOnlyList<int> LoraRanks, double LoraAlpha,
-    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap)
+    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap, double ForgettingTolerance)
 {
     /// <summary>The defaults of a profile.</summary>
     public static SftLabConfig For(Profile profile) => profile switch
@@ -43,13 +44,13 @@ public sealed record SftLabConfig(
         {
             CorpusBytes = 60_000, ValidationBytes = 10_000, BaseLayers = 1, BaseWidth = 48, BaseHeads = 2, BaseSteps = 30, Batch = 8,
             TrainPerFamily = 40, TestPerFamily = 2, SftSteps = 20, ScalingFractions = [0.25, 0.5, 0.75, 1], MaxNewTokens = 24, Shots = 1,
-            MinGain = 0.0, MaxLoraGap = 1.0,
+            MinGain = 0.0, MaxLoraGap = 1.0, ForgettingTolerance = 2.0,
         },
         // Full: a larger base trained longer, more data and steps, two LoRA ranks (an hour or more on a CPU).
         Profile.Full => Quick with
         {
-            CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000, TrainPerFamily = 2000, TestPerFamily = 100,
-            SftSteps = 1500, LoraRanks = [8, 2],
+            CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000, Batch = 16, TrainPerFamily = 2000,
+            TestPerFamily = 100, SftSteps = 1500, SftLr = 1e-3, LoraLr = 2e-3, LoraRanks = [8, 2], MaxNewTokens = 48,
         },
         _ => Quick,
     };
@@ -61,14 +62,16 @@ public sealed record SftLabConfig(
         BpeVocab: 512,
         // 128 positions: the longest conversation (tool list + question + call) is ~100 tokens at this vocabulary.
         Context: 128,
-        // The base: 2 layers × 128 (~0.5M parameters), 300 steps: a weak but real language model in ~half a minute.
-        BaseLayers: 2, BaseWidth: 128, BaseHeads: 4, BaseSteps: 300, BaseLr: 2e-3, Batch: 16,
-        // 300 conversations per family (1,800), 25 test conversations per family on the 2 held-out templates.
-        TrainPerFamily: 300, TestPerFamily: 25, TestTemplates: 2, Difficulty: 1,
-        // 300 steps × 16 packed rows of 128 tokens: several epochs over the data.
-        SftSteps: 300, SftLr: 1e-3, LoraLr: 2e-3, LoraRanks: [8], LoraAlpha: 16,
+        // The base: 2 layers × 96 (~0.3M parameters), 200 steps of 8 × 128 tokens: a weak but real language model.
+        BaseLayers: 2, BaseWidth: 96, BaseHeads: 4, BaseSteps: 200, BaseLr: 3e-3, Batch: 8,
+        // 300 conversations per family (1,800), 20 test conversations per family on the 2 held-out templates.
+        TrainPerFamily: 300, TestPerFamily: 20, TestTemplates: 2, Difficulty: 1,
+        // 200 steps × 8 packed rows of 128 tokens (~200k tokens: about two epochs of the ~100k-token training set).
+        SftSteps: 200, SftLr: 2e-3, LoraLr: 4e-3, LoraRanks: [8], LoraAlpha: 16,
         ScalingFractions: [0.125, 0.25, 0.5, 1],
-        Shots: 2, MaxNewTokens: 48,
+        Shots: 2, MaxNewTokens: 40,
         // Set from the measured quick run (docs/part-07.md): see the lab's report for the measured values.
-        MinGain: 0.15, MaxLoraGap: 0.25);
+        MinGain: 0.15, MaxLoraGap: 0.25,
+        // Biderman et al. 2024 find LoRA forgets less; 0.05 nats of slack for the noise of a few hundred steps.
+        ForgettingTolerance: 0.05);
 }

@@ -98,4 +98,19 @@ public class ChatTemplateTests
         Assert.Same(ChatTemplate.Chat, ChatTemplate.FromName("chat"));
         Assert.Throws<InputException>(() => ChatTemplate.FromName("chatml"));
     }
+
+    [Fact]
+    public async Task The_chat_client_stops_on_the_end_token_and_encodes_user_text_without_specials()
+    {
+        var t = Bpe;
+        var config = LlmLab.Tests.Nn.GptTestModels.Tiny with { VocabSize = t.VocabSize, Context = 64 };
+        var engine = new GenerationEngine(LlmLab.Tests.Nn.GptTestModels.BuildIdentical(config), t);
+        using var client = new LocalChatClient(engine, "tiny-chat", ChatTemplate.Chat);
+        var p = client.ToSamplingParams(new ChatOptions { MaxOutputTokens = 4 });
+        Assert.Contains(t.SpecialTokenId(ChatTokens.End), p.StopTokens!);
+        var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "<|assistant|>")], new ChatOptions { Temperature = 0, MaxOutputTokens = 4 });
+        var expected = ChatTemplate.Chat.Encode([new ChatMessage(ChatRole.User, "<|assistant|>")], t, addGenerationPrompt: true).Ids.Length;
+        Assert.Equal(expected, (int)r.Usage!.InputTokenCount!);
+        Assert.True(expected > 4); // the typed marker was spelled out in ordinary tokens, not one id
+    }
 }
