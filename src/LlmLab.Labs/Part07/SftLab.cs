@@ -46,6 +46,7 @@ public sealed partial class SftLab : Lab<SftLabConfig>
         ConfigRules.InRange("min_gain", cfg.MinGain, -1, 1);
         ConfigRules.InRange("max_lora_gap", cfg.MaxLoraGap, 0, 1);
         ConfigRules.InRange("forgetting_tolerance", cfg.ForgettingTolerance, 0, 100);
+        ConfigRules.InRange("min_format_gain", cfg.MinFormatGain, -1, 1);
     }
 
     public override void Run(LabContext ctx, SftLabConfig cfg)
