@@ -24,7 +24,9 @@ public static class OpenAiRequestParser
         }
         var template = o.ChatTemplate ?? ChatTemplate.Transcript;
         IReadOnlyList<int>? ids = null;
-        string text = chat ? template.Render(Messages(body)) : PromptText(body, engine, out ids);
+        // A chat is encoded by its template, content with special tokens off (a user's "<|end|>" stays text).
+        if (chat) ids = template.Encode(Messages(body), engine.Tokenizer, addGenerationPrompt: true).Ids;
+        string text = chat ? "" : PromptText(body, engine, out ids);
         IReadOnlyList<int> prompt = ids ?? engine.Tokenizer.Encode(text);
         string promptField = chat ? "messages" : "prompt";
         int promptLimit = Math.Min(o.MaxPromptTokens ?? int.MaxValue, engine.Context - 1);
@@ -67,7 +69,8 @@ public static class OpenAiRequestParser
         }
         var stops = Stops(body);
         var p = new SamplingParams(Temperature: temperature, TopK: topK > 0 ? topK : null, TopP: topP, RepetitionPenalty: repetition,
-            MaxTokens: maxTokens, Stop: chat ? [.. template.Stops, .. stops] : stops, Seed: seed, Logprobs: logprobs, TopLogprobs: top);
+            MaxTokens: maxTokens, Stop: chat ? [.. template.Stops, .. stops] : stops,
+            StopTokens: chat && template.UsesSpecialTokens ? template.StopTokenIds(engine.Tokenizer) : null, Seed: seed, Logprobs: logprobs, TopLogprobs: top);
         return new OpenAiRequest(chat, prompt, p, n, stream, includeUsage, top);
     }
 

@@ -104,7 +104,7 @@ public sealed class BenchTrainCommand : CliCommand
 
     sealed class RandomBatches(int vocab, int batch, int context) : IBatchProvider
     {
-        public (Tensor X, Tensor Y) Next() => (randint(vocab, [batch, context], dtype: ScalarType.Int64), randint(vocab, [batch, context], dtype: ScalarType.Int64));
+        public TrainingBatch Next() => (randint(vocab, [batch, context], dtype: ScalarType.Int64), randint(vocab, [batch, context], dtype: ScalarType.Int64));
     }
 
     static string[] List(string value, string name)

@@ -32,9 +32,11 @@ public sealed class ServeCommand : CliCommand
         args.ExpectPositionals(0, this, "no argument");
         var options = BuildOptions(args, out bool demo);
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
+        ChatTemplate? template = null;
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
-            : FromCheckpoint(args.Get("checkpoint")!);
+            : FromCheckpoint(args.Get("checkpoint")!, out template);
+        options = options with { ChatTemplate = template };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
@@ -49,9 +51,11 @@ public sealed class ServeCommand : CliCommand
     }
 
     /// <summary>The model and tokenizer of a training run's checkpoint (<c>llmlab train</c>, lab 6), newest if a run directory is given.</summary>
-    static GenerationEngine FromCheckpoint(string path)
+    /// A checkpoint of <c>llmlab sft</c> carries its chat template (config.sft.chat_template); others get the transcript.
+    static GenerationEngine FromCheckpoint(string path, out ChatTemplate template)
     {
-        var (model, tokenizer, _) = GptPretraining.Load(path);
+        var (model, tokenizer, ckpt) = GptPretraining.Load(path);
+        template = ChatTemplate.FromName((string?)ckpt.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
         return new GenerationEngine(model, tokenizer, PromptOverflow.Error);
     }
 

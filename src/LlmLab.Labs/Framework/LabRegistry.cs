@@ -4,6 +4,7 @@ using LlmLab.Labs.Part03;
 using LlmLab.Labs.Part04;
 using LlmLab.Labs.Part05;
 using LlmLab.Labs.Part06;
+using LlmLab.Labs.Part07;
 using LlmLab.Labs.Part09;
 
 namespace LlmLab.Labs.Framework;
@@ -28,6 +29,7 @@ public static class LabRegistry
         ["5.2"] = () => new CorpusAnalysisLab(),
         ["5.3"] = () => new MixtureShardingLab(),
         ["6"] = () => new PretrainingLab(),
+        ["7.1"] = () => new SftLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),

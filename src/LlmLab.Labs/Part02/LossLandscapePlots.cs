@@ -27,7 +27,7 @@ internal static class LossLandscapePlots
         plot.Title("Training loss (same seed, same batches)");
         plot.XLabel("step");
         plot.YLabel("cross-entropy (nats per byte)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -50,7 +50,7 @@ internal static class LossLandscapePlots
         plot.Title("Linear interpolation from initialisation to solution");
         plot.XLabel("α in (1 − α)·θ0 + α·θ*");
         plot.YLabel($"loss (nats per byte, clipped at {F(cap)})");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -69,7 +69,7 @@ internal static class LossLandscapePlots
         plot.Title($"1-D slices along filter-normalised random directions (dotted: ±ρ = {F(rho)})");
         plot.XLabel("α in θ* + α·d");
         plot.YLabel($"loss (nats per byte, clipped at {F(cap)})");
-        plot.ShowLegend(Alignment.UpperCenter);
+        plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
         return plot;
     }
 

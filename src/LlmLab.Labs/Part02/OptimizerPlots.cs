@@ -57,7 +57,7 @@ internal static class OptimizerPlots
         plot.Title("Rosenbrock: each optimizer's best path");
         plot.XLabel("x");
         plot.YLabel("y");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         return plot;
     }
 
@@ -80,7 +80,7 @@ internal static class OptimizerPlots
         plot.Title("Rosenbrock: f per step at each optimizer's best learning rate");
         plot.XLabel("step");
         plot.YLabel("f (log scale)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -99,7 +99,7 @@ internal static class OptimizerPlots
         plot.Title("Learning-rate schedules");
         plot.XLabel("step");
         plot.YLabel("learning rate (×10⁻³)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -123,7 +123,7 @@ internal static class OptimizerPlots
         plot.Title("Byte-level MLP language model: training loss at each optimizer's best learning rate");
         plot.XLabel("step");
         plot.YLabel("cross-entropy (nats per byte)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -151,7 +151,7 @@ internal static class OptimizerPlots
         plot.Title("Language model: validation loss against the learning rate");
         plot.XLabel("learning rate (log scale)");
         plot.YLabel("validation loss (nats per byte)");
-        plot.ShowLegend(Alignment.UpperCenter);
+        plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
         return plot;
     }
 
@@ -179,7 +179,7 @@ internal static class OptimizerPlots
             {
                 double v = grid.Loss(d, l);
                 var t = plot.Add.Text(double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "diverged", l, d);
-                t.LabelAlignment = Alignment.MiddleCenter;
+                t.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
                 t.LabelFontSize = 13;
                 t.LabelBold = l == best;
                 t.LabelFontColor = double.IsFinite(v) && (v - lo) / (hi - lo) > 0.6 ? Colors.Black : Colors.White;
@@ -219,7 +219,7 @@ internal static class OptimizerPlots
         plot.Title("Best learning rate as the decay grows");
         plot.XLabel("decay row (smallest → largest)");
         plot.YLabel("best learning rate (log scale)");
-        plot.ShowLegend(Alignment.UpperCenter);
+        plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
         return plot;
     }
 

@@ -30,7 +30,7 @@ internal static class RecurrentLmPlots
         plot.Title(title);
         plot.XLabel(bySeconds ? "training seconds (evaluation excluded)" : "step");
         plot.YLabel("validation bits per character");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

@@ -95,7 +95,7 @@ public sealed partial class SubwordLmLab
         plot.Title("Bits per byte vs vocabulary size (equal parameters, equal time)");
         plot.XLabel("BPE vocabulary size");
         plot.YLabel("validation bits per byte");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -115,7 +115,7 @@ public sealed partial class SubwordLmLab
         plot.Title("Validation bits per byte vs training time");
         plot.XLabel("training seconds (evaluation excluded)");
         plot.YLabel("validation bits per byte (fixed windows)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

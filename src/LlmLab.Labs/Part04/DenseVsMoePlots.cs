@@ -20,7 +20,7 @@ internal static class DenseVsMoePlots
         plot.Title("Validation loss at equal steps");
         plot.XLabel("training step");
         plot.YLabel("validation loss (nats per token)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -45,7 +45,7 @@ internal static class DenseVsMoePlots
         plot.Title("Expert load over training (one colour per expert)");
         plot.XLabel("training step");
         plot.YLabel("share of routing assignments");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -77,7 +77,7 @@ internal static class DenseVsMoePlots
         plot.Title($"Expert load histogram, steps {fromStep} on");
         plot.XLabel("layer · expert");
         plot.YLabel("share of the layer's assignments");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

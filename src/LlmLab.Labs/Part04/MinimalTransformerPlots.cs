@@ -33,7 +33,7 @@ internal static class MinimalTransformerPlots
         plot.Title("Validation bits per character, GPT vs LSTM (equal parameters, equal time)");
         plot.XLabel("training seconds (evaluation excluded)");
         plot.YLabel("validation bits per character");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

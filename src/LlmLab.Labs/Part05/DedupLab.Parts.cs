@@ -161,7 +161,7 @@ public sealed partial class DedupLab
             s.MarkerSize = 8;
             s.LegendText = $"observed: {observed[k].Name} ({pts.Sum(b => b.Pairs):N0} pairs ≥ 0.5)";
         }
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plot.Axes.SetLimits(0, 1, 0, 1.02);
         plot.Title("LSH S-curve: probability that a pair becomes a candidate");
         plot.XLabel("Jaccard similarity s of the pair");

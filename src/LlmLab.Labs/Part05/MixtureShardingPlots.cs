@@ -23,7 +23,7 @@ internal static class MixtureShardingPlots
                 bars.Add(new Bar { Position = i * (series.Length + 1) + k, Value = 100 * series[k].Value(m.Sources[i]), FillColor = series[k].Color });
         plot.Add.Bars(bars);
         foreach (var s in series) plot.Legend.ManualItems.Add(new LegendItem { LabelText = s.Name, FillColor = s.Color });
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, m.Sources.Count).Select(i => i * (series.Length + 1) + 1.0).ToArray(), m.Sources.Select(s => s.Name).ToArray());
         plot.Axes.Margins(bottom: 0);
         plot.Title("Mixture: natural, target and realised shares");
@@ -52,7 +52,7 @@ internal static class MixtureShardingPlots
         plot.Title("Temperature sampling: p_i ∝ n_i^(1/T)");
         plot.XLabel("temperature T (log scale)");
         plot.YLabel("share p_i (%)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

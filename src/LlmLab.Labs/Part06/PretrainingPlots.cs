@@ -24,7 +24,7 @@ internal static class PretrainingPlots
         plot.Title("Loss (nats per token)");
         plot.XLabel("step");
         plot.YLabel("loss (nats/token)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -48,7 +48,7 @@ internal static class PretrainingPlots
         plot.XLabel("step");
         plot.Axes.Left.Label.Text = "learning rate";
         plot.Axes.Right.Label.Text = "global gradient L2 norm";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -65,7 +65,7 @@ internal static class PretrainingPlots
         plot.XLabel("step");
         plot.Axes.Left.Label.Text = "tokens per second";
         plot.Axes.Right.Label.Text = "MFU (%)";
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         return plot;
     }
 
@@ -95,7 +95,7 @@ internal static class PretrainingPlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel("log10 final validation loss (nats)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

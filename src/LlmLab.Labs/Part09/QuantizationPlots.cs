@@ -30,7 +30,7 @@ internal static class QuantizationPlots
         plot.Title("Perplexity increase vs storage bits per weight");
         plot.XLabel("bits per quantized weight (scales and zero points included)");
         plot.YLabel("perplexity increase over fp32 (%)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 }

@@ -34,7 +34,7 @@ internal static class SpeculativeDecodingPlots
         plot.Title("Speculative decoding: speed-up over the target alone vs γ");
         plot.XLabel("γ (draft tokens per target call)");
         plot.YLabel("× the target alone (tokens per target call, dashed)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 
@@ -57,7 +57,7 @@ internal static class SpeculativeDecodingPlots
         plot.Title("Tokens per target call");
         plot.XLabel("γ (draft tokens per target call)");
         plot.YLabel("tokens per target call");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 

@@ -78,10 +78,14 @@ public sealed partial class GenerationEngine
     /// Streams a completion chunk by chunk as tokens are produced. The model runs on a worker thread; cancelling the
     /// token (or disposing the enumerator) stops the generation at the next step and frees the engine.
     /// </summary>
-    public async IAsyncEnumerable<GenerationChunk> StreamAsync(string prompt, SamplingParams p,
+    public IAsyncEnumerable<GenerationChunk> StreamAsync(string prompt, SamplingParams p, CancellationToken cancellationToken = default) =>
+        StreamAsync(Tokenizer.Encode(prompt), p, cancellationToken);
+
+    /// <inheritdoc cref="StreamAsync(string, SamplingParams, CancellationToken)"/>
+    public async IAsyncEnumerable<GenerationChunk> StreamAsync(IReadOnlyList<int> ids, SamplingParams p,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var ids = Tokenizer.Encode(prompt);
+        ArgumentNullException.ThrowIfNull(ids);
         p.Validate();
         FitPrompt(ids, p); // bad input is reported to the caller before anything runs
         var channel = Channel.CreateUnbounded<GenerationChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

@@ -38,6 +38,7 @@ public sealed class LocalChatClient : IChatClient
     {
         if (options?.Tools is { Count: > 0 }) throw new InputException("tools are not supported by the local chat client yet (Part 8 adds the agent loop)");
         var stops = _template.Stops.Concat(options?.StopSequences ?? []).ToArray();
+        var stopIds = _template.StopTokenIds(_engine.Tokenizer).Concat(Defaults.StopTokens ?? []).Distinct().ToArray();
         var p = Defaults with
         {
             Temperature = options?.Temperature ?? Defaults.Temperature,
@@ -46,6 +47,7 @@ public sealed class LocalChatClient : IChatClient
             MaxTokens = options?.MaxOutputTokens ?? Defaults.MaxTokens,
             Seed = options?.Seed is { } s ? unchecked((int)s) : Defaults.Seed,
             Stop = stops,
+            StopTokens = stopIds.Length == 0 ? Defaults.StopTokens : stopIds,
         };
         p.Validate();
         return p;
@@ -53,7 +55,8 @@ public sealed class LocalChatClient : IChatClient
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        string prompt = _template.Render(messages, options?.Instructions);
+        // Ids, not text: content is encoded with special tokens off (a user's "<|end|>" stays text).
+        var prompt = _template.Encode(messages, _engine.Tokenizer, addGenerationPrompt: true, options?.Instructions).Ids;
         var p = ToSamplingParams(options);
         return Task.Run(() =>
         {
@@ -72,7 +75,7 @@ public sealed class LocalChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string prompt = _template.Render(messages, options?.Instructions);
+        var prompt = _template.Encode(messages, _engine.Tokenizer, addGenerationPrompt: true, options?.Instructions).Ids;
         var p = ToSamplingParams(options);
         string id = Guid.NewGuid().ToString("N");
         bool started = false;

@@ -29,7 +29,7 @@ public static class CorpusAnalysisPlots
         plot.Title("Document length");
         plot.XLabel("length per document (log scale)");
         plot.YLabel("documents");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -56,7 +56,7 @@ public static class CorpusAnalysisPlots
         plot.Title("Zipf's law: frequency against rank");
         plot.XLabel("rank (log scale)");
         plot.YLabel("occurrences (log scale)");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         return plot;
     }
 
@@ -79,7 +79,7 @@ public static class CorpusAnalysisPlots
         plot.Title("Heaps' law: vocabulary growth");
         plot.XLabel("words read, n (log scale)");
         plot.YLabel("vocabulary V(n) (log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 

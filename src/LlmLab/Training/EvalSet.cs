@@ -9,17 +9,20 @@ namespace LlmLab.Training;
 /// </summary>
 public sealed class EvalSet : IDisposable
 {
-    readonly List<(Tensor X, Tensor Y)> _batches;
+    readonly List<TrainingBatch> _batches;
 
     /// <summary>Takes ownership of <paramref name="batches"/> (at least one).</summary>
-    public EvalSet(IEnumerable<(Tensor X, Tensor Y)> batches)
+    public EvalSet(IEnumerable<(Tensor X, Tensor Y)> batches) : this(batches.Select(b => (TrainingBatch)b)) { }
+
+    /// <summary>Takes ownership of <paramref name="batches"/> (at least one), with their positions and masks.</summary>
+    public EvalSet(IEnumerable<TrainingBatch> batches)
     {
         _batches = batches.ToList();
         if (_batches.Count == 0) throw new ArgumentException("an evaluation set needs at least one batch", nameof(batches));
     }
 
     /// <summary>The batches, in a fixed order.</summary>
-    public IReadOnlyList<(Tensor X, Tensor Y)> Batches => _batches;
+    public IReadOnlyList<TrainingBatch> Batches => _batches;
 
     /// <summary>Target elements over all batches.</summary>
     public long Targets => _batches.Sum(b => b.Y.numel());
@@ -46,6 +49,6 @@ public sealed class EvalSet : IDisposable
 
     public void Dispose()
     {
-        foreach (var (x, y) in _batches) { x.Dispose(); y.Dispose(); }
+        foreach (var b in _batches) { b.X.Dispose(); b.Y.Dispose(); b.Positions?.Dispose(); b.Mask?.Dispose(); }
     }
 }

@@ -39,7 +39,7 @@ public sealed class TokenWindowBatches : IResumableBatchProvider
     public long Drawn => _drawn;
 
     /// <summary>x, y (B, T) int64, y = x shifted by one token.</summary>
-    public (Tensor X, Tensor Y) Next()
+    public TrainingBatch Next()
     {
         _drawn++;
         return TokenWindows.Sample(_tokens, _context, _batch, _rng);

@@ -35,7 +35,7 @@ namespace LlmLab.Training;
 public sealed partial class Trainer
 {
     readonly nn.Module _model;
-    readonly Func<Tensor, Tensor, Tensor> _loss;
+    readonly Func<TrainingBatch, Tensor> _loss;
 
     /// <param name="model">The module whose parameters are trained (switched to training mode, and to evaluation mode
     /// while evaluating; in bf16 it computes in bf16 during <see cref="Run"/> and is returned in fp32).</param>
@@ -43,12 +43,28 @@ public sealed partial class Trainer
     /// <param name="options">Validated here.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
     public Trainer(nn.Module model, Func<Tensor, Tensor, Tensor> loss, TrainerOptions options)
+        : this(model, WrapLoss(loss), options) { }
+
+    /// <summary>A trainer whose loss reads the whole <see cref="TrainingBatch"/> (positions and attention mask of packed
+    /// rows: supervised fine-tuning). Only the parameters that require gradients are trained (frozen ones — a LoRA
+    /// base — are neither updated nor saved in checkpoints).</summary>
+    /// <param name="model">As above.</param>
+    /// <param name="loss">batch → scalar mean loss per target (targets of −1 excluded); it runs the model.</param>
+    /// <param name="options">Validated here.</param>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    public Trainer(nn.Module model, Func<TrainingBatch, Tensor> loss, TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         (_model, _loss, Options) = (model, loss, options);
+    }
+
+    static Func<TrainingBatch, Tensor> WrapLoss(Func<Tensor, Tensor, Tensor> loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return b => loss(b.X, b.Y);
     }
 
     public TrainerOptions Options { get; }
@@ -170,9 +186,7 @@ public sealed partial class Trainer
         double total = 0;
         for (int micro = 0; micro < o.Accumulation; micro++)
         {
-            var (x, y) = batches.Next();
-            if (x.device != device) (x, y) = (x.to(device), y.to(device));
-            var l = _loss(x, y);
+            var l = _loss(batches.Next().To(device));
             double value = l.detach().to(float64).item<double>();
             if (!double.IsFinite(value)) throw new TrainingDivergedException(step, "loss", value, lr);
             total += value;
@@ -202,12 +216,13 @@ public sealed partial class Trainer
             using var noGrad = no_grad();
             double total = 0;
             long count = 0;
-            foreach (var (bx, by) in set.Batches)
+            foreach (var b in set.Batches)
             {
                 using var scope = NewDisposeScope();
-                var (x, y) = device is null || bx.device == device ? (bx, by) : (bx.to(device), by.to(device));
-                long n = y.numel();
-                total += _loss(x, y).to(float64).item<double>() * n; // mean per target × targets: exact with a short last batch
+                var batch = device is null ? b : b.To(device);
+                long n = (batch.Y >= 0).sum().item<long>(); // targets of −1 (padding, prompts) are not in the mean
+                if (n == 0) continue;
+                total += _loss(batch).to(float64).item<double>() * n; // mean per target × targets: exact with a short last batch
                 count += n;
             }
             return total / count;

@@ -27,8 +27,11 @@ internal sealed class TrainingWeights : IDisposable
     {
         _model = model;
         Precision = precision;
-        _working = model.named_parameters().ToList();
+        _working = Trainable(model);
         if (_working.Count == 0) throw new ArgumentException("the model has no parameters to train");
+        if (precision != TrainingPrecision.Fp32 && model.parameters().Any(p => !p.requires_grad))
+            throw new ArgumentException("bf16 training converts the whole module to bf16, which would round its frozen parameters " +
+                "(a LoRA base): train with frozen parameters in fp32");
         if (precision == TrainingPrecision.Fp32)
         {
             _masters = _working;
@@ -37,10 +40,14 @@ internal sealed class TrainingWeights : IDisposable
         using (no_grad())
             _masters = _working.Select(p => (p.Name, new Parameter(p.Parameter.detach().to(ScalarType.Float32).clone(), requires_grad: true))).ToList();
         model.to(ScalarType.BFloat16);
-        _working = model.named_parameters().ToList(); // conversion makes new parameter objects
+        _working = Trainable(model); // conversion makes new parameter objects
     }
 
     public TrainingPrecision Precision { get; }
+
+    /// <summary>The parameters that require gradients (frozen ones are neither trained nor checkpointed).</summary>
+    static List<(string Name, Parameter Parameter)> Trainable(nn.Module model) =>
+        model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
 
     /// <summary>The fp32 weights the optimizer updates, by name (the module's own in fp32).</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> Masters => _masters;
@@ -77,7 +84,7 @@ internal sealed class TrainingWeights : IDisposable
     {
         if (Precision == TrainingPrecision.Fp32) return;
         _model.to(ScalarType.Float32);
-        _working = _model.named_parameters().ToList();
+        _working = Trainable(_model);
         using var noGrad = no_grad();
         for (int i = 0; i < _masters.Count; i++) _working[i].Parameter.copy_(_masters[i].Parameter);
     }

@@ -58,7 +58,7 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
     public long BatchesServed { get; private set; }
 
     /// <summary>x, y (B, T) int64, y = x shifted by one token. The caller owns the tensors (they join its dispose scope).</summary>
-    public (Tensor X, Tensor Y) Next()
+    public TrainingBatch Next()
     {
         var x = new long[_batch * _context];
         var y = new long[_batch * _context];

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using LlmLab.Alignment;
+using LlmLab.Inference;
+using LlmLab.Labs.Framework;
+using LlmLab.Labs.Part09;
+using LlmLab.Nn.Gpt;
+using LlmLab.Runtime;
+using LlmLab.Tokenization;
+using LlmLab.Training;
+
+namespace LlmLab.Labs.Part07;
+
+public sealed partial class SftLab
+{
+    /// <summary>What one variant measured.</summary>
+    internal sealed record Variant(string Name, IReadOnlyList<FamilyScore> Scores, long Trainable, double Seconds, double PretrainLoss,
+        TrainingResult? Training, long AdapterBytes, int Examples)
+    {
+        public double Accuracy => SftEvaluator.Overall(Scores);
+        public double Format => SftEvaluator.OverallFormat(Scores);
+    }
+
+    /// <summary>Everything the variants share.</summary>
+    internal sealed record Setup(SftLabConfig Cfg, BpeTokenizer ChatTokenizer, GptModel Base, GptModel Grown, SyntheticDataset Data,
+        IReadOnlyList<ChatEncoding> Train, EvalSet SftValidation, EvalSet PretrainValidation);
+
+    /// <summary>The base model prompted few-shot with the transcript (it has no chat tokens).</summary>
+    static Variant BaseFewShot(LabContext ctx, Setup s, BpeTokenizer baseTokenizer)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var shots = s.Data.Train.GroupBy(x => x.Family).ToDictionary(g => g.Key, g => (IReadOnlyList<SyntheticExample>)g.Take(s.Cfg.Shots).ToArray());
+        var scores = SftEvaluator.Evaluate(s.Base, baseTokenizer, ChatTemplate.Transcript, s.Data.Test, s.Cfg.MaxNewTokens, shots, Sample(ctx, "base"));
+        double loss = LabGptTrainer.ValidationLoss(s.Base, s.PretrainValidation, s.Cfg.Context);
+        return new Variant($"base ({s.Cfg.Shots}-shot)", scores, 0, Stopwatch.GetElapsedTime(start).TotalSeconds, loss, null, 0, 0);
+    }
+
+    /// <summary>Full fine-tuning of a copy of the grown base on the first <paramref name="examples"/> training chats.</summary>
+    static Variant FullFineTune(LabContext ctx, Setup s, int examples, string name)
+    {
+        using var model = LabGptTrainer.Copy(s.Grown);
+        var start = Stopwatch.GetTimestamp();
+        var training = Train(ctx, s, model, SftLoss.For(model), examples, s.Cfg.SftLr, name);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var scores = SftEvaluator.Evaluate(model, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens, onReply: Sample(ctx, name));
+        double loss = LabGptTrainer.ValidationLoss(model, s.PretrainValidation, s.Cfg.Context);
+        return new Variant(name, scores, model.ParameterCount, seconds, loss, training, 0, examples);
+    }
+
+    /// <summary>LoRA of rank <paramref name="rank"/> on a copy of the grown base (the new tokens' embedding rows
+    /// trainable too), saved alone, merged, then evaluated.</summary>
+    static Variant Lora(LabContext ctx, Setup s, int rank)
+    {
+        string name = $"LoRA r = {rank}";
+        using var lora = new LoraModel(LabGptTrainer.Copy(s.Grown), new LoraOptions(rank, s.Cfg.LoraAlpha, TrainableModules: ["wte"]));
+        var start = Stopwatch.GetTimestamp();
+        var training = Train(ctx, s, lora, SftLoss.For(lora.Base), s.Train.Count, s.Cfg.LoraLr, name);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        string dir = Path.Combine(ctx.Directory, $"lora-r{rank}");
+        lora.SaveAdapter(dir, $"lab 7.1 base ({s.Cfg.BaseLayers} × {s.Cfg.BaseWidth}, seed {ctx.Seed})");
+        long bytes = new FileInfo(Path.Combine(dir, LoraModel.AdapterFile)).Length;
+        long trainable = lora.TrainableParameterCount;
+        lora.Merge();
+        lora.Base.eval();
+        var scores = SftEvaluator.Evaluate(lora.Base, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens, onReply: Sample(ctx, name));
+        double loss = LabGptTrainer.ValidationLoss(lora.Base, s.PretrainValidation, s.Cfg.Context);
+        return new Variant(name, scores, trainable, seconds, loss, training, bytes, s.Train.Count);
+    }
+
+    /// <summary>The one trainer, on packed SFT batches with the completion-only loss.</summary>
+    static TrainingResult Train(LabContext ctx, Setup s, TorchSharp.torch.nn.Module model, Func<LlmLab.Data.TrainingBatch, TorchSharp.torch.Tensor> loss,
+        int examples, double lr, string name)
+    {
+        var cfg = s.Cfg;
+        var options = new TrainerOptions(Steps: cfg.SftSteps, Batch: cfg.Batch, Context: cfg.Context, LearningRate: lr, GradClip: 1.0,
+            EvalEvery: Math.Max(1, cfg.SftSteps / 5), LogEvery: 1_000_000);
+        var batches = new SftBatches(s.Train.Take(examples).ToArray(), cfg.Batch, cfg.Context, SftBatchLayout.Pack,
+            Seeding.DeriveSeed(ctx.Seed, "sft-batches"));
+        using var bar = ctx.Progress.Begin($"7.1 {name}", cfg.SftSteps);
+        return new Trainer(model, loss, options).Run(batches, s.SftValidation, onStep: _ => bar.Increment(),
+            onEval: e => ctx.Metrics.Log(new { variant = name, step = e.Step, val_loss = e.Loss }));
+    }
+
+    /// <summary>Logs the first two replies per family of a variant to the metrics (a reader sees what the model says).</summary>
+    static Action<SyntheticExample, string, TaskGrade> Sample(LabContext ctx, string variant)
+    {
+        var seen = new Dictionary<string, int>();
+        return (x, reply, grade) =>
+        {
+            int n = seen.GetValueOrDefault(x.Family);
+            if (n >= 2) return;
+            seen[x.Family] = n + 1;
+            ctx.Metrics.Log(new { variant, family = x.Family, question = x.UserText, reference = x.ReferenceText, reply, grade.Correct, grade.FormatValid });
+        };
+    }
+}
