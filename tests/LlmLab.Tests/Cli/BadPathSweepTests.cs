@@ -76,6 +76,15 @@ public sealed class BadPathSweepTests : IDisposable
         ["rag ask"] = p => [[], ["what?"], ["what?", "--db", p.Missing], ["what?", "--db", p.Corpus], ["", "--db", p.Corpus]],
         ["rag eval"] = p => [[], ["--db", p.Missing, "--questions", p.Corpus], ["--db", p.Corpus, "--questions", p.Missing]],
         ["bench vectors"] = p => [["--n", "x"], ["--ef-search", "a,b"], ["--dim", "0"]],
+        ["sft"] = p => [[], ["--base", p.Missing, "--data", p.Corpus, "--out", Path.Combine(p.Root, "o")],
+            ["--base", p.Dir, "--data", p.Missing, "--out", Path.Combine(p.Root, "o")],
+            ["--base", p.Dir, "--data", p.Corpus, "--out", Path.Combine(p.Ro, "o")],
+            ["--base", p.Dir, "--data", p.Corpus, "--out", p.File],
+            ["--base", p.Dir, "--data", p.Corpus, "--out", Path.Combine(p.Root, "o"), "--lora-rank", "x"]],
+        ["data synth"] = p => [[], ["--out", Path.Combine(p.Root, "t.jsonl")], ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--n", "x"],
+            ["--out", Path.Combine(p.Ro, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl")],
+            ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "t.jsonl")],
+            ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--families", "poetry"]],
     };
 
     public static TheoryData<string> Verbs() => new(CliApp.Commands.Select(c => c.Name));
