@@ -15,8 +15,12 @@ internal sealed class CliProcess : IDisposable
 
     public CliProcess(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])["exec", typeof(CliApp).Assembly.Location, .. args]) start.ArgumentList.Add(a);
+        // A runner started in the background (nohup, `cmd &` in a script, some CI agents) ignores SIGINT, and an ignored
+        // signal stays ignored across exec: coreutils' `env --default-signal=INT` (coreutils ≥ 8.31) gives the child the
+        // default disposition a terminal user's process has, so the test sees what Ctrl-C does.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])["--default-signal=INT", "dotnet", "exec", typeof(CliApp).Assembly.Location, .. args])
+            start.ArgumentList.Add(a);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_out) _out.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_err) _err.AppendLine(e.Data); };
