@@ -55,9 +55,14 @@ public sealed class ServeCommand : CliCommand
     static GenerationEngine FromCheckpoint(string path, out ChatTemplate template)
     {
         var (model, tokenizer, ckpt) = GptPretraining.Load(path);
-        template = ChatTemplate.FromName((string?)ckpt.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
+        template = TemplateOf(ckpt);
         return new GenerationEngine(model, tokenizer, PromptOverflow.Error);
     }
+
+    /// <summary>The chat template a checkpoint carries (config.sft.chat_template), or the transcript for a base model.
+    /// Shared with <c>generate --chat</c>.</summary>
+    internal static ChatTemplate TemplateOf(CheckpointInfo checkpoint) =>
+        ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
 
     internal ServerOptions BuildOptions(CliArgs args, out bool demo)
     {

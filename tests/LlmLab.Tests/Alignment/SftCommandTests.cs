@@ -44,6 +44,20 @@ public sealed class SftCommandTests : IDisposable
             Assert.Equal("chat", (string)ckpt.Json["config"]!["sft"]!["chat_template"]!);
             Assert.EndsWith("step-00000002", (string)ckpt.Json["config"]!["sft"]!["base"]!);
         }
+        // generate --chat goes through the checkpoint's chat template and stops at <|end|> (an id, never printed).
+        string[] Chat(string dir)
+        {
+            var (c, o, e) = CliRun.Run("generate", "--checkpoint", dir, "--chat", "What is 2 + 3?", "--temperature", "0", "--max-tokens", "12");
+            Assert.True(c == 0, e);
+            return [o];
+        }
+        Assert.Equal(Chat(full), Chat(full));
+        Assert.DoesNotContain("<|end|>", Chat(full)[0]);
+        Assert.Single(Chat(run));                                                    // a base model: the transcript template
+        var (both, _, bothErr) = CliRun.Run("generate", "--checkpoint", full, "--chat", "hi", "--prompt", "hi");
+        Assert.Equal(2, both);
+        Assert.Contains("exactly one of --prompt TEXT and --chat MESSAGE", bothErr);
+
         string lora = Path.Combine(_root, "lora");
         (code, output, err) = CliRun.Run("sft", "--base", run, "--data", train, "--out", lora, "--steps", "2", "--batch", "2", "--lora-rank", "2");
         Assert.True(code == 0, err);
