@@ -134,7 +134,7 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
     }
 
     /// <summary>The body as JSON: 413 past the size limit, 400 when it does not parse.</summary>
-    static async Task<JsonElement> ReadBodyAsync(HttpContext ctx)
+    internal static async Task<JsonElement> ReadBodyAsync(HttpContext ctx)
     {
         try
         {

@@ -101,10 +101,8 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { Model(started) } }));
         app.MapGet("/v1/models/{id}", (string id) => id == Options.ModelId ? Results.Json(Model(started))
             : throw new ApiError(404, $"The model '{id}' does not exist", param: "model", code: "model_not_found"));
-        app.MapPost("/v1/embeddings", () =>
-        {
-            throw new ApiError(404, $"this server has no embedding model ('{Options.ModelId}' is a text-generation model)", param: "model", code: "model_not_found");
-        });
+        var embeddings = new EmbeddingsHandler(Options);
+        app.MapPost("/v1/embeddings", (Delegate)((HttpContext ctx) => embeddings.HandleAsync(ctx)));
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapGet("/ready", () => _draining || Scheduler.Stopped.IsCompleted
             ? Results.Json(new { status = "draining" }, statusCode: 503)

@@ -51,6 +51,9 @@ public sealed record ServerOptions
     /// <summary>Renders chat messages into a prompt (null: <see cref="ChatTemplate.Transcript"/>).</summary>
     public ChatTemplate? ChatTemplate { get; init; }
 
+    /// <summary>The model behind <c>/v1/embeddings</c> (null: none, the route answers 404). Not owned by the server.</summary>
+    public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? Embeddings { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {

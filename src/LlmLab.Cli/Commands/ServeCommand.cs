@@ -20,12 +20,12 @@ public sealed class ServeCommand : CliCommand
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
     public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
         "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--max-tokens-limit 4096] [--timeout-s 120] " +
-        "[--api-keys-file FILE] [--threads N]";
+        "[--api-keys-file FILE] [--threads N] [--embeddings]";
     public override IReadOnlySet<string> Options => new HashSet<string>
     {
         "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "max-tokens-limit", "timeout-s", "api-keys-file", "threads",
     };
-    public override IReadOnlySet<string> Flags => new HashSet<string> { "demo" };
+    public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -36,7 +36,9 @@ public sealed class ServeCommand : CliCommand
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
             : FromCheckpoint(args.Get("checkpoint")!, out template);
-        options = options with { ChatTemplate = template };
+        // --embeddings: /v1/embeddings answered by the local all-MiniLM-L6-v2 encoder (ONNX Runtime, LlmLab.Retrieval).
+        using var embeddings = args.Flag("embeddings") ? LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm() : null;
+        options = options with { ChatTemplate = template, Embeddings = embeddings };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);

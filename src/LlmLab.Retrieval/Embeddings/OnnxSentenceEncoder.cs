@@ -88,6 +88,9 @@ public sealed class OnnxSentenceEncoder : IEmbeddingGenerator<string, Embedding<
         {
             result.Add(new Embedding<float>(v) { ModelId = ModelId, CreatedAt = DateTimeOffset.UtcNow });
         }
+        // The tokens the encoder read (each text's WordPiece ids, special tokens included, cut at the model's window).
+        long tokens = texts.Sum(t => (long)Math.Min(Tokenize(t).Count, _maxTokens));
+        result.Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens };
         return Task.FromResult(result);
     }
 
