@@ -152,7 +152,8 @@ public sealed class ResourceEstimationLab : Lab<ResourceEstimationConfig>
             var s = MemoryEstimator.ModelStatesPerGpu(cfg.ZeroParameters, Dtype.Bf16, stage, cfg.ZeroGpus);
             rows.Add([((int)stage).ToString(CultureInfo.InvariantCulture), sharded, fsdp, ByteSize.Format(s.TotalBytes), paper ? F(paperGb, "0.0") + " GB" : "—"]);
             // The paper prints one decimal: allow the rounding (±0.05 GB).
-            if (paper) ctx.Checks.Published("ZeRO paper (Rajbhandari et al. 2020), Fig. 1").Close($"ZeRO stage {(int)stage}, 7.5B params on 64 GPUs = ZeRO paper Fig. 1", ByteSize.Gb(s.TotalBytes), paperGb, 0.05, relative: false, unit: "GB");
+            if (paper) ctx.Checks.Published("ZeRO paper (Rajbhandari et al. 2020), Fig. 1")
+                .Close($"ZeRO stage {(int)stage}, 7.5B params on 64 GPUs = ZeRO paper Fig. 1", ByteSize.Gb(s.TotalBytes), paperGb, 0.05, relative: false, unit: "GB");
         }
         ctx.Report.Table(["stage", "sharded", "FSDP strategy", "per GPU", "ZeRO paper Fig. 1"], rows,
             $"model states per GPU, {N(cfg.ZeroParameters)} parameters, mixed-precision Adam (16 B/param), {cfg.ZeroGpus} GPUs");
@@ -166,20 +167,26 @@ public sealed class ResourceEstimationLab : Lab<ResourceEstimationConfig>
         var llama = ModelPresets.Get("llama-2-7b");
         double kv = MemoryEstimator.KvCacheBytesPerToken(llama, Dtype.Fp16);
         long kv2k = MemoryEstimator.KvCacheBytes(llama, Dtype.Fp16, 2048, 1);
-        ctx.Checks.Published("Llama-2-7B config.json: 32 layers, 32 KV heads of 128").Equal("Llama-2-7B KV cache per token, fp16 (2·32·32·128·2)", (long)kv, 524_288, "B");
-        ctx.Checks.Published("Llama-2-7B config.json: 32 layers, 32 KV heads of 128").Equal("Llama-2-7B KV cache at 2,048 tokens, batch 1 (1.07 GB)", kv2k, 1_073_741_824, "B");
+        ctx.Checks.Published("Llama-2-7B config.json: 32 layers, 32 KV heads of 128")
+            .Equal("Llama-2-7B KV cache per token, fp16 (2·32·32·128·2)", (long)kv, 524_288, "B");
+        ctx.Checks.Published("Llama-2-7B config.json: 32 layers, 32 KV heads of 128")
+            .Equal("Llama-2-7B KV cache at 2,048 tokens, batch 1 (1.07 GB)", kv2k, 1_073_741_824, "B");
         long w = MemoryEstimator.WeightBytes(llama, Dtype.Fp16);
-        ctx.Checks.Published("Llama-2-7B model card: 6,738,415,616 parameters").Equal("Llama-2-7B fp16 weights (6,738,415,616 params × 2 B = 13.48 GB)", w, 13_476_831_232, "B");
+        ctx.Checks.Published("Llama-2-7B model card: 6,738,415,616 parameters")
+            .Equal("Llama-2-7B fp16 weights (6,738,415,616 params × 2 B = 13.48 GB)", w, 13_476_831_232, "B");
         foreach (var (name, total) in new[] { ("gpt2", 124_439_808L), ("llama-2-7b", 6_738_415_616L), ("llama-3-8b", 8_030_261_248L),
                      ("mistral-7b", 7_241_732_096L), ("mixtral-8x7b", 46_702_792_704L), ("llama-2-70b", 68_976_648_192L) })
-            ctx.Checks.Published("the models' published parameter totals (safetensors metadata)").Equal($"{name} parameter count from its config = published total", ModelPresets.Get(name).ParameterCount, total);
+            ctx.Checks.Published("the models' published parameter totals (safetensors metadata)")
+                .Equal($"{name} parameter count from its config = published total", ModelPresets.Get(name).ParameterCount, total);
 
         // HF accelerate prints GiB labelled "GB" and sizes every module tensor (buffers included); we count parameters.
         var mistral = ModelPresets.Get("mistral-7b");
         long fp16 = MemoryEstimator.WeightBytes(mistral, Dtype.Fp16);
         long adam = MemoryEstimator.AccelerateAdamConvention(mistral, Dtype.Fp16);
-        ctx.Checks.Peer("HF accelerate estimate-memory, zephyr-7b-beta").Close("zephyr-7b fp16 vs accelerate's 13.74 (GiB); ours counts parameters only", ByteSize.Gib(fp16), 13.74, 0.02, unit: "GiB");
-        ctx.Checks.Peer("HF accelerate estimate-memory, zephyr-7b-beta").Close("zephyr-7b Adam, 4× convention vs accelerate's 54.98 (GiB)", ByteSize.Gib(adam), 54.98, 0.02, unit: "GiB");
+        ctx.Checks.Peer("HF accelerate estimate-memory, zephyr-7b-beta")
+            .Close("zephyr-7b fp16 vs accelerate's 13.74 (GiB); ours counts parameters only", ByteSize.Gib(fp16), 13.74, 0.02, unit: "GiB");
+        ctx.Checks.Peer("HF accelerate estimate-memory, zephyr-7b-beta")
+            .Close("zephyr-7b Adam, 4× convention vs accelerate's 54.98 (GiB)", ByteSize.Gib(adam), 54.98, 0.02, unit: "GiB");
         ctx.Report.Table(["figure", "source", "ours"],
         [
             ["Llama-2-7B KV cache, fp16", "524,288 B/token; 1.07 GB at 2,048 tokens", $"{N(kv)} B/token; {ByteSize.FormatGb(kv2k)}"],
@@ -210,12 +217,17 @@ public sealed class ResourceEstimationLab : Lab<ResourceEstimationConfig>
         {
             var predicted = MemoryEstimator.Training(spec, new TrainingMemoryOptions(Dtype.Fp32, cfg.ProbeBatch, cfg.ProbeContext, OverheadBytes: 0));
             var measured = TrainingMemoryProbe.MeasureAdamWStep(spec, cfg.ProbeContext, cfg.ProbeBatch, ctx.Seed);
-            ctx.Checks.BruteForce("Σ numel over the built GptModel's tensors").Equal($"{spec.Name}: parameters counted by the planner's formula = numel of the GptModel built from the spec", measured.Parameters, spec.ParameterCount);
-            ctx.Checks.Formula("ZeRO paper §3: fp32 parameters, 4 B each").Close($"{spec.Name}: parameter bytes predicted vs measured", measured.ParameterBytes, predicted.WeightBytes, 0.01, unit: "B");
-            ctx.Checks.Formula("ZeRO paper §3: fp32 gradients, 4 B per parameter").Close($"{spec.Name}: gradient bytes predicted vs measured", measured.GradientBytes, predicted.GradientBytes, 0.01, unit: "B");
-            ctx.Checks.Formula("ZeRO paper §3: Adam's two fp32 moments, 8 B per parameter").Close($"{spec.Name}: Adam state bytes predicted vs measured", measured.AdamStateBytes,
+            ctx.Checks.BruteForce("Σ numel over the built GptModel's tensors")
+                .Equal($"{spec.Name}: parameters counted by the planner's formula = numel of the GptModel built from the spec", measured.Parameters, spec.ParameterCount);
+            ctx.Checks.Formula("ZeRO paper §3: fp32 parameters, 4 B each")
+                .Close($"{spec.Name}: parameter bytes predicted vs measured", measured.ParameterBytes, predicted.WeightBytes, 0.01, unit: "B");
+            ctx.Checks.Formula("ZeRO paper §3: fp32 gradients, 4 B per parameter")
+                .Close($"{spec.Name}: gradient bytes predicted vs measured", measured.GradientBytes, predicted.GradientBytes, 0.01, unit: "B");
+            ctx.Checks.Formula("ZeRO paper §3: Adam's two fp32 moments, 8 B per parameter")
+                .Close($"{spec.Name}: Adam state bytes predicted vs measured", measured.AdamStateBytes,
                 predicted.OptimizerStateBytes + predicted.MasterWeightBytes, 0.01, unit: "B");
-            ctx.Checks.Formula("uniform prediction at initialisation: ln V").InRange($"{spec.Name}: initial loss ≈ ln V (the step was real)", measured.Loss, Math.Log(cfg.ProbeVocab) - 1, Math.Log(cfg.ProbeVocab) + 1);
+            ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+                .InRange($"{spec.Name}: initial loss ≈ ln V (the step was real)", measured.Loss, Math.Log(cfg.ProbeVocab) - 1, Math.Log(cfg.ProbeVocab) + 1);
             worst = new[] { Rel(measured.ParameterBytes, predicted.WeightBytes), Rel(measured.GradientBytes, predicted.GradientBytes),
                 Rel(measured.AdamStateBytes, predicted.OptimizerStateBytes + predicted.MasterWeightBytes), worst }.Max();
             rows.Add([spec.Name, N(measured.Parameters), $"{N(predicted.WeightBytes)} / {N(measured.ParameterBytes)}",

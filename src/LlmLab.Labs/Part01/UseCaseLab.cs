@@ -46,7 +46,8 @@ public sealed class UseCaseLab : Lab<UseCaseLabConfig>
             else r.Table(["severity", "field", "problem", "fix"],
                 result.Findings.Select(f => new[] { f.Severity.ToString().ToLowerInvariant(), f.Path, f.Message, f.Fix }),
                 $"{result.ErrorCount} errors, {result.WarningCount} warnings");
-            ctx.Checks.KnownAnswer("worked examples written to be complete (examples/usecases)").Equal($"{name} has no errors", result.ErrorCount, 0);
+            ctx.Checks.KnownAnswer("worked examples written to be complete (examples/usecases)")
+                .Equal($"{name} has no errors", result.ErrorCount, 0);
             ctx.Metrics.Log(new
             {
                 spec = name, errors = result.ErrorCount, warnings = result.WarningCount,

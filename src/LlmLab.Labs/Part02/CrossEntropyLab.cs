@@ -81,14 +81,18 @@ public sealed partial class CrossEntropyLab : Lab<CrossEntropyConfig>
                 ctx.Metrics.Log(new { section = "sweep", format = name, scale = p.Scale, reference = Num(p.Reference), naive = Num(p.Naive),
                     naive_value = F(p.Naive), stable = Num(p.Stable), predicted = p.Predicted });
 
-            ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)").True($"{name}: the naive loss is NaN or ∞ at s = {F(cfg.SweepTo)} (the failure the lab demonstrates)",
+            ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)")
+                .True($"{name}: the naive loss is NaN or ∞ at s = {F(cfg.SweepTo)} (the failure the lab demonstrates)",
                 !points[^1].NaiveFinite, $"naive = {F(points[^1].Naive)}, stable = {F(points[^1].Stable)}");
             string where = $"{name}: first NaN/∞ of the naive loss at the scale the format's range predicts, ± one grid step";
             if (forecast is null || failed is null)
-                ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)").True(where, false, $"predicted {F(forecast?.Scale ?? double.NaN)}, measured {F(failed?.Scale ?? double.NaN)}: widen the sweep (sweep_to)");
+                ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)")
+                    .True(where, false, $"predicted {F(forecast?.Scale ?? double.NaN)}, measured {F(failed?.Scale ?? double.NaN)}: widen the sweep (sweep_to)");
             else
-                ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)").InRange($"{where} ({forecast.Predicted} at s = {F(forecast.Scale)})", failed.Scale, forecast.Scale / step * 0.999, forecast.Scale * step * 1.001);
-            ctx.Checks.Libtorch("float64 log-softmax reference").Claim($"{name}: stable loss within tolerance of the exact loss at every scale ({points.Count} scales)",
+                ctx.Checks.Formula("exp overflows past ln(the format's largest finite value)")
+                    .InRange($"{where} ({forecast.Predicted} at s = {F(forecast.Scale)})", failed.Scale, forecast.Scale / step * 0.999, forecast.Scale * step * 1.001);
+            ctx.Checks.Libtorch("float64 log-softmax reference")
+                .Claim($"{name}: stable loss within tolerance of the exact loss at every scale ({points.Count} scales)",
                 tol.ToString(), $"max |Δ| = {G(stable.MaxAbsDiff)} at s = {F(points[(int)stable.MaxIndex[0]].Scale)}", stable.Passed, Num(stable.MaxAbsDiff));
             rows.Add([name, F(CrossEntropyScaleSweep.OverflowLogit(dtype), "0.00"), F(CrossEntropyScaleSweep.UnderflowLoss(dtype), "0.00"), F(alone),
                 forecast is null ? "—" : $"{F(forecast.Scale)} ({forecast.Predicted})", failed is null ? "none" : F(failed.Scale),
@@ -131,7 +135,8 @@ public sealed partial class CrossEntropyLab : Lab<CrossEntropyConfig>
                 double stable = CrossEntropy.Stable(zeros(4, v, dtype: dtype), y).to(float64).item<double>();
                 double high = CrossEntropy.Stable(full(4, v, 1e4, dtype: dtype), y).to(float64).item<double>();
                 double naiveHigh = CrossEntropy.Naive(full(4, v, 1e4, dtype: dtype), y).to(float64).item<double>();
-                ctx.Checks.Formula("uniform logits: loss = ln V").Close($"uniform logits, V = {v:N0}, {name}: stable loss = ln V", stable, Math.Log(v), TensorComparison.Tolerance.For(dtype).Relative);
+                ctx.Checks.Formula("uniform logits: loss = ln V")
+                    .Close($"uniform logits, V = {v:N0}, {name}: stable loss = ln V", stable, Math.Log(v), TensorComparison.Tolerance.For(dtype).Relative);
                 rows.Add([v.ToString("N0", CultureInfo.InvariantCulture), name, F(Math.Log(v), "0.000000000"), F(stable, "0.000000000"),
                     F(high, "0.000000000"), F(naiveHigh)]);
             }

@@ -125,15 +125,22 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
             var sharpness = landscape.Sharpness(thetaStar, directions, cfg.Rho);
             restored &= thetaStar.BitEquals(model);
 
-            ctx.Checks.SelfConsistency("the trained model's own loss on that batch").AtMost($"{name}: grid centre loss = trained model's loss on the same batch, |Δ|", Math.Abs(grid.CenterLoss - trained.Loss), 1e-6, "nats");
-            ctx.Checks.SelfConsistency("the initial model's own loss").AtMost($"{name}: interpolation at α = 0 = initial loss, |Δ|", Math.Abs(interpolation.At(0).Loss - init.Loss), 1e-6, "nats");
-            ctx.Checks.SelfConsistency("the trained model's own loss").AtMost($"{name}: interpolation at α = 1 = trained loss, |Δ|", Math.Abs(interpolation.At(1).Loss - trained.Loss), 1e-6, "nats");
-            ctx.Checks.Published("Li et al. 2018 §4: filter-wise normalisation").AtMost($"{name}: per-filter norms of δ, η = those of θ* ({filters.Filters:N0} filters), max relative gap",
+            ctx.Checks.SelfConsistency("the trained model's own loss on that batch")
+                .AtMost($"{name}: grid centre loss = trained model's loss on the same batch, |Δ|", Math.Abs(grid.CenterLoss - trained.Loss), 1e-6, "nats");
+            ctx.Checks.SelfConsistency("the initial model's own loss")
+                .AtMost($"{name}: interpolation at α = 0 = initial loss, |Δ|", Math.Abs(interpolation.At(0).Loss - init.Loss), 1e-6, "nats");
+            ctx.Checks.SelfConsistency("the trained model's own loss")
+                .AtMost($"{name}: interpolation at α = 1 = trained loss, |Δ|", Math.Abs(interpolation.At(1).Loss - trained.Loss), 1e-6, "nats");
+            ctx.Checks.Published("Li et al. 2018 §4: filter-wise normalisation")
+                .AtMost($"{name}: per-filter norms of δ, η = those of θ* ({filters.Filters:N0} filters), max relative gap",
                 filters.MaxRelativeNormError, 1e-6);
-            ctx.Checks.Published("Li et al. 2018 §4: bias directions set to zero").AtMost($"{name}: δ, η zero on the {filters.IgnoredTensors} bias tensors, max |d|", filters.MaxIgnoredAbs, 0);
-            ctx.Checks.SelfConsistency("the weights saved before the scans").True($"{name}: weights restored bit for bit after every scan", restored, restored ? "bit-identical" : "changed");
+            ctx.Checks.Published("Li et al. 2018 §4: bias directions set to zero")
+                .AtMost($"{name}: δ, η zero on the {filters.IgnoredTensors} bias tensors, max |d|", filters.MaxIgnoredAbs, 0);
+            ctx.Checks.SelfConsistency("the weights saved before the scans")
+                .True($"{name}: weights restored bit for bit after every scan", restored, restored ? "bit-identical" : "changed");
             // Training happened: a uniform guess over 256 bytes costs ln 256 ≈ 5.55 nats; 1 nat below is far beyond noise.
-            ctx.Checks.Formula("uniform guess over 256 bytes: ln 256").AtMost($"{name}: trained loss well below ln 256 (training happened)", trained.Loss, Math.Log(256) - 1, "nats");
+            ctx.Checks.Formula("uniform guess over 256 bytes: ln 256")
+                .AtMost($"{name}: trained loss well below ln 256 (training happened)", trained.Loss, Math.Log(256) - 1, "nats");
             ctx.Metrics.Log(new { model = name, init_loss = init.Loss, train_loss = trained.Loss, val_loss = val.Loss, train_accuracy = trained.Accuracy,
                 val_accuracy = val.Accuracy, sharpness = sharpness.MeanIncrease, rho = cfg.Rho, grid_min = grid.LossRange().Min,
                 grid_max = grid.LossRange().Max, barrier = interpolation.Barrier(0, 1) });

@@ -55,7 +55,8 @@ public sealed partial class OptimizerComparisonLab
         foreach (var s in sweeps)
         {
             // A uniform guess costs ln 256 ≈ 5.55 nats; 1.5 nats below it is far beyond noise: the model learned the byte statistics and more.
-            ctx.Checks.Formula("uniform guess over 256 bytes: ln 256").AtMost($"language model: {s.Name} at its best lr ({F(s.Best.Spec.LearningRate)}) trains well below ln 256, validation loss",
+            ctx.Checks.Formula("uniform guess over 256 bytes: ln 256")
+                .AtMost($"language model: {s.Name} at its best lr ({F(s.Best.Spec.LearningRate)}) trains well below ln 256, validation loss",
                 s.Best.Result.ValidationLoss, Math.Log(256) - 1.5, "nats");
             ctx.Report.Headline($"LM validation loss, {s.Name}", $"{F(s.Best.Result.ValidationLoss, "0.000")} nats (lr {F(s.Best.Spec.LearningRate)})");
         }

@@ -64,11 +64,13 @@ public sealed partial class OptimizerComparisonLab
         {
             var (spec, path) = s.Best;
             double fin = RosenbrockSweep.Final(path);
-            ctx.Checks.Formula("Rosenbrock's minimum f(1, 1) = 0").AtMost($"Rosenbrock: {s.Name} (best lr {F(spec.LearningRate)}) brings f from {F(f0)} below {F(cfg.RosenbrockTarget)}", fin, cfg.RosenbrockTarget);
+            ctx.Checks.Formula("Rosenbrock's minimum f(1, 1) = 0")
+                .AtMost($"Rosenbrock: {s.Name} (best lr {F(spec.LearningRate)}) brings f from {F(f0)} below {F(cfg.RosenbrockTarget)}", fin, cfg.RosenbrockTarget);
             // Our path and the built-in's, from the same start with the same settings, must be the same path.
             var theirs = Optim.Rosenbrock.Descend(spec, cfg.RosenbrockX, cfg.RosenbrockY, cfg.RosenbrockSteps, builtIn: true);
             double gap = Math.Max(Math.Abs(theirs[^1].X - path[^1].X), Math.Abs(theirs[^1].Y - path[^1].Y));
-            ctx.Checks.Libtorch("torch.optim on the same start").AtMost($"Rosenbrock: {s.Name}'s final point = torch.optim's, max |Δ|", double.IsNaN(gap) ? double.PositiveInfinity : gap, 1e-9);
+            ctx.Checks.Libtorch("torch.optim on the same start")
+                .AtMost($"Rosenbrock: {s.Name}'s final point = torch.optim's, max |Δ|", double.IsNaN(gap) ? double.PositiveInfinity : gap, 1e-9);
             ctx.Report.Headline($"Rosenbrock f after {cfg.RosenbrockSteps:N0} steps, {s.Name}", $"{F(fin, "0.###e+0")} (lr {F(spec.LearningRate)})");
         }
         ctx.Plot("rosenbrock-paths", OptimizerPlots.RosenbrockPaths(sweeps, cfg.RosenbrockX, cfg.RosenbrockY),

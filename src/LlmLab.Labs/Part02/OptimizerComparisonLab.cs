@@ -114,7 +114,8 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
         foreach (var spec in specs)
         {
             var r = OptimizerParity.Compare(() => NewModel(ctx, cfg), spec, Batches(ctx, cfg, data.Train), cfg.ParitySteps, decayMatricesOnly: true);
-            ctx.Checks.Libtorch("torch.optim on the same parameters and gradients").AtMost($"{OptimizerSpec.Name(spec.Kind)} matches torch.optim.{OptimizerSpec.Name(spec.Kind)} over {cfg.ParitySteps} steps, max |Δθ|",
+            ctx.Checks.Libtorch("torch.optim on the same parameters and gradients")
+                .AtMost($"{OptimizerSpec.Name(spec.Kind)} matches torch.optim.{OptimizerSpec.Name(spec.Kind)} over {cfg.ParitySteps} steps, max |Δθ|",
                 r.MaxAbsDiff, 1e-6);
             rows.Add([spec.Label, cfg.ParitySteps.ToString(CultureInfo.InvariantCulture), r.ToString()]);
             ctx.Metrics.Log(new { part = "parity", optimizer = spec.Label, steps = cfg.ParitySteps, max_abs_diff = r.MaxAbsDiff });

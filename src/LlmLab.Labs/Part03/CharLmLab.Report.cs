@@ -23,7 +23,8 @@ public sealed partial class CharLmLab
             rows.Add([r.Name, r.Config.Hidden.ToString("N0", Inv), r.Config.Parameters.ToString("N0", Inv), r.Training.StepsDone.ToString("N0", Inv),
                 F(r.Training.Initial!.Loss), F(r.Training.Final!.Loss), F(finalNats), F(Bits(finalNats)),
                 (r.Training.TokensPerSecond / 1e3).ToString("0.0", Inv) + "k", F(r.Training.Seconds, "0.0")]);
-            ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"{r.Name}: initial validation loss ≈ ln V = {F(Math.Log(vocab))}", r.Training.Initial.Loss, Math.Log(vocab), 0.1, relative: false, unit: "nats");
+            ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+                .Close($"{r.Name}: initial validation loss ≈ ln V = {F(Math.Log(vocab))}", r.Training.Initial.Loss, Math.Log(vocab), 0.1, relative: false, unit: "nats");
             var below = ctx.Checks.Formula("unigram model of the training characters, on the validation text");
             string claim = $"{r.Name}: validation loss well below the unigram entropy ({F(unigram)} − {F(UnigramMarginNats, "0.00")})";
             if (r.Training.StoppedByTimeBudget)
@@ -75,8 +76,10 @@ public sealed partial class CharLmLab
             "the gradients of a random linear function of them are compared element by element.");
         ctx.Report.Table(["tensor", "max |Δ|", "within 1e-5"],
             p.Items.Select(i => new[] { i.Name, i.Comparison.MaxAbsDiff.ToString("0.0e+00", Inv), i.Comparison.Passed ? "yes" : "NO" }));
-        ctx.Checks.Libtorch("nn.LSTM with the same weights").AtMost("from-scratch LSTM matches nn.LSTM, forward (output, h_n, c_n): max |Δ|", p.ForwardMaxAbsDiff, 1e-5);
-        ctx.Checks.Libtorch("nn.LSTM with the same weights").AtMost("from-scratch LSTM matches nn.LSTM, backward (input, state and every weight): max |Δ|", p.BackwardMaxAbsDiff, 1e-5);
+        ctx.Checks.Libtorch("nn.LSTM with the same weights")
+            .AtMost("from-scratch LSTM matches nn.LSTM, forward (output, h_n, c_n): max |Δ|", p.ForwardMaxAbsDiff, 1e-5);
+        ctx.Checks.Libtorch("nn.LSTM with the same weights")
+            .AtMost("from-scratch LSTM matches nn.LSTM, backward (input, state and every weight): max |Δ|", p.BackwardMaxAbsDiff, 1e-5);
         ctx.Report.Headline("3.1 from-scratch LSTM vs nn.LSTM", $"max |Δ| {p.ForwardMaxAbsDiff:0.0e+00} forward, {p.BackwardMaxAbsDiff:0.0e+00} backward");
     }
 

@@ -36,9 +36,11 @@ public sealed partial class CharLmLab
         int[] again = RecurrentSampler.Sample(outcome.Model, prompt, cfg.SampleChars, cfg.Temperatures[^1], seed);
         int[] other = RecurrentSampler.Sample(outcome.Model, prompt, cfg.SampleChars, cfg.Temperatures[^1], seed + 1);
         bool same = cfg.Prompt + tokenizer.Decode(again) == samples[^1].Item2;
-        ctx.Checks.SelfConsistency("a second sampling run with the same seed").True($"{name}: sampling with the same seed repeats the sample", same, same ? $"{again.Length} identical characters" : "the samples differ");
+        ctx.Checks.SelfConsistency("a second sampling run with the same seed")
+            .True($"{name}: sampling with the same seed repeats the sample", same, same ? $"{again.Length} identical characters" : "the samples differ");
         int differing = again.Zip(other).Count(p => p.First != p.Second);
-        ctx.Checks.SelfConsistency("a sampling run with another seed").True($"{name}: another seed gives another sample", differing > 0, $"{differing} of {again.Length} characters differ");
+        ctx.Checks.SelfConsistency("a sampling run with another seed")
+            .True($"{name}: another seed gives another sample", differing > 0, $"{differing} of {again.Length} characters differ");
         ctx.Metrics.Log(new { model = name, parameters = config.Parameters, hidden = config.Hidden, val_nats_per_char = outcome.Validation.NatsPerToken,
             val_bpc = outcome.Validation.NatsPerToken / Math.Log(2), tokens_per_second = outcome.Training.TokensPerSecond, seconds = outcome.Training.Seconds });
         return new ModelRun(name, config, outcome.Training, outcome.Validation, log, samples);

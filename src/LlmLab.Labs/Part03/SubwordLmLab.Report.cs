@@ -27,7 +27,8 @@ public sealed partial class SubwordLmLab
             rows, "validation text under each tokenization");
         foreach (var e in entries.Where(e => e.IsBpe))
         {
-            ctx.Checks.KnownAnswer("the original validation text").True($"{e.Name}: decode(encode(validation text)) == text", e.RoundTrip, e.RoundTrip ? $"{e.Val.Bytes:N0} bytes round-trip" : "the text changed");
+            ctx.Checks.KnownAnswer("the original validation text")
+                .True($"{e.Name}: decode(encode(validation text)) == text", e.RoundTrip, e.RoundTrip ? $"{e.Val.Bytes:N0} bytes round-trip" : "the text changed");
         }
         var bpe = entries.Where(e => e.IsBpe).ToList();
         if (bpe.Count > 0)
@@ -45,7 +46,8 @@ public sealed partial class SubwordLmLab
                 e.Config.NonEmbeddingParameters.ToString("N0", Inv), e.Training.StepsDone.ToString("N0", Inv), F(e.Training.Seconds, "0.0"),
                 (e.Training.TokensPerSecond / 1e3).ToString("0.0", Inv) + "k", (e.Training.TokensPerSecond * e.Val.BytesPerToken / 1e3).ToString("0.0", Inv) + "k",
                 F(e.Training.Initial!.Loss), F(Math.Log(e.Vocab)), F(e.BitsPerByte), F(e.UnigramBitsPerByte)]);
-            ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"{e.Name}: initial validation loss ≈ ln V = {F(Math.Log(e.Vocab))}", e.Training.Initial.Loss, Math.Log(e.Vocab), 0.1, relative: false, unit: "nats");
+            ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+                .Close($"{e.Name}: initial validation loss ≈ ln V = {F(Math.Log(e.Vocab))}", e.Training.Initial.Loss, Math.Log(e.Vocab), 0.1, relative: false, unit: "nats");
             var unigram = ctx.Checks.Formula("unigram entropy of the training tokens, per byte");
             string claim = $"{e.Name}: bits per byte below its unigram baseline ({F(e.UnigramBitsPerByte)})";
             if (e.Training.StoppedByTimeBudget)

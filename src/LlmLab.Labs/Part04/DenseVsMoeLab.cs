@@ -61,7 +61,8 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         };
         Check(ctx, cfg, runs, bpe.VocabSize);
         var (same, measured) = RoutingIsDeterministic(ctx, moe, validation, cfg.Context);
-        ctx.Checks.SelfConsistency("a second model built from the same seed").True("the routing is deterministic: two MoE models built from one seed route a batch identically", same, measured);
+        ctx.Checks.SelfConsistency("a second model built from the same seed")
+            .True("the routing is deterministic: two MoE models built from one seed route a batch identically", same, measured);
         Summarise(ctx, cfg, runs);
     }
 
@@ -69,18 +70,22 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
     {
         var (dense, moe, noAux) = (runs[0], runs[1], runs[2]);
         foreach (var r in runs.Take(2))
-            ctx.Checks.BruteForce("Σ numel of the built model's tensors").Equal($"{r.Name}: parameters by formula (GptSizing) = the built model's", LlmLab.Nn.Gpt.GptSizing.ParameterCount(r.Config), r.Parameters);
+            ctx.Checks.BruteForce("Σ numel of the built model's tensors")
+                .Equal($"{r.Name}: parameters by formula (GptSizing) = the built model's", LlmLab.Nn.Gpt.GptSizing.ParameterCount(r.Config), r.Parameters);
         // Equal active parameters by construction: k experts of width ffn/k hold the dense MLP's matrices; the router (d·E per
         // layer) and the k − 1 extra output biases are the difference.
         foreach (var r in runs)
         {
             // GPT-2's initialisation: logits ≈ 0, so the first loss is ln V.
-            ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"{r.Name}: initial validation loss ≈ ln V = ln {vocab}", r.InitialLoss, Math.Log(vocab), 0.05, unit: "nats");
-            ctx.Checks.Formula("uniform prediction: ln V").AtMost($"{r.Name}: final validation loss ≤ 0.85 × ln V (it learned)", r.FinalLoss, 0.85 * Math.Log(vocab), "nats");
+            ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+                .Close($"{r.Name}: initial validation loss ≈ ln V = ln {vocab}", r.InitialLoss, Math.Log(vocab), 0.05, unit: "nats");
+            ctx.Checks.Formula("uniform prediction: ln V")
+                .AtMost($"{r.Name}: final validation loss ≤ 0.85 × ln V (it learned)", r.FinalLoss, 0.85 * Math.Log(vocab), "nats");
         }
         int half = cfg.Steps / 2 + 1;
         double cvAux = moe.Load!.CoefficientOfVariation(half), cvNone = noAux.Load!.CoefficientOfVariation(half);
-        ctx.Checks.Published("Fedus et al. 2021 §2.2: the auxiliary loss encourages a uniform load").True($"load balance: the coefficient of variation of expert load (steps {half}–{cfg.Steps}) is lower with the balance loss (α = {F(cfg.AuxLossCoef)}) than without",
+        ctx.Checks.Published("Fedus et al. 2021 §2.2: the auxiliary loss encourages a uniform load")
+            .True($"load balance: the coefficient of variation of expert load (steps {half}–{cfg.Steps}) is lower with the balance loss (α = {F(cfg.AuxLossCoef)}) than without",
             cvAux < cvNone, $"CV {F(cvAux, "0.000")} with vs {F(cvNone, "0.000")} without");
     }
 

@@ -66,17 +66,21 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
         using (gpt)
         {
             long gptParameters = gpt.ParameterCount;
-            ctx.Checks.BruteForce("Σ numel of the built model's tensors").Equal($"GPT ({level}): parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(gpt.Config), gptParameters);
+            ctx.Checks.BruteForce("Σ numel of the built model's tensors")
+                .Equal($"GPT ({level}): parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(gpt.Config), gptParameters);
             // GPT-2's initialisation makes every logit ≈ 0, so the first prediction is near-uniform: loss ≈ ln V.
-            ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"GPT ({level}): initial validation loss ≈ ln V = ln {data.Vocab}", gptResult.Initial!.Loss, Math.Log(data.Vocab), 0.05, unit: "nats");
-            ctx.Checks.Formula("unigram model of the training tokens, on the validation text").AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy ({F(data.UnigramBitsPerChar, "0.000")})",
+            ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+                .Close($"GPT ({level}): initial validation loss ≈ ln V = ln {data.Vocab}", gptResult.Initial!.Loss, Math.Log(data.Vocab), 0.05, unit: "nats");
+            ctx.Checks.Formula("unigram model of the training tokens, on the validation text")
+                .AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy ({F(data.UnigramBitsPerChar, "0.000")})",
                 data.BitsPerChar(gptResult.Final!.Loss), cfg.MaxBpcVsUnigram * data.UnigramBitsPerChar, "bits/char");
 
             int[] prompt = Prompt(data, SamplePrompt);
             var cached = GptGenerator.Generate(gpt, prompt, cfg.CacheCheckTokens, GptSamplingOptions.Greedy);
             var uncached = GptGenerator.Generate(gpt, prompt, cfg.CacheCheckTokens, GptSamplingOptions.Greedy with { UseKvCache = false });
             int same = cached.Zip(uncached).TakeWhile(p => p.First == p.Second).Count();
-            ctx.Checks.SelfConsistency("the same model re-run on the whole sequence").True($"GPT ({level}): greedy decoding with the KV cache = re-running the whole sequence ({cfg.CacheCheckTokens} tokens)",
+            ctx.Checks.SelfConsistency("the same model re-run on the whole sequence")
+                .True($"GPT ({level}): greedy decoding with the KV cache = re-running the whole sequence ({cfg.CacheCheckTokens} tokens)",
                 cached.SequenceEqual(uncached), $"{same} of {cfg.CacheCheckTokens} tokens equal");
 
             int sampleSeed = Seeding.DeriveSeed(ctx.Seed, "sample");

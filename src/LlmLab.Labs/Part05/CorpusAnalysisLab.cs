@@ -58,9 +58,11 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
         foreach (var d in sample.Skip(sample.Count / 2)) second.Add(d);
         halves.Merge(second);
         var blocks = CorpusAnalyzer.Analyze(sample, options, workers: Math.Max(2, cfg.Workers), block: 97);
-        ctx.Checks.SelfConsistency("one pass over the same documents").True($"statistics of two halves merged = one pass over {sample.Count:N0} documents", halves.SameAs(onePass),
+        ctx.Checks.SelfConsistency("one pass over the same documents")
+            .True($"statistics of two halves merged = one pass over {sample.Count:N0} documents", halves.SameAs(onePass),
             halves.SameAs(onePass) ? "identical (every count, histogram, type position, example)" : "different");
-        ctx.Checks.SelfConsistency("one pass over the same documents").True($"{Math.Max(2, cfg.Workers)} workers over blocks of 97 documents = one pass", blocks.SameAs(onePass),
+        ctx.Checks.SelfConsistency("one pass over the same documents")
+            .True($"{Math.Max(2, cfg.Workers)} workers over blocks of 97 documents = one pass", blocks.SameAs(onePass),
             blocks.SameAs(onePass) ? "identical" : "different");
 
         // 3. The analysis itself: streamed, block by block, shards on the workers.
@@ -87,7 +89,8 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
     {
         double zipf = -fits.ZipfWords.Exponent, beta = fits.Heaps.Exponent;
         // Zipf's exponent of natural-language word frequencies is close to 1 (Zipf 1935; Piantadosi 2014 reviews 0.8-1.3 across corpora).
-        ctx.Checks.Published("Zipf 1949; Piantadosi 2014: s ≈ 1 for word frequencies").InRange("Zipf exponent s of word types", zipf, 0.8, 1.3);
+        ctx.Checks.Published("Zipf 1949; Piantadosi 2014: s ≈ 1 for word frequencies")
+            .InRange("Zipf exponent s of word types", zipf, 0.8, 1.3);
         // Heaps' β of natural text lies strictly between 0 and 1; 0.4-0.6 is typical of English, identifiers push it up.
         ctx.Checks.Published("Heaps 1978; Baeza-Yates & Navarro: β ≈ 0.4–0.6 for English").InRange("Heaps exponent β", beta, 0.3, 0.9);
         ctx.Report.Headline("documents", s.Documents.ToString("N0", C));
@@ -124,7 +127,8 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
             return row.ToArray();
         });
         ctx.Report.Table(header.ToArray(), rows, "Held-out confusion (rows: true language)");
-        ctx.Checks.KnownAnswer("held-out lines of known language").AtLeast($"language identifier accuracy on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters", eval.Accuracy, cfg.LangIdMinAccuracy);
+        ctx.Checks.KnownAnswer("held-out lines of known language")
+            .AtLeast($"language identifier accuracy on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters", eval.Accuracy, cfg.LangIdMinAccuracy);
         ctx.Report.Headline("language-id accuracy (held out)", eval.Accuracy.ToString("P1", C));
     }
 }

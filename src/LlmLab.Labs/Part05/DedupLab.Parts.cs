@@ -21,7 +21,8 @@ public sealed partial class DedupLab
         var (b, r, best) = DatasketchOptimum(t, cfg.Permutations, cfg.FalsePositiveWeight, cfg.FalseNegativeWeight);
         double mine = Weighted(banding.Bands, banding.Rows, t, cfg.FalsePositiveWeight, cfg.FalseNegativeWeight);
         string weights = $"{F(cfg.FalsePositiveWeight, "0.##")} / {F(cfg.FalseNegativeWeight, "0.##")}";
-        ctx.Checks.Peer("datasketch's _optimal_param rule, evaluated independently").True($"b × r = datasketch's rule at weights {weights} " +
+        ctx.Checks.Peer("datasketch's _optimal_param rule, evaluated independently")
+            .True($"b × r = datasketch's rule at weights {weights} " +
             "(brute force: every b·r ≤ k, integrals by the midpoint rule at step 0.001, datasketch's fallback)",
             // A different b × r passes only as a tie within the two quadratures' error (~1e-6; neighbours differ by ~1e-3).
             (b, r) == (banding.Bands, banding.Rows) || mine <= best + 1e-5,
@@ -95,13 +96,15 @@ public sealed partial class DedupLab
         }
         var (one, many) = (results[0], results[^1]);
         var d = many.Decisions!;
-        ctx.Checks.SelfConsistency("the single-threaded run").True($"cluster ids and decisions identical with 1 and {options.Threads} threads",
+        ctx.Checks.SelfConsistency("the single-threaded run")
+            .True($"cluster ids and decisions identical with 1 and {options.Threads} threads",
             one.Decisions!.Cluster.SequenceEqual(d.Cluster) && one.Decisions.Reason.SequenceEqual(d.Reason), $"{d.Count:N0} documents compared");
         long n = d.Count, exact = d.Removed(DedupReason.Exact), near = d.Removed(DedupReason.Near);
         // Exact dedup compares 128-bit hashes of the normalised texts; brute force compares the texts themselves.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long equalTexts = slice.Documents.LongCount(doc => !seen.Add(TextNormalizer.Normalize(doc.Text, options.Normalization)));
-        ctx.Checks.BruteForce("string comparison of the normalised texts").Equal("exact duplicates removed = documents whose normalised text equals an earlier one's (string comparison)",
+        ctx.Checks.BruteForce("string comparison of the normalised texts")
+            .Equal("exact duplicates removed = documents whose normalised text equals an earlier one's (string comparison)",
             exact, equalTexts);
         ctx.Report.Table(["stage", "documents", "share"],
         [

@@ -15,11 +15,13 @@ public sealed partial class DedupLab
     {
         var planted = PlantedDuplicates.Generate(cfg.PlantedPairs, (int)cfg.Seed, shingle: cfg.Shingle);
         var q = Quality(ctx, planted.Documents, options, dir, rows, bins);
-        ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard").AtLeast($"planted set: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (issue 13's goal)",
+        ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard")
+            .AtLeast($"planted set: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (issue 13's goal)",
             q.F1, cfg.MinPlantedF1);
         // Only the planted pairs are similar (pseudo-words: unrelated documents share no 5-gram). Exact copies (J = 1) are
         // removed by exact dedup and so left out of the bins.
-        ctx.Checks.KnownAnswer("the pairs planted by the generator").Equal("planted set: pairs with 0.5 ≤ J < 1 by brute force on hashed shingles = planted pairs " +
+        ctx.Checks.KnownAnswer("the pairs planted by the generator")
+            .Equal("planted set: pairs with 0.5 ≤ J < 1 by brute force on hashed shingles = planted pairs " +
             "(J measured on the 5-gram strings)", q.Bins.Sum(b => b.Pairs),
             planted.Pairs.LongCount(p => p.Jaccard >= 0.5 && p.Jaccard < 1));
 
@@ -47,7 +49,9 @@ public sealed partial class DedupLab
         string name = $"planted set: candidate rate just above the threshold, J in [{F(cfg.Threshold, "0.00")}, " +
             $"{F(cfg.Threshold + DedupEvaluation.BinWidth, "0.00")}), = the S-curve's mean over its pairs ± 3 sd + 0.02";
         if (first is not { Pairs: > 0 } || planted.Predicted(first, banding) is not { } expect)
-            ctx.Checks.Formula("the S-curve 1 − (1 − J^r)^b").Unavailable(name, "a candidate rate", "not evaluated: no planted pair in that bin");
-        else ctx.Checks.Formula("the S-curve 1 − (1 − J^r)^b").Close(name, first.Candidates / (double)first.Pairs, expect.Mean, 3 * expect.Sd + 0.02, relative: false);
+            ctx.Checks.Formula("the S-curve 1 − (1 − J^r)^b")
+                .Unavailable(name, "a candidate rate", "not evaluated: no planted pair in that bin");
+        else ctx.Checks.Formula("the S-curve 1 − (1 − J^r)^b")
+            .Close(name, first.Candidates / (double)first.Pairs, expect.Mean, 3 * expect.Sd + 0.02, relative: false);
     }
 }

@@ -58,12 +58,14 @@ public sealed partial class DedupLab : Lab<DedupLabConfig>
                 slice.Documents.Take(cfg.SampleDocuments).ToList());
             var rows = new List<string[]>();
             var q = Quality(ctx, sample, options, Path.Combine(tmp, "sample"), rows, bins);
-            ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard").AtLeast($"{sample.Name}: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force", q.F1, cfg.MinF1);
+            ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard")
+                .AtLeast($"{sample.Name}: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force", q.F1, cfg.MinF1);
             Planted(ctx, cfg, options, banding, Path.Combine(tmp, "planted"), rows, bins);
             if (cfg.FortuneFiles.Count > 0)
             {
                 if (!FortuneSource.IsInstalled(cfg.FortunesFolder))
-                    ctx.Checks.Peer("Debian's fortunes package (real near-duplicates)").True("fortunes: Debian's 'fortunes' package is installed (its files are this section's test set; " +
+                    ctx.Checks.Peer("Debian's fortunes package (real near-duplicates)")
+                        .True("fortunes: Debian's 'fortunes' package is installed (its files are this section's test set; " +
                         "apt-get install fortunes)", false,
                         $"not installed: {cfg.FortunesFolder} has no fortune files, so the fortunes checks are not evaluated");
                 else
@@ -71,7 +73,8 @@ public sealed partial class DedupLab : Lab<DedupLabConfig>
                     var fortunes = FortuneSource.Installed(cfg.FortuneFiles is ["all"] ? null : cfg.FortuneFiles, cfg.FortunesFolder);
                     var f = Quality(ctx, new DocumentList($"fortunes ({cfg.FortuneFiles.Count switch { 1 => cfg.FortuneFiles[0], var k => $"{k} files" }})",
                         fortunes.Read().ToList()), options, Path.Combine(tmp, "fortunes"), rows, bins);
-                    ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard").AtLeast($"fortunes: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (the issue's goal)", f.F1, cfg.MinF1);
+                    ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard")
+                        .AtLeast($"fortunes: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (the issue's goal)", f.F1, cfg.MinF1);
                     RateCheck(ctx, "fortunes: share of pairs with J ≥ 0.9 made candidates (the S-curve is ≥ 0.85 there)",
                         f.CandidateRate(0.9), 0.85);
                     ctx.Report.Headline("Near-dup F1 vs brute force (fortunes)", $"{f.F1:0.000} (precision {f.Precision:0.000}, recall {f.Recall:0.000})");

@@ -23,7 +23,8 @@ public sealed partial class MixtureShardingLab
             ? names.Count(n => !File.ReadAllBytes(Path.Combine(shards, n)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(again, n))))
             : -1;
         Directory.Delete(again, recursive: true);
-        ctx.Checks.SelfConsistency("a second build with the same seed").True("a rebuild with the same seed gives byte-identical shards and index.json", differing == 0,
+        ctx.Checks.SelfConsistency("a second build with the same seed")
+            .True("a rebuild with the same seed gives byte-identical shards and index.json", differing == 0,
             differing < 0 ? "the file lists differ" : $"{names.Count} files compared, {differing} differ");
     }
 
@@ -53,7 +54,8 @@ public sealed partial class MixtureShardingLab
             $"shards and windows in seeded random order, batches of {cfg.Batch} × {cfg.Context}. After {cfg.ResumeAfter} batches its state was saved to " +
             $"loader-state.json ({new FileInfo(statePath).Length:N0} bytes: positions, seed and the manifest's hash — no data), and a new loader on a reopened " +
             $"shard set restored from it.");
-        ctx.Checks.SelfConsistency("the uninterrupted loader").Equal($"resumed loader: batches {cfg.ResumeAfter + 1}–{cfg.ResumeAfter + cfg.CompareBatches} that differ from the uninterrupted run", mismatches, 0, "batches");
+        ctx.Checks.SelfConsistency("the uninterrupted loader")
+            .Equal($"resumed loader: batches {cfg.ResumeAfter + 1}–{cfg.ResumeAfter + cfg.CompareBatches} that differ from the uninterrupted run", mismatches, 0, "batches");
     }
 
     /// <summary>A shard with one flipped byte, and a foreign tokenizer, must both be refused with a message naming them.</summary>
@@ -72,12 +74,14 @@ public sealed partial class MixtureShardingLab
         }
         string corrupt = Refused(() => { using var s = ShardSet.Open(copy, "train"); s.VerifyAll(); });
         Directory.Delete(copy, recursive: true);
-        ctx.Checks.KnownAnswer("a planted corruption").True("a shard with one flipped bit is refused, by name", corrupt.Contains("train-000000.bin", StringComparison.Ordinal) && corrupt.Contains("corrupt", StringComparison.Ordinal),
+        ctx.Checks.KnownAnswer("a planted corruption")
+            .True("a shard with one flipped bit is refused, by name", corrupt.Contains("train-000000.bin", StringComparison.Ordinal) && corrupt.Contains("corrupt", StringComparison.Ordinal),
             corrupt.Length == 0 ? "it was read" : $"\"{corrupt.Replace(ctx.Directory, "…", StringComparison.Ordinal)}\"");
 
         var gpt2 = TokenizerIdentity.Of(PretrainedTokenizers.Gpt2());
         string mismatch = Refused(() => ShardSet.Open(shards, "train", gpt2).Dispose());
-        ctx.Checks.KnownAnswer("a planted tokenizer mismatch").True("shards made with our tokenizer refuse GPT-2's", mismatch.Contains("tokenizer mismatch", StringComparison.Ordinal),
+        ctx.Checks.KnownAnswer("a planted tokenizer mismatch")
+            .True("shards made with our tokenizer refuse GPT-2's", mismatch.Contains("tokenizer mismatch", StringComparison.Ordinal),
             mismatch.Length == 0 ? "they were opened" : $"\"{mismatch.Replace(ctx.Directory, "…", StringComparison.Ordinal)}\"");
         ctx.Report.Paragraph($"Integrity: the loader hashes each shard (SHA-256) the first time it maps it and compares with index.json; a flipped bit gave: " +
             $"\"{corrupt.Replace(ctx.Directory, "…", StringComparison.Ordinal)}\". Opening with GPT-2's tokenizer (vocabulary {gpt2.VocabSize:N0}) instead of ours " +

@@ -34,7 +34,8 @@ public sealed partial class PretrainingLab
         ctx.Report.Paragraph($"The main model trained {steps} steps in one go, and again stopped after step {half} (a checkpoint: weights, AdamW moments, " +
             "libtorch's RNG, the batch position, the metrics), then resumed by a fresh process state (new model object, new batch provider). " +
             $"{same} of {steps} step losses are the same double; the last is {a[^1]:R} vs {b[^1]:R}.");
-        ctx.Checks.SelfConsistency("the same run without a stop").True($"resume is exact: {steps} losses bit-identical after a stop at step {half}", same == steps && a.Length == b.Length,
+        ctx.Checks.SelfConsistency("the same run without a stop")
+            .True($"resume is exact: {steps} losses bit-identical after a stop at step {half}", same == steps && a.Length == b.Length,
             $"{same} of {steps} identical");
         Directory.Delete(root, recursive: true); // checkpoints of a check, not results
     }
@@ -78,8 +79,10 @@ public sealed partial class PretrainingLab
             points.Select(p => new[] { N(p.Width), N(p.Parameters), p.Compute.ToString("0.00e+00", System.Globalization.CultureInfo.InvariantCulture), N(p.TokensPerSecond), F(p.Loss, "0.000") }));
         ctx.Plot("scaling-params", PretrainingPlots.Scaling(points, byParams), "Final validation loss against parameters, log–log, with the fitted power law");
         ctx.Plot("scaling-compute", PretrainingPlots.ScalingCompute(points, byCompute), "Final validation loss against training compute, log–log");
-        ctx.Checks.Published("Kaplan et al. 2020: loss falls with parameters at fixed data").AtMost("scaling: the largest model ends below the smallest (same tokens)", points[^1].Loss, points[0].Loss, "nats");
-        ctx.Checks.Published("Kaplan et al. 2020: L(N) ∝ N^(−0.076)").AtMost("scaling: the fitted loss-vs-parameters exponent is negative", byParams.Exponent, 0);
+        ctx.Checks.Published("Kaplan et al. 2020: loss falls with parameters at fixed data")
+            .AtMost("scaling: the largest model ends below the smallest (same tokens)", points[^1].Loss, points[0].Loss, "nats");
+        ctx.Checks.Published("Kaplan et al. 2020: L(N) ∝ N^(−0.076)")
+            .AtMost("scaling: the fitted loss-vs-parameters exponent is negative", byParams.Exponent, 0);
         ctx.Report.Headline("scaling exponent (loss vs N)", F(byParams.Exponent, "0.000"));
     }
 
@@ -107,9 +110,12 @@ public sealed partial class PretrainingLab
             using var resumed = GptPretraining.Train(config, gptText, dir, resumeFrom: dir);
             long peakMemory = Process.GetCurrentProcess().PeakWorkingSet64;
             var r = resumed.Result;
-            ctx.Checks.Published("GPT-2 small: 124,439,808 parameters (HF model card)").Equal("GPT-2 small: built with 124,439,808 parameters", resumed.Model.ParameterCount, 124_439_808);
-            ctx.Checks.KnownAnswer("the steps asked for").Equal($"GPT-2 small: {steps} optimizer steps, checkpointed at {steps / 2} and resumed", r.StepsDone, steps);
-            ctx.Checks.Formula("cross-entropy of a finite model is finite").True("GPT-2 small: the losses are finite", r.Steps.All(s => double.IsFinite(s.Loss)), string.Join(", ", r.Steps.Select(s => F(s.Loss, "0.000"))));
+            ctx.Checks.Published("GPT-2 small: 124,439,808 parameters (HF model card)")
+                .Equal("GPT-2 small: built with 124,439,808 parameters", resumed.Model.ParameterCount, 124_439_808);
+            ctx.Checks.KnownAnswer("the steps asked for")
+                .Equal($"GPT-2 small: {steps} optimizer steps, checkpointed at {steps / 2} and resumed", r.StepsDone, steps);
+            ctx.Checks.Formula("cross-entropy of a finite model is finite")
+                .True("GPT-2 small: the losses are finite", r.Steps.All(s => double.IsFinite(s.Loss)), string.Join(", ", r.Steps.Select(s => F(s.Loss, "0.000"))));
             ctx.Report.Paragraph($"Built and trained here for {steps} steps of 1 × {cfg.Gpt2SmallContext} tokens (stopped at {steps / 2}, resumed from the checkpoint): " +
                 $"median step {F(r.MedianStepMilliseconds, "0")} ms, {N(r.TokensPerSecond)} tokens/s, process peak memory {F(peakMemory / 1e9, "0.0")} GB " +
                 $"(weights, gradients and AdamW's two moments in fp32 are 16 B/parameter = {F(16 * 124_439_808 / 1e9, "0.0")} GB, plus activations); losses " +

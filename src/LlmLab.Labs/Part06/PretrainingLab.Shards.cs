@@ -33,7 +33,8 @@ public sealed partial class PretrainingLab
         ctx.Report.Paragraph($"Token shards (Part 5's format, `shards/`): {N(train.Tokens)} training tokens in {train.Shards.Count} shards and " +
             $"{N(val.Tokens)} validation tokens ({(manifest.Dtype)}); the main run streams its batches from them with `ShardBatchLoader`, whose position is " +
             "saved in every checkpoint. Bits per byte are computed at the validation text's bytes per token.");
-        ctx.Checks.Formula("one training window needs n_positions + 1 tokens").AtLeast("the shards hold training tokens for at least one epoch of windows", train.Tokens, cfg.Context + 1L, "tokens");
+        ctx.Checks.Formula("one training window needs n_positions + 1 tokens")
+            .AtLeast("the shards hold training tokens for at least one epoch of windows", train.Tokens, cfg.Context + 1L, "tokens");
         return (spec, dir);
     }
 }

@@ -69,8 +69,10 @@ public sealed partial class PretrainingLab : Lab<PretrainingLabConfig>
             onCheckpoint: k => samples.Add((k.Step, Sample(k.Directory, cfg, ctx.Seed))));
         var r = outcome.Result;
         long parameters = outcome.Model.ParameterCount;
-        ctx.Checks.BruteForce("Σ numel of the built model's tensors").Equal("parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(main.Model), parameters);
-        ctx.Checks.Formula("uniform prediction at initialisation: ln V").Close($"initial validation loss ≈ ln V = ln {main.Model.VocabSize}", r.Initial!.Loss, Math.Log(main.Model.VocabSize), 0.05, unit: "nats");
+        ctx.Checks.BruteForce("Σ numel of the built model's tensors")
+            .Equal("parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(main.Model), parameters);
+        ctx.Checks.Formula("uniform prediction at initialisation: ln V")
+            .Close($"initial validation loss ≈ ln V = ln {main.Model.VocabSize}", r.Initial!.Loss, Math.Log(main.Model.VocabSize), 0.05, unit: "nats");
         int tail = Math.Max(1, r.StepsDone / 10);
         double first = r.Steps.Take(tail).Average(s => s.Loss), last = r.Steps.TakeLast(tail).Average(s => s.Loss);
         var decreases = ctx.Checks.SelfConsistency("the same run's first steps");
@@ -93,7 +95,8 @@ public sealed partial class PretrainingLab : Lab<PretrainingLabConfig>
         // 2. Generation from the final checkpoint: reproducible with a seed.
         var final = Checkpoint.Resolve(runDir);
         string again = Sample(final.Directory, cfg, ctx.Seed);
-        ctx.Checks.SelfConsistency("a second sample with the same seed").True("a sample from the final checkpoint is the same with the same seed", again == samples[^1].Text, again == samples[^1].Text ? "identical" : "different");
+        ctx.Checks.SelfConsistency("a second sample with the same seed")
+            .True("a sample from the final checkpoint is the same with the same seed", again == samples[^1].Text, again == samples[^1].Text ? "identical" : "different");
         Report(ctx, cfg, text, main, r, samples);
 
         // 3-5. Exact resume, the scaling check, GPT-2 small.

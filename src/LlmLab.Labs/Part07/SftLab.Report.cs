@@ -39,23 +39,30 @@ public sealed partial class SftLab
 
         // Source: the measured quick run (docs/part-07.md) — SFT beat the base's few-shot accuracy by a wide margin; the
         // threshold sits well below it so that a real regression fails while run-to-run noise does not.
-        ctx.Checks.SelfConsistency("the base model's few-shot accuracy on the same held-out set").AtLeast("SFT beats the base (few-shot) on held-out templates: accuracy gain", full.Accuracy - baseline.Accuracy, cfg.MinGain);
+        ctx.Checks.SelfConsistency("the base model's few-shot accuracy on the same held-out set")
+            .AtLeast("SFT beats the base (few-shot) on held-out templates: accuracy gain", full.Accuracy - baseline.Accuracy, cfg.MinGain);
         // Source: Hu et al. 2021 (Tables 2–3: LoRA matches full fine-tuning on GPT-2 M/L and GPT-3); a tiny model in a few
         // hundred steps is given a stated gap.
-        ctx.Checks.Published("Hu et al. 2021, Tables 2–3: LoRA ≈ full fine-tuning").AtLeast($"{lora8.Name} within {Pct(cfg.MaxLoraGap)} of full fine-tuning (accuracy difference)", lora8.Accuracy - full.Accuracy, -cfg.MaxLoraGap);
+        ctx.Checks.Published("Hu et al. 2021, Tables 2–3: LoRA ≈ full fine-tuning")
+            .AtLeast($"{lora8.Name} within {Pct(cfg.MaxLoraGap)} of full fine-tuning (accuracy difference)", lora8.Accuracy - full.Accuracy, -cfg.MaxLoraGap);
         // Source: Biderman et al. 2024, "LoRA Learns Less and Forgets Less": LoRA's loss on the source domain rises less.
-        ctx.Checks.Published("Biderman et al. 2024: LoRA forgets less").AtMost($"{lora8.Name} forgets no more than full fine-tuning (its pretraining-loss rise − full FT's, nats)",
+        ctx.Checks.Published("Biderman et al. 2024: LoRA forgets less")
+            .AtMost($"{lora8.Name} forgets no more than full fine-tuning (its pretraining-loss rise − full FT's, nats)",
             (lora8.PretrainLoss - baseline.PretrainLoss) - (full.PretrainLoss - baseline.PretrainLoss), cfg.ForgettingTolerance);
         // Source: formula applied to a measurement — a tensor file holds 4 bytes per fp32 parameter plus names and a header.
         if (lora8.AdapterBytes > 0)
-            ctx.Checks.Formula("4 bytes per fp32 parameter + names and header").Close($"{lora8.Name} adapter file = 4 bytes × trainable parameters (+ header)", lora8.AdapterBytes, 4.0 * lora8.Trainable, 0.05);
+            ctx.Checks.Formula("4 bytes per fp32 parameter + names and header")
+                .Close($"{lora8.Name} adapter file = 4 bytes × trainable parameters (+ header)", lora8.AdapterBytes, 4.0 * lora8.Trainable, 0.05);
         // Source: the training objective — cross-entropy on held-out templates must fall from its start (ln-V-like) value.
         if (full.Training is { } t)
-            ctx.Checks.SelfConsistency("the same run's starting loss").AtMost("full fine-tuning: held-out SFT loss at the end ÷ at the start", t.Evals[^1].Loss / t.Evals[0].Loss, 0.9);
+            ctx.Checks.SelfConsistency("the same run's starting loss")
+                .AtMost("full fine-tuning: held-out SFT loss at the end ÷ at the start", t.Evals[^1].Loss / t.Evals[0].Loss, 0.9);
         // Source: data scaling (more supervised examples at fixed compute do not hurt: Zhou et al. 2023, LIMA, §5).
-        ctx.Checks.Published("Zhou et al. 2023 (LIMA) §5: more examples do not hurt").AtLeast("data scaling: accuracy with the most data − with the least", scaling[^1].Accuracy - scaling[0].Accuracy, -0.05);
+        ctx.Checks.Published("Zhou et al. 2023 (LIMA) §5: more examples do not hurt")
+            .AtLeast("data scaling: accuracy with the most data − with the least", scaling[^1].Accuracy - scaling[0].Accuracy, -0.05);
         // Source: the chat format — after SFT the replies follow the family's format far more often than the base's.
-        ctx.Checks.SelfConsistency("the base model's format validity on the same set").AtLeast("format validity after SFT − base's", full.Format - baseline.Format, cfg.MinFormatGain);
+        ctx.Checks.SelfConsistency("the base model's format validity on the same set")
+            .AtLeast("format validity after SFT − base's", full.Format - baseline.Format, cfg.MinFormatGain);
     }
 
     static string Cell(FamilyScore s) => $"{Pct(s.Accuracy)} ({Pct(s.FormatValidity)})";

@@ -60,7 +60,8 @@ public sealed class RagLab : Lab<RagLabConfig>
         readme.Close("cos(weather, sunny) vs the sentence-transformers README's 0.6660", VectorMath.Dot(v[0], v[1]), 0.6660, 1e-3,
             relative: false);
         readme.Close("cos(weather, stadium) vs the README's 0.1046", VectorMath.Dot(v[0], v[2]), 0.1046, 1e-3, relative: false);
-        ctx.Checks.Peer("the same ONNX model under another runtime").Close("cos(man eating food, man eating bread) vs 0.7553", VectorMath.Dot(v[3], v[4]), 0.7553, 1e-3, relative: false);
+        ctx.Checks.Peer("the same ONNX model under another runtime")
+            .Close("cos(man eating food, man eating bread) vs 0.7553", VectorMath.Dot(v[3], v[4]), 0.7553, 1e-3, relative: false);
     }
 
     static void Faq(LabContext ctx, RagLabConfig cfg, OnnxSentenceEncoder encoder)
@@ -68,7 +69,8 @@ public sealed class RagLab : Lab<RagLabConfig>
         ctx.Report.Heading("Retrieval on the Debian FAQ");
         if (!File.Exists(DebianFaq.EnglishPath))
         {
-            ctx.Checks.Peer("the Debian FAQ (package debian-faq)").Unavailable("Debian FAQ installed (apt-get install debian-faq debian-faq-fr)", "installed", $"{DebianFaq.EnglishPath} missing");
+            ctx.Checks.Peer("the Debian FAQ (package debian-faq)")
+                .Unavailable("Debian FAQ installed (apt-get install debian-faq debian-faq-fr)", "installed", $"{DebianFaq.EnglishPath} missing");
             return;
         }
         var (docs, all) = DebianFaq.Parse(DebianFaq.ReadInstalled());
@@ -103,7 +105,8 @@ public sealed class RagLab : Lab<RagLabConfig>
                     recall_at_10 = m.RecallAt10, mrr = m.Mrr, ndcg_at_10 = m.NdcgAt10, ms_per_query = m.MillisecondsPerQuery });
                 if (mode == RetrievalMode.Hybrid)
                 {
-                    ctx.Checks.KnownAnswer("the FAQ's own question → section structure").AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", m.RecallAt10,
+                    ctx.Checks.KnownAnswer("the FAQ's own question → section structure")
+                        .AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", m.RecallAt10,
                         cfg.MinHybridRecallAt10);
                     ctx.Report.Headline("Hybrid recall@10 / MRR on the Debian FAQ", $"{F(m.RecallAt10)} / {F(m.Mrr)}");
                 }
@@ -141,10 +144,12 @@ public sealed class RagLab : Lab<RagLabConfig>
         ctx.Report.Table(["questions", "token F1 vs first gold paragraph", "citation precision", "valid citations", "refused", "ms/answer"],
             [[sample.Count.ToString(C), F(q.TokenF1), F(q.CitationPrecision), F(q.ValidCitations), F(q.RefusalRate),
                 q.MillisecondsPerAnswer.ToString("0", C)]]);
-        ctx.Checks.SelfConsistency("the chunks actually given to the answerer").AtLeast("answers whose citations name only given chunks (share of answered questions)",
+        ctx.Checks.SelfConsistency("the chunks actually given to the answerer")
+            .AtLeast("answers whose citations name only given chunks (share of answered questions)",
             q.ValidCitations / Math.Max(1e-9, 1 - q.RefusalRate), 0.99);
         var off = pipeline.AskAsync("What is the best recipe for chocolate cake?").GetAwaiter().GetResult();
-        ctx.Checks.KnownAnswer("an off-topic question the FAQ cannot answer").True("an off-topic question is refused (\"not in the documents\")", off.Refused,
+        ctx.Checks.KnownAnswer("an off-topic question the FAQ cannot answer")
+            .True("an off-topic question is refused (\"not in the documents\")", off.Refused,
             $"best similarity {off.Chunks.Select(c => c.Similarity).DefaultIfEmpty(0).Max().ToString("0.000", C)}");
         var example = pipeline.AskAsync(sample[0].Question).GetAwaiter().GetResult();
         ctx.Report.Code($"Q: {sample[0].Question}\nA: {example.Text}\n" + string.Join("\n",
@@ -185,8 +190,10 @@ public sealed class RagLab : Lab<RagLabConfig>
         ctx.Report.Table(["ef_search", "ours recall@10", "ours q/s", "USearch recall@10", "USearch q/s", "USearch build s"], rows,
             $"M {cfg.M}, ef_construction {cfg.EfConstruction}; our build {build.ToString("0.0", C)} s on one thread. Speeds " +
                 $"depend on the machine and its load: not checked.");
-        ctx.Checks.BruteForce("exact search's top 10").AtLeast($"our HNSW recall@10 vs exact search at ef_search {cfg.EfSearch.Max()}", ours[^1], cfg.MinHnswRecall);
-        ctx.Checks.Peer("USearch at the same M, ef_construction and ef_search").AtLeast("our HNSW recall@10 within 0.05 of USearch's at the largest ef_search", ours[^1] - peer[^1], -0.05);
+        ctx.Checks.BruteForce("exact search's top 10")
+            .AtLeast($"our HNSW recall@10 vs exact search at ef_search {cfg.EfSearch.Max()}", ours[^1], cfg.MinHnswRecall);
+        ctx.Checks.Peer("USearch at the same M, ef_construction and ef_search")
+            .AtLeast("our HNSW recall@10 within 0.05 of USearch's at the largest ef_search", ours[^1] - peer[^1], -0.05);
         var plot = new Plot();
         var efs = cfg.EfSearch.Select(e => (double)e).ToArray();
         plot.Add.Scatter(efs, ours.ToArray()).LegendText = "ours (HNSW)";

@@ -25,15 +25,19 @@ public sealed partial class QuantizationLab
         ctx.Plot("perplexity-vs-bits", QuantizationPlots.IncreaseVsBits(runs.Where(r => r.Format != QuantFormat.F32).ToList(), r => 100 * Increase(r)),
             "Perplexity increase over fp32 (%) against storage bits per quantized weight, one point per format");
 
-        ctx.Checks.SelfConsistency("the fp32 model's own perplexity").AtMost("F32 through the quantizer: perplexity unchanged, |Δ|", Math.Abs(Increase(f32)), 0);
+        ctx.Checks.SelfConsistency("the fp32 model's own perplexity")
+            .AtMost("F32 through the quantizer: perplexity unchanged, |Δ|", Math.Abs(Increase(f32)), 0);
         foreach (var r in runs.Where(r => r.Format is QuantFormat.Int8PerChannel or QuantFormat.Q8_0))
-            ctx.Checks.Published("LLM.int8() and llama.cpp's Q8_0 tables: 8-bit is near-lossless").AtMost($"{r.Label}: perplexity increase ≤ {F(100 * cfg.MaxInt8Increase)}%", 100 * Increase(r), 100 * cfg.MaxInt8Increase, "%");
+            ctx.Checks.Published("LLM.int8() and llama.cpp's Q8_0 tables: 8-bit is near-lossless")
+                .AtMost($"{r.Label}: perplexity increase ≤ {F(100 * cfg.MaxInt8Increase)}%", 100 * Increase(r), 100 * cfg.MaxInt8Increase, "%");
         foreach (var r in runs.Where(r => r.Format != QuantFormat.F32 && r.Group == 32 && r.Format != QuantFormat.Q8_0))
-            ctx.Checks.Published("llama.cpp's Q4_0 tables: a few % at 4 bits").AtMost($"{r.Label}: perplexity increase ≤ {F(100 * cfg.MaxInt4Increase)}% (4-bit, group 32)", 100 * Increase(r), 100 * cfg.MaxInt4Increase, "%");
+            ctx.Checks.Published("llama.cpp's Q4_0 tables: a few % at 4 bits")
+                .AtMost($"{r.Label}: perplexity increase ≤ {F(100 * cfg.MaxInt4Increase)}% (4-bit, group 32)", 100 * Increase(r), 100 * cfg.MaxInt4Increase, "%");
         foreach (var format in new[] { QuantFormat.Int4Symmetric, QuantFormat.Int4Asymmetric })
         {
             var errors = runs.Where(r => r.Format == format).OrderBy(r => r.Group).ToList();
-            ctx.Checks.Formula("round-to-nearest error grows with each group's range").True($"{format}: relative weight error grows with the group (g{string.Join(" < g", errors.Select(e => e.Group))})",
+            ctx.Checks.Formula("round-to-nearest error grows with each group's range")
+                .True($"{format}: relative weight error grows with the group (g{string.Join(" < g", errors.Select(e => e.Group))})",
                 errors.Zip(errors.Skip(1)).All(p => p.First.Summary.RelativeError < p.Second.Summary.RelativeError),
                 string.Join(" → ", errors.Select(e => F(e.Summary.RelativeError, "0.0000"))));
         }
@@ -62,8 +66,10 @@ public sealed partial class QuantizationLab
             "written by LlmLab.Inference.Quantization.QuantizedCheckpoint: magic, version, then per tensor its name, ggml type, shape and blocks");
         foreach (var f in files)
         {
-            ctx.Checks.SelfConsistency("the weights quantized in memory").AtMost($"{f.Name}: weights read back = the quantized model's, max |Δ|", f.MaxDifference, 0);
-            ctx.Checks.Formula("the file layout: magic, version, per tensor its name, type and shape").InRange($"{f.Name}: file size − counted model bytes = its header (names, shapes)", f.FileBytes - f.ModelBytes, 12, 64 * 1024, "bytes");
+            ctx.Checks.SelfConsistency("the weights quantized in memory")
+                .AtMost($"{f.Name}: weights read back = the quantized model's, max |Δ|", f.MaxDifference, 0);
+            ctx.Checks.Formula("the file layout: magic, version, per tensor its name, type and shape")
+                .InRange($"{f.Name}: file size − counted model bytes = its header (names, shapes)", f.FileBytes - f.ModelBytes, 12, 64 * 1024, "bytes");
         }
         var f32 = files.Single(f => f.Format == QuantFormat.F32);
         // Bits per quantized weight from the bytes written: the files differ only in the block matrices (same names, shapes

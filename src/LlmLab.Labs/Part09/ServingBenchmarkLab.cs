@@ -103,11 +103,13 @@ public sealed class ServingBenchmarkLab : Lab<ServingBenchmarkConfig>
         {
             string run = $"{p.Mode.ToString().ToLowerInvariant()}, {p.Concurrency} clients";
             ctx.Checks.KnownAnswer("the requests the client sent").Equal($"every request answered ({run})", p.Summary.Failed, 0, "failed");
-            ctx.Checks.KnownAnswer("the max_tokens each request asked for").Equal($"every request got its max_tokens ({run})", p.GotTokens, p.AskedTokens, "tokens");
+            ctx.Checks.KnownAnswer("the max_tokens each request asked for")
+                .Equal($"every request got its max_tokens ({run})", p.GotTokens, p.AskedTokens, "tokens");
         }
         int top = cfg.Concurrencies.Max();
         if (top > 1 && points.FirstOrDefault(p => p.Mode == BatchingMode.Continuous && p.Concurrency == top) is { } cont)
-            ctx.Checks.Published("Yu et al. 2022 (Orca): iteration-level scheduling batches concurrent requests").AtLeast($"continuous batching decoded several sequences per step at {top} clients", cont.MaxBatch, 2, "largest batch");
+            ctx.Checks.Published("Yu et al. 2022 (Orca): iteration-level scheduling batches concurrent requests")
+                .AtLeast($"continuous batching decoded several sequences per step at {top} clients", cont.MaxBatch, 2, "largest batch");
 
         var at = cfg.Concurrencies.Contains(16) ? 16 : top;
         var st = points.First(p => p.Mode == BatchingMode.Static && p.Concurrency == at);

@@ -43,7 +43,8 @@ public sealed partial class SpeculativeDecodingLab
         double tvToDraft = 0.5 * Enumerable.Range(0, p.Length).Sum(v => Math.Abs((double)counts[v] / n - q[v]));
         double tvDraftTarget = 0.5 * Enumerable.Range(0, p.Length).Sum(v => Math.Abs(q[v] - p[v]));
 
-        ctx.Checks.Published("Leviathan et al. 2023, Theorem 1: outputs follow the target's distribution").AtMost($"sampling (T = {F(CheckTemperature)}, γ = 1): the first token follows the target's distribution, max |z| over {cells} cells of {N(n)} draws",
+        ctx.Checks.Published("Leviathan et al. 2023, Theorem 1: outputs follow the target's distribution")
+            .AtMost($"sampling (T = {F(CheckTemperature)}, γ = 1): the first token follows the target's distribution, max |z| over {cells} cells of {N(n)} draws",
             maxZ, 4.0);
         ctx.Report.Heading("Sampled tokens follow the target");
         ctx.Report.Paragraph($"{N(n)} speculative generations of the first prompt at temperature {F(CheckTemperature)} with γ = 1 (each first token is " +

@@ -110,7 +110,8 @@ public sealed partial class SpeculativeDecodingLab
         foreach (var point in greedy)
             for (int i = 0; i < prompts.Count; i++, compared++)
                 if (point.Runs[i].Tokens.SequenceEqual(alone[i])) same++;
-        ctx.Checks.SelfConsistency("the target model decoding alone (GenerationEngine)").True($"greedy: speculative output = the target alone (GenerationEngine), {prompts.Count} prompts × γ ∈ {{{string.Join(", ", greedy.Select(g => g.Gamma))}}}",
+        ctx.Checks.SelfConsistency("the target model decoding alone (GenerationEngine)")
+            .True($"greedy: speculative output = the target alone (GenerationEngine), {prompts.Count} prompts × γ ∈ {{{string.Join(", ", greedy.Select(g => g.Gamma))}}}",
             same == compared, $"{same} of {compared} generations identical");
         ctx.Report.Heading("Greedy output");
         ctx.Report.Paragraph((same == compared

@@ -33,12 +33,14 @@ public sealed partial class SpeculativeDecodingLab
             }), $"{cfg.Prompts} held-out prompts × {cfg.GenerateTokens} tokens per point; γ = 0 is the target alone through the same decoder");
 
         double minAlpha = speculative.Min(s => s.Alpha), maxAlpha = speculative.Max(s => s.Alpha);
-        ctx.Checks.Published("Leviathan et al. 2023 §3.1: α is a probability").True($"α ∈ (0, 1] at every temperature and γ ({speculative.Count} points)", minAlpha > 0 && maxAlpha <= 1,
+        ctx.Checks.Published("Leviathan et al. 2023 §3.1: α is a probability")
+            .True($"α ∈ (0, 1] at every temperature and γ ({speculative.Count} points)", minAlpha > 0 && maxAlpha <= 1,
             $"min {F(minAlpha, "0.000")}, max {F(maxAlpha, "0.000")}");
         double formulaT = cfg.Temperatures.Max();
         var atT = speculative.Where(s => s.Temperature == formulaT).ToList();
         var worst = atT.MaxBy(s => Math.Abs(s.TokensPerCall - s.ExpectedTokensPerCall) / s.ExpectedTokensPerCall)!;
-        ctx.Checks.Formula("Leviathan et al. 2023, Eq. 1: (1 − α^(γ+1)) / (1 − α)").AtMost($"temperature {F(formulaT)}: measured tokens per target call vs (1 − α^(γ+1)) / (1 − α), worst relative gap (γ = {worst.Gamma}: " +
+        ctx.Checks.Formula("Leviathan et al. 2023, Eq. 1: (1 − α^(γ+1)) / (1 − α)")
+            .AtMost($"temperature {F(formulaT)}: measured tokens per target call vs (1 − α^(γ+1)) / (1 − α), worst relative gap (γ = {worst.Gamma}: " +
             $"{F(worst.TokensPerCall, "0.00")} vs {F(worst.ExpectedTokensPerCall, "0.00")})",
             Math.Abs(worst.TokensPerCall - worst.ExpectedTokensPerCall) / worst.ExpectedTokensPerCall, cfg.MaxFormulaDeviation);
 

@@ -86,7 +86,8 @@ public sealed partial class SpeculativeDecodingLab : Lab<SpeculativeDecodingConf
                 N(m.Training.StepsDone), F(m.Training.Seconds, "0.0"), $"{F(m.Training.Initial!.Loss, "0.000")} → {F(m.Training.Final!.Loss, "0.000")}",
             }));
         foreach (var m in models)
-            ctx.Checks.SelfConsistency("the same model's loss before training").AtMost($"{m.Plan.Name}: validation loss falls in training (end ≤ start)", m.Training.Final!.Loss, m.Training.Initial!.Loss, "nats");
+            ctx.Checks.SelfConsistency("the same model's loss before training")
+                .AtMost($"{m.Plan.Name}: validation loss falls in training (end ≤ start)", m.Training.Final!.Loss, m.Training.Initial!.Loss, "nats");
     }
 
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

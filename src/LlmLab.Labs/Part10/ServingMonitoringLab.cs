@@ -45,8 +45,10 @@ public sealed class ServingMonitoringLab : Lab<ServingMonitoringConfig>
 
             var anonymous = await http.PostAsync("v1/completions", new StringContent("""{"prompt":"hi"}""", System.Text.Encoding.UTF8, "application/json"));
             string body = await anonymous.Content.ReadAsStringAsync();
-            ctx.Checks.Published("OpenAI API: 401 without a valid key").Equal("a request without the API key is refused", (int)anonymous.StatusCode, 401, "HTTP status");
-            ctx.Checks.Published("OpenAI API error object {error: {message, type, code}}").True("the refusal is in OpenAI's error shape", body.Contains("\"error\"") && body.Contains("\"code\":\"missing_api_key\""), body);
+            ctx.Checks.Published("OpenAI API: 401 without a valid key")
+                .Equal("a request without the API key is refused", (int)anonymous.StatusCode, 401, "HTTP status");
+            ctx.Checks.Published("OpenAI API error object {error: {message, type, code}}")
+                .True("the refusal is in OpenAI's error shape", body.Contains("\"error\"") && body.Contains("\"code\":\"missing_api_key\""), body);
 
             var prompts = BenchDataset.Synthetic(cfg.Requests, (int)ctx.Seed, minTokens: 4, maxTokens: cfg.MaxTokens);
             var run = await ServingBenchmark.RunAtConcurrencyAsync(new OpenAiStreamingClient(http, DemoModel.ModelId, key), prompts, cfg.Concurrency);
@@ -59,9 +61,12 @@ public sealed class ServingMonitoringLab : Lab<ServingMonitoringConfig>
             double generated = PrometheusText.Sum(samples, "llmlab_generation_tokens_total");
             double ttftCount = PrometheusText.Sum(samples, "llmlab_time_to_first_token_seconds_count");
             double ok = samples.Where(s => s.Name == "llmlab_http_requests_total" && s.Labels.GetValueOrDefault("route") == "/v1/completions" && s.Labels.GetValueOrDefault("status") == "200").Sum(s => s.Value);
-            ctx.Checks.SelfConsistency("tokens counted by the clients from their streams").Equal("llmlab_generation_tokens_total = tokens the clients received", (long)generated, received, "tokens");
-            ctx.Checks.KnownAnswer("the requests the clients sent").Equal("one TTFT observation per request", (long)ttftCount, cfg.Requests, "observations");
-            ctx.Checks.KnownAnswer("the requests the clients sent").Equal("HTTP 200 counted per request on /v1/completions", (long)ok, cfg.Requests, "requests");
+            ctx.Checks.SelfConsistency("tokens counted by the clients from their streams")
+                .Equal("llmlab_generation_tokens_total = tokens the clients received", (long)generated, received, "tokens");
+            ctx.Checks.KnownAnswer("the requests the clients sent")
+                .Equal("one TTFT observation per request", (long)ttftCount, cfg.Requests, "observations");
+            ctx.Checks.KnownAnswer("the requests the clients sent")
+                .Equal("HTTP 200 counted per request on /v1/completions", (long)ok, cfg.Requests, "requests");
             double p50 = PrometheusText.HistogramQuantile(0.5, samples, "llmlab_time_to_first_token_seconds") * 1000;
             double p95 = PrometheusText.HistogramQuantile(0.95, samples, "llmlab_time_to_first_token_seconds") * 1000;
             // The server's clock starts after the client sent the request and stops before the client reads the first token, so
