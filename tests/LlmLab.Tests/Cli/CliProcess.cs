@@ -29,6 +29,7 @@ internal sealed class CliProcess : IDisposable
     }
 
     public string Out { get { lock (_out) return _out.ToString(); } }
+    public bool HasExited => _process.HasExited;
     public string Err { get { lock (_err) return _err.ToString(); } }
 
     /// <summary>Waits until stdout contains <paramref name="text"/>; fails the test with the output when the process ends
@@ -59,6 +60,13 @@ internal sealed class CliProcess : IDisposable
             $"(is SIGINT ignored in the test runner, e.g. started as a background job?):\n{Out}\n{Err}");
         _process.WaitForExit(); // drains the output readers
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL (no finally blocks, no flush) if still running, then waits until the process is gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit();
     }
 
     public void Dispose()

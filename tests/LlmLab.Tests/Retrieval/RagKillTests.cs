@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LlmLab.Cli;
 using LlmLab.Retrieval.Chunking;
 using LlmLab.Retrieval.Documents;
 using LlmLab.Retrieval.Embeddings;
@@ -33,36 +32,21 @@ public sealed class RagKillTests : IDisposable
             File.WriteAllText(Path.Combine(docs, $"doc{i:D3}.txt"), string.Join("\n\n", paras));
         }
         string db = Path.Combine(_root, "rag.db");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] argv = ["exec", typeof(CliApp).Assembly.Location, "rag", "index", docs, "--db", db];
-        foreach (string a in argv) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = new CliProcess("rag", "index", docs, "--db", db);
         var clock = Stopwatch.StartNew();
         bool killed = false;
-        try
+        while (clock.Elapsed < TimeSpan.FromSeconds(180) && !process.HasExited)
         {
-            while (clock.Elapsed < TimeSpan.FromSeconds(180) && !process.HasExited)
+            if (CommittedChunks(db) > 0)
             {
-                if (CommittedChunks(db) > 0)
-                {
-                    process.Kill(); // SIGKILL: no finally blocks, no flush
-                    killed = true;
-                    break;
-                }
-                Thread.Sleep(20);
+                process.Kill(); // SIGKILL: no finally blocks, no flush
+                killed = true;
+                break;
             }
+            Thread.Sleep(20);
         }
-        finally
-        {
-            if (!process.HasExited) process.Kill();
-            process.WaitForExit();
-        }
-        Assert.True(killed, $"indexing never committed a batch in {clock.Elapsed.TotalSeconds:0} s (exit code " +
-            $"{(process.HasExited ? process.ExitCode : -1)})");
+        process.Kill();
+        Assert.True(killed, $"indexing never committed a batch in {clock.Elapsed.TotalSeconds:0} s:\n{process.Out}\n{process.Err}");
 
         var chunker = new Chunker();
         var loader = new DocumentLoader();

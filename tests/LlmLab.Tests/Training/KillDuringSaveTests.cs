@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LlmLab.Cli;
 using LlmLab.Training;
 
 namespace LlmLab.Tests.Training;
@@ -27,35 +26,21 @@ public sealed class KillDuringSaveTests : IDisposable
               "threads": 1, "checkpoint_every": 1, "keep_last": 2 }
             """);
         string run = Path.Combine(_root, "run");
-        string cli = typeof(CliApp).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "exec", cli, "train", "--config", config, "--out", run }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = new CliProcess("train", "--config", config, "--out", run);
         var clock = Stopwatch.StartNew();
         bool killedDuringSave = false;
-        try
+        while (clock.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)
         {
-            while (clock.Elapsed < TimeSpan.FromSeconds(120) && !process.HasExited)
+            if (Directory.Exists(run) && Checkpoint.List(run).Count > 0 && Directory.GetDirectories(run, ".step-*.tmp").Length > 0)
             {
-                if (Directory.Exists(run) && Checkpoint.List(run).Count > 0 && Directory.GetDirectories(run, ".step-*.tmp").Length > 0)
-                {
-                    process.Kill(); // SIGKILL on Unix: no finally blocks, no flush
-                    killedDuringSave = true;
-                    break;
-                }
-                Thread.Sleep(1);
+                process.Kill(); // SIGKILL on Unix: no finally blocks, no flush
+                killedDuringSave = true;
+                break;
             }
+            Thread.Sleep(1);
         }
-        finally
-        {
-            if (!process.HasExited) process.Kill();
-            process.WaitForExit();
-        }
-        Assert.True(killedDuringSave, $"the run never reached a second save in {clock.Elapsed.TotalSeconds:0} s (exit code {(process.HasExited ? process.ExitCode : -1)})");
+        process.Kill();
+        Assert.True(killedDuringSave, $"the run never reached a second save in {clock.Elapsed.TotalSeconds:0} s:\n{process.Out}\n{process.Err}");
 
         var good = Checkpoint.Resolve(run); // verifies every file's SHA-256
         Assert.True(good.Step >= 1);
