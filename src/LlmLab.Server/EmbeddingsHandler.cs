@@ -24,8 +24,9 @@ internal sealed class EmbeddingsHandler(ServerOptions options)
             param: "model", code: "model_not_found");
         var body = await CompletionHandler.ReadBodyAsync(ctx);
         if (body.ValueKind != JsonValueKind.Object) throw ApiError.BadField("input", "the request body must be a JSON object");
-        string modelId = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "embeddings";
-        int? dimensions = generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
+        string modelId = metadata?.DefaultModelId ?? "embeddings";
+        int? dimensions = metadata?.DefaultModelDimensions;
         bool base64 = false;
         List<string>? inputs = null;
         string? model = null;
