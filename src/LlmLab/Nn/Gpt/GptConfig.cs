@@ -193,3 +193,32 @@ public sealed partial record GptConfig
 
     static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The feed-forward layer of a <see cref="GptBlock"/> (config key <c>mlp</c>).</summary>
+public enum FeedForwardKind
+{
+    /// <summary>up (d → I) → GELU → down (I → d) (GPT-2, nanoGPT).</summary>
+    [JsonStringEnumMemberName("gelu")] Gelu,
+    /// <summary>down(silu(gate(x)) · up(x)): the SiLU-gated linear unit (Shazeer 2020, "GLU Variants Improve
+    /// Transformer"; Llama, Mistral), three matrices instead of two.</summary>
+    [JsonStringEnumMemberName("swiglu")] SwiGlu,
+}
+
+/// <summary>The normalisation before each sub-layer and after the last block (config key <c>norm</c>).</summary>
+public enum NormalizationKind
+{
+    /// <summary>LayerNorm (Ba et al. 2016): subtract the mean, divide by the standard deviation, scale (and shift when
+    /// the config has biases).</summary>
+    [JsonStringEnumMemberName("layernorm")] LayerNorm,
+    /// <summary>RMSNorm (Zhang &amp; Sennrich 2019): divide by the root mean square and scale; no mean, no shift.</summary>
+    [JsonStringEnumMemberName("rmsnorm")] RmsNorm,
+}
+
+/// <summary>How a <see cref="GptModel"/> tells positions apart (config key <c>position_embedding</c>).</summary>
+public enum PositionEmbeddingKind
+{
+    /// <summary>A learned table of n_positions vectors added to the token embeddings (GPT-2, nanoGPT).</summary>
+    [JsonStringEnumMemberName("learned")] Learned,
+    /// <summary>Rotary position embedding applied to queries and keys (Su et al. 2021, "RoFormer"; Llama, Mistral).</summary>
+    [JsonStringEnumMemberName("rope")] Rope,
+}
