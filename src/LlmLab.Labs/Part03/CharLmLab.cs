@@ -56,7 +56,8 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         string train = CorpusText.Load(ctx.Corpus, cfg.TrainBytes);
         string val = CorpusText.Load(ctx.Corpus, cfg.ValBytes, validation: true);
         var tokenizer = CharTokenizer.Build([train], UnknownCharPolicy.Unk);
-        int[] trainIds = tokenizer.Encode(train), valIds = tokenizer.Encode(val);
+        var text = PretrainingText.Encode(tokenizer, train, val);
+        int[] trainIds = text.Train, valIds = text.Validation;
         int vocab = tokenizer.VocabSize;
         double unigram = UnigramEntropy.CrossNats(trainIds, valIds, vocab); // the baseline labs 3.2, 4.1 and 6 use
         int unknown = valIds.Count(id => id == tokenizer.UnknownId);

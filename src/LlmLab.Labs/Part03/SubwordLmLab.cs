@@ -92,7 +92,8 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
     static Entry Measure(LabContext ctx, SubwordLmLabConfig cfg, string name, ITokenizer tokenizer, string train, string val,
         Func<int[], int> firstTokenBytes, IReadOnlyList<string> longest)
     {
-        int[] trainIds = tokenizer.Encode(train), valIds = tokenizer.Encode(val);
+        var text = PretrainingText.Encode(tokenizer, train, val);
+        int[] trainIds = text.Train, valIds = text.Validation;
         var stats = TokenizationStats.Of(val, valIds, tokenizer.VocabSize, trainIds);
         bool roundTrip = tokenizer.Decode(valIds) == val;
         var config = new RecurrentLmConfig(RecurrentKind.Lstm, tokenizer.VocabSize, cfg.Embed, 1, cfg.Layers, cfg.Dropout).WithParameters(cfg.Parameters);

@@ -49,7 +49,8 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         string trainText = CorpusText.Load(ctx.Corpus, cfg.CorpusBytes);
         string validationText = CorpusText.Load(ctx.Corpus, cfg.ValidationBytes, validation: true);
         var bpe = BpeTokenizer.Train([trainText], new BpeTrainingOptions(cfg.BpeVocab, Name: "lab-4.2"));
-        int[] train = bpe.Encode(trainText), validation = bpe.Encode(validationText);
+        var text = PretrainingText.Encode(bpe, trainText, validationText);
+        int[] train = text.Train, validation = text.Validation;
         var (dense, moe, moeNoAux) = Shapes(cfg, bpe.VocabSize);
         Introduce(ctx, cfg, dense, moe, train.Length);
 

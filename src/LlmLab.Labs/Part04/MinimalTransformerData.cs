@@ -9,13 +9,15 @@ namespace LlmLab.Labs.Part04;
 /// loss per token into bits per character: characters (Unicode code points) per token of the validation text.
 /// </summary>
 /// <param name="Level">"char" or "bpe".</param>
-/// <param name="Tokenizer">The tokenizer (trained on the training text only).</param>
-/// <param name="Train">Training token ids.</param>
-/// <param name="Validation">Validation token ids.</param>
+/// <param name="Text">The tokenizer (trained on the training text only) and both parts' ids.</param>
 /// <param name="ValidationChars">Code points of the validation text.</param>
 /// <param name="TrainChars">Code points of the training text.</param>
-internal sealed record MinimalTransformerData(string Level, ITokenizer Tokenizer, int[] Train, int[] Validation, long ValidationChars, long TrainChars)
+internal sealed record MinimalTransformerData(string Level, PretrainingText Text, long ValidationChars, long TrainChars)
 {
+    public ITokenizer Tokenizer => Text.Tokenizer;
+    public int[] Train => Text.Train;
+    public int[] Validation => Text.Validation;
+
     /// <summary>V, the vocabulary size.</summary>
     public int Vocab => Tokenizer.VocabSize;
 
@@ -27,10 +29,10 @@ internal sealed record MinimalTransformerData(string Level, ITokenizer Tokenizer
 
     /// <summary>
     /// The unigram baseline in bits per character: the cross-entropy on the validation tokens of the training tokens'
-    /// frequencies (add-one smoothing, <see cref="UnigramEntropy.CrossNats"/>), what the best model that ignores context
-    /// pays on the same text the models are scored on — the baseline labs 3.2 and 6 use too.
+    /// frequencies (<see cref="PretrainingText.UnigramNats"/>), what the best model that ignores context pays on the
+    /// same text the models are scored on — the baseline labs 3.2 and 6 use too.
     /// </summary>
-    public double UnigramBitsPerChar => BitsPerChar(UnigramEntropy.CrossNats(Train, Validation, Vocab));
+    public double UnigramBitsPerChar => BitsPerChar(Text.UnigramNats);
 
     /// <summary>Both tokenizations of the same texts: a character vocabulary of the training text (characters seen only
     /// in validation map to &lt;unk&gt;), and byte-level BPE trained on the training text.</summary>
@@ -41,8 +43,8 @@ internal sealed record MinimalTransformerData(string Level, ITokenizer Tokenizer
         var bpe = BpeTokenizer.Train([train], new BpeTrainingOptions(bpeVocab, Name: "lab-4.1"));
         return
         [
-            new("char", chars, chars.Encode(train), chars.Encode(validation), validationChars, trainChars),
-            new("bpe", bpe, bpe.Encode(train), bpe.Encode(validation), validationChars, trainChars),
+            new("char", PretrainingText.Encode(chars, train, validation), validationChars, trainChars),
+            new("bpe", PretrainingText.Encode(bpe, train, validation), validationChars, trainChars),
         ];
     }
 

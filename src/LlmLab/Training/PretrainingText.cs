@@ -50,6 +50,14 @@ public sealed class PretrainingText
         ITokenizer tokenizer = data.Tokenizer == "bpe"
             ? BpeTokenizer.Train([train], new BpeTrainingOptions(data.VocabSize, Name: "pretraining-bpe"))
             : TokenizerFiles.Open(data.Tokenizer);
+        return Encode(tokenizer, train, validation);
+    }
+
+    /// <summary>The two parts of a corpus, already read and split, encoded with <paramref name="tokenizer"/> (the one
+    /// home of "text → token ids with their byte counts" for every lab that trains a language model).</summary>
+    public static PretrainingText Encode(ITokenizer tokenizer, string train, string validation)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
         return new PretrainingText(tokenizer, tokenizer.Encode(train), tokenizer.Encode(validation),
             Encoding.UTF8.GetByteCount(train), Encoding.UTF8.GetByteCount(validation));
     }
