@@ -8,7 +8,7 @@ namespace LlmLab.Agents.Prompts;
 /// prompting techniques on the same questions. Immutable.
 /// </summary>
 /// <param name="Id">Its name in the matrix and the report.</param>
-/// <param name="System">The system message (null: none).</param>
+/// <param name="System">The system message (null, or rendering to blank: none).</param>
 /// <param name="User">The user message (the question).</param>
 /// <param name="Examples">Solved examples, sent as user/assistant turns before the question.</param>
 /// <param name="Format">An output-format constraint appended to the user message (null: none).</param>
@@ -32,7 +32,9 @@ public sealed record PromptVariant(string Id, PromptText? System, PromptText Use
     {
         ArgumentNullException.ThrowIfNull(test);
         var list = new List<ChatMessage>();
-        if (System is not null) list.Add(new ChatMessage(ChatRole.System, System.Render(test.Vars, test.Id)));
+        // A system template that renders empty (a variable some tests leave blank) sends no system message at all.
+        if (System?.Render(test.Vars, test.Id) is { Length: > 0 } system && !string.IsNullOrWhiteSpace(system))
+            list.Add(new ChatMessage(ChatRole.System, system));
         foreach (var e in Examples)
         {
             list.Add(new ChatMessage(ChatRole.User, e.User.Render(test.Vars, test.Id)));
