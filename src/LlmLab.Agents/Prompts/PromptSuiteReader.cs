@@ -50,9 +50,9 @@ public static class PromptSuiteReader
         var tests = top.List("tests", required: true).Select((n, i) => Test(n, name, $"tests[{i}]")).ToList();
         if (variants.Count == 0) throw top.Error(top.Node("prompts")!, "prompts is empty: give at least one prompt variant");
         if (tests.Count == 0) throw top.Error(top.Node("tests")!, "tests is empty: give at least one test case");
-        Unique(variants.Select(v => v.Id), name, "prompt id");
-        Unique(tests.Select(t => t.Id), name, "test id");
-        Unique(providers.Select(p => p.Id), name, "provider id");
+        Unique(variants.Select(v => (v.Id, v.User.Location)), "prompt id");
+        Unique(tests.Select(t => (t.Id, t.Location)), "test id");
+        Unique(providers.Select(p => (p.Id, name)), "provider id");
         var suite = new PromptSuite(name, top.String("description"), variants, tests, providers, Options(top));
         suite.CheckVariables();
         return suite;
@@ -169,9 +169,10 @@ public static class PromptSuiteReader
         return new ProviderSpec(id, "scripted", "", null, rules);
     }
 
-    static void Unique(IEnumerable<string> ids, string file, string what)
+    /// <summary>Refuses an id used twice, naming where the second use is.</summary>
+    static void Unique(IEnumerable<(string Id, string Location)> items, string what)
     {
-        if (ids.GroupBy(x => x).FirstOrDefault(g => g.Count() > 1) is { } dup)
-            throw new InputException($"{file}: {what} '{dup.Key}' is used twice; give each a distinct id");
+        if (items.GroupBy(x => x.Id).FirstOrDefault(g => g.Count() > 1) is { } dup)
+            throw new InputException($"{dup.ElementAt(1).Location}: {what} '{dup.Key}' is used twice; give each a distinct id");
     }
 }

@@ -43,8 +43,8 @@ public sealed record PromptLabConfig(int TestsPerFamily, int Difficulty, int Max
     static readonly PromptLabConfig Quick = new(
         // 10 held-out questions per family (60 tests, × 4 variants: 240 calls of the local model).
         TestsPerFamily: 10, Difficulty: 1, MaxNewTokens: 40, Model: "auto",
-        // 200 ms of delay against a 100 ms bound: the verdicts cannot flip with machine speed.
-        SlowDelayMs: 200, LatencyBoundMs: 100,
+        // 400 ms of delay against a 200 ms bound: the verdicts cannot flip with machine speed.
+        SlowDelayMs: 400, LatencyBoundMs: 200,
         // The fallback model: lab 7.1's quick shape (2 × 96, BPE 512, context 128), trained as its full fine-tuning is.
         CorpusBytes: 1_000_000, ValidationBytes: 50_000, BpeVocab: 512, Context: 128, Layers: 2, Width: 96, Heads: 4, BaseSteps: 200,
         TrainPerFamily: 300, SftSteps: 200, Batch: 8);
