@@ -79,7 +79,8 @@ public static class AssertionJudge
     static (bool, string) Task(PromptAssertion a, string reference, string answer)
     {
         var grade = a.Family!.Check(reference, answer);
-        return (grade.Correct, grade.Correct ? "right" : grade.FormatValid ? $"wrong answer '{Short(answer)}'" : $"unparsable '{Short(answer)}'");
+        return (grade.Correct,
+            grade.Correct ? "right" : grade.FormatValid ? $"wrong answer '{Short(answer)}'" : $"unparsable '{Short(answer)}'");
     }
 
     static (bool, string) Cost(PromptAssertion a, long? input, long? output)

@@ -29,9 +29,11 @@ public static class PromptEvalReport
         if (failed.Count > 0)
             report.Table(["provider", "variant", "test", "failed", "why"], failed.Take(FailuresShown).Select(c => new[]
             {
-                c.Provider, c.Variant, c.Test, c.Error is null ? string.Join("; ", c.Outcomes.Where(o => !o.Passed).Select(o => o.Assertion)) : "call",
+                c.Provider, c.Variant, c.Test, c.Error is null ? string.Join("; ", c.Outcomes.Where(o => !o.Passed).Select(o
+                    => o.Assertion)) : "call",
                 c.Error ?? string.Join("; ", c.Outcomes.Where(o => !o.Passed).Select(o => o.Detail)),
-            }), failed.Count > FailuresShown ? $"The first {FailuresShown} of {failed.Count} failed cells (all in results.json)" : "Failed cells");
+            }), failed.Count > FailuresShown ? $"The first {FailuresShown} of {failed.Count} failed cells (all in results.json)"
+                : "Failed cells");
     }
 
     /// <summary>Writes report.md, report.html and results.json into <paramref name="directory"/> (created).</summary>
@@ -44,10 +46,12 @@ public static class PromptEvalReport
         int passed = result.Cells.Count(c => c.Passed);
         report.Headline("cells passed", $"{passed} of {result.Cells.Count}");
         AddTo(report, result);
-        string status = result.AllPassed ? $"All {result.Cells.Count} cells passed." : $"{result.Cells.Count - passed} of {result.Cells.Count} cells failed.";
+        string status = result.AllPassed ? $"All {result.Cells.Count} cells passed." : $"{result.Cells.Count - passed} of " +
+            $"{result.Cells.Count} cells failed.";
         AtomicFile.WriteAllText(Path.Combine(directory, "report.md"), report.ToMarkdown([], status));
         AtomicFile.WriteAllText(Path.Combine(directory, "report.html"), report.ToHtml([], status, result.AllPassed));
-        AtomicFile.WriteAllText(Path.Combine(directory, "results.json"), Json(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(directory, "results.json"),
+            Json(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Every cell as JSON: {source, providers, variants, tests, cells: [{provider, variant, test, reply, answer,

@@ -21,7 +21,8 @@ public static class PromptEvaluator
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(providers);
-        if (providers.Count == 0) throw new InputException($"{suite.Source}: no provider to ask: add providers to the file or give --provider");
+        if (providers.Count == 0) throw new InputException($"{suite.Source}: no provider to ask: add providers to the file " +
+            "or give --provider");
         suite.CheckVariables();
         var options = new ChatOptions
         {
@@ -39,7 +40,8 @@ public static class PromptEvaluator
         return new PromptEvalResult(suite, providers.Select(p => p.Key).ToArray(), cells);
     }
 
-    static PromptCell Ask(string provider, IChatClient client, PromptVariant variant, PromptTest test, ChatOptions options, CancellationToken ct)
+    static PromptCell Ask(string provider, IChatClient client, PromptVariant variant, PromptTest test, ChatOptions options,
+        CancellationToken ct)
     {
         var messages = variant.Messages(test);
         var start = Stopwatch.GetTimestamp();

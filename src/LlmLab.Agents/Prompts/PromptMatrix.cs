@@ -37,7 +37,8 @@ public static class PromptMatrix
                 var tokens = cells.Where(c => c.InputTokens is not null || c.OutputTokens is not null)
                     .Select(c => (double)((c.InputTokens ?? 0) + (c.OutputTokens ?? 0))).ToList();
                 yield return [p, v.Id, F($"{result.PassRate(p, v.Id):P0}"), F($"{cells.Average(c => c.LatencyMs):0.#}"),
-                    tokens.Count == 0 ? "—" : F($"{tokens.Average():0.#}"), cells.Count(c => c.Error is not null).ToString(CultureInfo.InvariantCulture)];
+                    tokens.Count == 0 ? "—" : F($"{tokens.Average():0.#}"), cells.Count(c
+                        => c.Error is not null).ToString(CultureInfo.InvariantCulture)];
             }
     }
 

@@ -48,13 +48,15 @@ public sealed class PromptProvider : IDisposable
                 return new PromptProvider(spec.Id, ScriptedChatClient.FromRules(spec.Rules, spec.Id));
             case "local":
                 if (!Directory.Exists(spec.Target) && !File.Exists(spec.Target))
-                    throw new InputException($"provider '{spec.Id}': checkpoint '{spec.Target}' does not exist; give a directory written by " +
-                                             "'llmlab sft' or 'llmlab train'");
+                    throw new InputException($"provider '{spec.Id}': checkpoint '{spec.Target}' does not exist; give a " +
+                        "directory written by 'llmlab sft' or 'llmlab train'");
                 var (model, tokenizer, checkpoint) = GptPretraining.Load(spec.Target);
                 // A checkpoint of `llmlab sft` records its chat template; a base model is prompted with the transcript.
-                var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
+                var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"]
+                    ?? ChatTemplate.Transcript.Name);
                 var engine = new GenerationEngine(model, tokenizer, PromptOverflow.Error);
-                return new PromptProvider(spec.Id, new LocalChatClient(engine, spec.Id, template, new SamplingParams(Temperature: 0, MaxTokens: 64)), model);
+                return new PromptProvider(spec.Id, new LocalChatClient(engine, spec.Id, template, new SamplingParams(Temperature: 0,
+                    MaxTokens: 64)), model);
             case "openai":
                 return new PromptProvider(spec.Id, OpenAi(spec, openAiBaseUrl));
             default:
@@ -75,7 +77,8 @@ public sealed class PromptProvider : IDisposable
         }
         else if (string.IsNullOrWhiteSpace(key))
         {
-            throw new InputException($"provider '{spec.Id}': set {ApiKeyVariable} for OpenAI's endpoint, or give --openai-base-url for another one");
+            throw new InputException($"provider '{spec.Id}': set {ApiKeyVariable} for OpenAI's endpoint, or give " +
+                "--openai-base-url for another one");
         }
         var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(key) ? "no-key" : key);
         return new OpenAI.Chat.ChatClient(spec.Target, credential, options).AsIChatClient();

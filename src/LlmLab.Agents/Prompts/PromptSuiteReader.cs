@@ -18,7 +18,8 @@ public static class PromptSuiteReader
     static readonly Dictionary<AssertionKind, string[]> KeysOf = new()
     {
         [AssertionKind.Equal] = ["value", "ignore_case"], [AssertionKind.Contains] = ["value", "ignore_case"],
-        [AssertionKind.Regex] = ["value", "ignore_case"], [AssertionKind.JsonSchema] = ["schema"], [AssertionKind.Task] = ["family", "value"],
+        [AssertionKind.Regex] = ["value", "ignore_case"], [AssertionKind.JsonSchema] = ["schema"], [AssertionKind.Task] = ["family",
+            "value"],
         [AssertionKind.Latency] = ["max_ms"],
         [AssertionKind.Cost] = ["max_tokens", "max_usd", "input_usd_per_million", "output_usd_per_million"],
     };
@@ -75,7 +76,8 @@ public static class PromptSuiteReader
             var e = new YamlFields(n, file, $"{path}.examples[{i}]", "user", "assistant");
             return new FewShotExample(e.Text("user", required: true)!, e.Text("assistant", required: true)!);
         }).ToList();
-        return new PromptVariant(f.String("id", required: true)!, f.Text("system"), f.Text("user", required: true)!, examples, f.Text("format"),
+        return new PromptVariant(f.String("id", required: true)!, f.Text("system"), f.Text("user", required: true)!, examples,
+            f.Text("format"),
             f.Bool("reasoning", false));
     }
 
@@ -93,7 +95,8 @@ public static class PromptSuiteReader
         var typeOnly = new YamlFields(node, file, path, [.. KeysOf.Values.SelectMany(k => k).Distinct().Prepend("type")]);
         string type = typeOnly.String("type", required: true)!;
         if (!PromptAssertion.Names.TryGetValue(type, out var kind))
-            throw typeOnly.Error(typeOnly.Node("type")!, $"{path}.type: unknown assertion type '{type}'; use one of {string.Join(", ", PromptAssertion.Names.Keys)}");
+            throw typeOnly.Error(typeOnly.Node("type")!, $"{path}.type: unknown assertion type '{type}'; use one of {string.Join(", ",
+                PromptAssertion.Names.Keys)}");
         var f = new YamlFields(node, file, path, [.. KeysOf[kind].Prepend("type")]);
         string at = $"{f.At(node)} {path}";
         bool ignoreCase = f.Bool("ignore_case", false);
@@ -110,7 +113,8 @@ public static class PromptSuiteReader
             case AssertionKind.Task:
                 string name = f.String("family", required: true)!;
                 var family = TaskFamilies.All.FirstOrDefault(x => x.Name == name)
-                    ?? throw f.Error(f.Node("family")!, $"{path}.family: unknown task family '{name}'; use one of {string.Join(", ", TaskFamilies.All.Select(x => x.Name))}");
+                    ?? throw f.Error(f.Node("family")!, $"{path}.family: unknown task family '{name}'; use one of {string.Join(", ",
+                        TaskFamilies.All.Select(x => x.Name))}");
                 return new(kind, f.Text("value", required: true), false, null, family, null, null, null, 0, 0, at);
             case AssertionKind.Latency:
                 return new(kind, null, false, null, null, f.Double("max_ms", 0, 1e9) ?? throw f.Missing("max_ms"), null, null, 0, 0, at);
@@ -120,7 +124,8 @@ public static class PromptSuiteReader
                 if (tokens is null && usd is null) throw f.Missing("max_tokens or max_usd");
                 double inPrice = f.Double("input_usd_per_million", 0, 1e6) ?? 0, outPrice = f.Double("output_usd_per_million", 0, 1e6) ?? 0;
                 if (usd is not null && inPrice == 0 && outPrice == 0)
-                    throw f.Error(f.Node("max_usd")!, $"{path}.max_usd needs the prices: add input_usd_per_million and output_usd_per_million");
+                    throw f.Error(f.Node("max_usd")!,
+                        $"{path}.max_usd needs the prices: add input_usd_per_million and output_usd_per_million");
                 return new(kind, null, false, null, null, null, tokens, usd, inPrice, outPrice, at);
         }
     }
@@ -152,7 +157,8 @@ public static class PromptSuiteReader
         string id = f.String("id", required: true)!;
         string[] kinds = new[] { "local", "openai", "scripted" }.Where(f.Has).ToArray();
         if (kinds.Length != 1) throw f.Error(node, $"{path} must have exactly one of local, openai and scripted (has {kinds.Length})");
-        if (f.Has("base_url") && kinds[0] != "openai") throw f.Error(f.Node("base_url")!, $"{path}.base_url applies to openai providers only");
+        if (f.Has("base_url") && kinds[0] != "openai") throw f.Error(f.Node("base_url")!,
+            $"{path}.base_url applies to openai providers only");
         if (kinds[0] != "scripted") return new ProviderSpec(id, kinds[0], f.String(kinds[0])!, f.String("base_url"), []);
         var rules = f.List("scripted").Select((n, i) =>
         {
@@ -161,7 +167,8 @@ public static class PromptSuiteReader
             if (r.String("when") is { } w)
             {
                 try { when = new Regex(w); }
-                catch (ArgumentException e) { throw r.Error(r.Node("when")!, $"{path}.scripted[{i}].when is not a valid regular expression ({e.Message})"); }
+                catch (ArgumentException e) { throw r.Error(r.Node("when")!,
+                    $"{path}.scripted[{i}].when is not a valid regular expression ({e.Message})"); }
             }
             return new ScriptedRule(when, r.String("reply", required: true)!, (int)(r.Long("delay_ms", 0, 600_000) ?? 0));
         }).ToList();

@@ -6,4 +6,5 @@ namespace LlmLab.Agents.Prompts;
 /// <param name="Vars">Variable values, by name.</param>
 /// <param name="Assertions">What a reply must satisfy (all of them, for the cell to pass).</param>
 /// <param name="Location">Where it was written ("prompts.yaml:30 tests[2]").</param>
-public sealed record PromptTest(string Id, IReadOnlyDictionary<string, string> Vars, IReadOnlyList<PromptAssertion> Assertions, string Location);
+public sealed record PromptTest(string Id, IReadOnlyDictionary<string, string> Vars, IReadOnlyList<PromptAssertion> Assertions,
+    string Location);

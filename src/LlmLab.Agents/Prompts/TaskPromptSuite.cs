@@ -50,9 +50,11 @@ public static class TaskPromptSuite
             int n = counters[x.Family] = counters.GetValueOrDefault(x.Family) + 1;
             var vars = new Dictionary<string, string>
             {
-                ["question"] = x.UserText, ["system"] = System(x), ["answer"] = x.ReferenceText, ["answer_regex"] = Regex.Escape(x.ReferenceText),
+                ["question"] = x.UserText, ["system"] = System(x), ["answer"] = x.ReferenceText,
+                    ["answer_regex"] = Regex.Escape(x.ReferenceText),
                 ["shot_question"] = shot.UserText, ["shot_answer"] = shot.ReferenceText,
-                ["format"] = Formats.TryGetValue(x.Family, out var f) ? f : throw new InputException($"no format instruction for family '{x.Family}'"),
+                ["format"] = Formats.TryGetValue(x.Family,
+                    out var f) ? f : throw new InputException($"no format instruction for family '{x.Family}'"),
             };
             return new PromptTest($"{x.Family}-{n}", vars, assertions(x, TaskFamilies.ByName(x.Family)), $"{x.Family} test {n}");
         }).ToArray();

@@ -21,8 +21,10 @@ public sealed class PromptsEvalCommand : CliCommand
         var specs = args.GetAll("provider").Select(p => suite.Providers.FirstOrDefault(s => s.Id == p) ?? ProviderSpec.Parse(p)).ToList();
         if (specs.Count == 0) specs = [.. suite.Providers];
         if (specs.Count == 0)
-            throw new InputException($"{suite.Source}: no providers: add a providers list to the file or give --provider local:DIR or openai:MODEL");
-        string outDir = args.Get("out") ?? Path.Combine("runs", "prompts-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            throw new InputException($"{suite.Source}: no providers: add a providers list to the file or give --provider " +
+                "local:DIR or openai:MODEL");
+        string outDir = args.Get("out") ?? Path.Combine("runs", "prompts-" + DateTime.Now.ToString("yyyyMMdd-HHmmss",
+            CultureInfo.InvariantCulture));
         OutputPaths.Directory(outDir, args.Get("out") is null ? "the report directory" : "--out");
         var providers = new List<PromptProvider>();
         try

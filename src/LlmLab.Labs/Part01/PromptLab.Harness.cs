@@ -34,7 +34,8 @@ public sealed partial class PromptLab
         _ => false,                                      // chatty: not equal, not anchored, not a JSON document; silent: nothing
     };
 
-    static readonly string[] AssertionNames = ["equals", "contains", "regex", "task", "json-schema", "latency", "cost ≤ 100,000 tokens", "cost ≤ 1 token"];
+    static readonly string[] AssertionNames = ["equals", "contains", "regex", "task", "json-schema", "latency", "cost ≤ 100,000 tokens",
+        "cost ≤ 1 token"];
 
     /// <summary>Section 1: every assertion type on known replies.</summary>
     static void Harness(LabContext ctx, PromptLabConfig cfg, SyntheticDataset data)
@@ -42,10 +43,12 @@ public sealed partial class PromptLab
         ctx.Report.Heading("1. The harness on scripted models (known verdicts)");
         var schema = JsonSchema.FromText("""
             { "type": "object", "minProperties": 1, "propertyNames": { "enum": ["name", "age", "city", "job"] },
-              "properties": { "age": { "type": "integer" }, "name": { "type": "string" }, "city": { "type": "string" }, "job": { "type": "string" } } }
+              "properties": { "age": { "type": "integer" }, "name": { "type": "string" }, "city": { "type": "string" },
+                  "job": { "type": "string" } } }
             """, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         var tests = TaskPromptSuite.Tests(data.Test, data.Train, (x, family) => HarnessAssertions(family, schema, cfg));
-        var suite = new PromptSuite("lab 1.2 harness suite", null, [TaskPromptSuite.Variants[0], TaskPromptSuite.Variants[3]], tests, [], new PromptOptions());
+        var suite = new PromptSuite("lab 1.2 harness suite", null, [TaskPromptSuite.Variants[0], TaskPromptSuite.Variants[3]], tests, [],
+            new PromptOptions());
         var references = data.Test.GroupBy(x => x.UserText).ToDictionary(g => g.Key, g => g.First().ReferenceText);
         var results = new List<PromptEvalResult>();
         foreach (var m in Models)
@@ -59,13 +62,16 @@ public sealed partial class PromptLab
                 return (m.Answer(reference), m.Slow ? cfg.SlowDelayMs : 0);
             }, m.Name);
             // The slow model answers one test per family, zero-shot only: its verdicts are as exact's but for latency.
-            var s = m.Slow ? suite with { Variants = [suite.Variants[0]], Tests = tests.GroupBy(t => t.Id.Split('-')[0]).Select(g => g.First()).ToList() } : suite;
+            var s = m.Slow ? suite with { Variants = [suite.Variants[0]], Tests = tests.GroupBy(t => t.Id.Split('-')[0]).Select(g
+                => g.First()).ToList() } : suite;
             results.Add(PromptEvaluator.Run(s, [KeyValuePair.Create(m.Name, (IChatClient)client)]));
         }
-        ctx.Report.Paragraph($"Each test asserts equals, contains and an anchored regex of its reference answer, the family's task checker, " +
-            $"a JSON Schema (extraction family only: an object of name/age/city/job with age an integer), latency ≤ {cfg.LatencyBoundMs} ms, and " +
-            "two token budgets (scripted models report words as tokens). The variants are zero-shot and step-by-step (whose answer is the last " +
-            "line). The models: " + string.Join("; ", Models.Select(m => $"**{m.Name}** replies {m.Reply}" + (m.Slow ? $" ({cfg.SlowDelayMs} ms)" : ""))) + ".");
+        string models = string.Join("; ",
+            Models.Select(m => $"**{m.Name}** replies {m.Reply}" + (m.Slow ? $" ({cfg.SlowDelayMs} ms)" : "")));
+        ctx.Report.Paragraph("Each test asserts equals, contains and an anchored regex of its reference answer, the family's task " +
+            "checker, a JSON Schema (extraction family only: an object of name/age/city/job with age an integer), latency ≤ " +
+            $"{cfg.LatencyBoundMs} ms, and two token budgets (scripted models report words as tokens). The variants are zero-shot " +
+            $"and step-by-step (whose answer is the last line). The models: {models}.");
 
         var rows = new List<string[]>();
         foreach (var (m, r) in Models.Zip(results))
@@ -77,12 +83,16 @@ public sealed partial class PromptLab
                 rows.Add([m.Name, a, want is null ? "— (reported)" : want.Value ? "pass" : "fail", $"{passed}/{outcomes.Count} pass"]);
                 if (want is not { } w) continue;
                 ctx.Checks.KnownAnswer("scripted replies built from the reference answer: the verdict follows from the construction")
-                    .Equal($"{m.Name} model: '{a}' judged {(w ? "pass" : "fail")} on all {outcomes.Count} replies", outcomes.Count(o => o.Passed == w), outcomes.Count);
+                    .Equal($"{m.Name} model: '{a}' judged {(w ? "pass" : "fail")} on all {outcomes.Count} replies", outcomes.Count(o
+                        => o.Passed == w), outcomes.Count);
             }
-        ctx.Report.Table(["scripted model", "assertion", "known verdict", "harness"], rows, "Every assertion type on replies whose verdict is known");
-        foreach (var r in results) ctx.Metrics.Log(new { section = "harness", provider = r.Providers[0], cells = r.Cells.Count, passed = r.Cells.Count(c => c.Passed) });
+        ctx.Report.Table(["scripted model", "assertion", "known verdict", "harness"], rows,
+            "Every assertion type on replies whose verdict is known");
+        foreach (var r in results) ctx.Metrics.Log(new { section = "harness", provider = r.Providers[0], cells = r.Cells.Count,
+            passed = r.Cells.Count(c => c.Passed) });
         LlmLab.Runtime.AtomicFile.WriteAllText(Path.Combine(ctx.Directory, "harness.json"),
-            new System.Text.Json.Nodes.JsonArray(results.Select(r => (System.Text.Json.Nodes.JsonNode?)PromptEvalReport.Json(r)).ToArray()).ToJsonString());
+            new System.Text.Json.Nodes.JsonArray(results.Select(r
+                => (System.Text.Json.Nodes.JsonNode?)PromptEvalReport.Json(r)).ToArray()).ToJsonString());
     }
 
     static string Name(AssertionOutcome o) => o.Kind switch
@@ -105,7 +115,8 @@ public sealed partial class PromptLab
             new(AssertionKind.Cost, null, false, null, null, null, 100_000, null, 0, 0, "cost"),
             new(AssertionKind.Cost, null, false, null, null, null, 1, null, 0, 0, "tight cost"),
         };
-        if (family.Name == "extraction") list.Add(new(AssertionKind.JsonSchema, null, false, schema, null, null, null, null, 0, 0, "schema"));
+        if (family.Name == "extraction") list.Add(new(AssertionKind.JsonSchema, null, false, schema, null, null, null, null, 0, 0,
+            "schema"));
         return list;
     }
 }

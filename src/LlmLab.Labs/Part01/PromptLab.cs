@@ -29,7 +29,8 @@ public sealed partial class PromptLab : Lab<PromptLabConfig>
     {
         foreach (var (key, value) in new (string, int)[] { ("tests_per_family", cfg.TestsPerFamily), ("max_new_tokens", cfg.MaxNewTokens),
                      ("latency_bound_ms", cfg.LatencyBoundMs), ("context", cfg.Context), ("layers", cfg.Layers), ("width", cfg.Width),
-                     ("heads", cfg.Heads), ("base_steps", cfg.BaseSteps), ("train_per_family", cfg.TrainPerFamily), ("sft_steps", cfg.SftSteps),
+                     ("heads", cfg.Heads), ("base_steps", cfg.BaseSteps), ("train_per_family", cfg.TrainPerFamily), ("sft_steps",
+                         cfg.SftSteps),
                      ("batch", cfg.Batch) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.InRange("difficulty", cfg.Difficulty, 1, 3);
@@ -39,18 +40,20 @@ public sealed partial class PromptLab : Lab<PromptLabConfig>
         ConfigRules.InRange("bpe_vocab", cfg.BpeVocab, 300, 65_536);
         ConfigRules.DivisibleBy("width", cfg.Width, "heads", cfg.Heads);
         if (cfg.Model is not ("auto" or "train") && !Directory.Exists(cfg.Model))
-            throw new InputException($"--set model={cfg.Model}: no such directory; give auto, train or a checkpoint directory of 'llmlab sft'");
+            throw new InputException($"--set model={cfg.Model}: no such directory; give auto, train or a checkpoint " +
+                "directory of 'llmlab sft'");
     }
 
     public override void Run(LabContext ctx, PromptLabConfig cfg)
     {
         // The questions: lab 7.1's held-out templates (the last two of each family), its training split for the solved examples.
-        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestsPerFamily, 2, cfg.Difficulty,
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestsPerFamily, 2,
+            cfg.Difficulty,
             Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         ctx.Report.Paragraph($"Questions: {data.Test.Count} held-out conversations of lab 7.1's {TaskFamilies.All.Count} task families " +
             $"({cfg.TestsPerFamily} per family, from the templates its training never uses); each is one test of the harness, with the " +
-            "variables question, system, answer, shot_question/shot_answer (a solved example of the same family) and format. The same suite " +
-            "can be written as YAML and run with `llmlab prompts eval` (docs/part-01.md gives the format).");
+            "variables question, system, answer, shot_question/shot_answer (a solved example of the same family) and format. The same " +
+            "suite can be written as YAML and run with `llmlab prompts eval` (docs/part-01.md gives the format).");
 
         Harness(ctx, cfg, data);
         LocalModel(ctx, cfg, data);

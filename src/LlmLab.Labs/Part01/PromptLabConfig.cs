@@ -22,7 +22,8 @@ namespace LlmLab.Labs.Part01;
 /// <param name="TrainPerFamily">Its SFT conversations per family.</param>
 /// <param name="SftSteps">Its fine-tuning steps (lab 7.1's <c>SftRunner</c>).</param>
 /// <param name="Batch">Rows per step, pretraining and fine-tuning.</param>
-public sealed record PromptLabConfig(int TestsPerFamily, int Difficulty, int MaxNewTokens, string Model, int SlowDelayMs, int LatencyBoundMs,
+public sealed record PromptLabConfig(int TestsPerFamily, int Difficulty, int MaxNewTokens, string Model, int SlowDelayMs,
+    int LatencyBoundMs,
     long CorpusBytes, long ValidationBytes, int BpeVocab, int Context, int Layers, int Width, int Heads, int BaseSteps, int TrainPerFamily,
     int SftSteps, int Batch)
 {

@@ -16,13 +16,17 @@ internal static class PromptLabPlots
         for (int g = 0; g < groups.Length; g++)
             for (int k = 0; k < variants.Length; k++)
             {
-                double rate = g < families.Length ? r.PassRate("local", variants[k], t => inFamily(t, families[g])) : r.PassRate("local", variants[k]);
-                bars.Add(new Bar { Position = g * (variants.Length + 1) + k, FillColor = palette.GetColor(k), Value = double.IsNaN(rate) ? 0 : 100 * rate });
+                double rate = g < families.Length ? r.PassRate("local", variants[k], t => inFamily(t, families[g])) : r.PassRate("local",
+                    variants[k]);
+                bars.Add(new Bar { Position = g * (variants.Length + 1) + k, FillColor = palette.GetColor(k),
+                    Value = double.IsNaN(rate) ? 0 : 100 * rate });
             }
         plot.Add.Bars(bars);
-        for (int k = 0; k < variants.Length; k++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = variants[k], FillColor = palette.GetColor(k) });
+        for (int k = 0; k < variants.Length; k++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = variants[k],
+            FillColor = palette.GetColor(k) });
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Length).Select(g => g * (variants.Length + 1) + (variants.Length - 1) / 2.0).ToArray(), groups);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Length).Select(g
+            => g * (variants.Length + 1) + (variants.Length - 1) / 2.0).ToArray(), groups);
         plot.Axes.Margins(bottom: 0);
         plot.Title("Local model: pass rate per task family and prompt variant");
         plot.YLabel("pass rate (%)");

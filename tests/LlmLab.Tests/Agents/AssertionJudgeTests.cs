@@ -9,7 +9,8 @@ public sealed class AssertionJudgeTests
     static readonly PromptTest Test = new("t", new Dictionary<string, string> { ["answer"] = "42" }, [], "test");
 
     static PromptAssertion A(AssertionKind kind, string? value = null, bool ignoreCase = false) =>
-        new(kind, value is null ? null : new PromptText(value, "here"), ignoreCase, null, kind == AssertionKind.Task ? new ArithmeticFamily() : null,
+        new(kind, value is null ? null : new PromptText(value, "here"), ignoreCase, null,
+            kind == AssertionKind.Task ? new ArithmeticFamily() : null,
             kind == AssertionKind.Latency ? 100 : null, null, null, 0, 0, "here");
 
     static bool Judge(PromptAssertion a, string answer, double ms = 0, long? input = null, long? output = null) =>

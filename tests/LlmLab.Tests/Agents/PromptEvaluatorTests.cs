@@ -33,7 +33,8 @@ public sealed class PromptEvaluatorTests : IDisposable
     {
         var suite = PromptSuiteReader.Parse(PromptSuiteTemplate.Text, "p.yaml");
         var right = Scripted("right", q => q.Contains("17 + 25", StringComparison.Ordinal) ? "42" : """{"name": "Ada Lovelace", "age": 36}""");
-        var chatty = Scripted("chatty", q => q.Contains("17 + 25", StringComparison.Ordinal) ? "It is 42." : "Sure: {\"name\": \"Ada Lovelace\", \"age\": 36}");
+        var chatty = Scripted("chatty", q => q.Contains("17 + 25",
+            StringComparison.Ordinal) ? "It is 42." : "Sure: {\"name\": \"Ada Lovelace\", \"age\": 36}");
         var r = PromptEvaluator.Run(suite, [right, chatty]);
         Assert.Equal(2 * 3 * 2, r.Cells.Count);
         Assert.True(r.Cells.Where(c => c.Provider == "right").All(c => c.Passed), PromptMatrix.Text(r));
@@ -52,7 +53,8 @@ public sealed class PromptEvaluatorTests : IDisposable
     public void A_failing_call_fails_its_cell_and_latency_is_measured()
     {
         var suite = PromptSuiteReader.Parse(PromptSuiteTemplate.Text, "p.yaml");
-        var broken = KeyValuePair.Create("broken", (IChatClient)new ScriptedChatClient(_ => throw new HttpRequestException("connection refused")));
+        var broken = KeyValuePair.Create("broken", (IChatClient)new ScriptedChatClient(_
+            => throw new HttpRequestException("connection refused")));
         var slow = Scripted("slow", q => "42", delay: 120);
         var r = PromptEvaluator.Run(suite with { Tests = [suite.Tests[0]], Variants = [suite.Variants[0]] }, [broken, slow]);
         Assert.Equal("connection refused", r.Cell("broken", "plain", "add").Error);
@@ -97,7 +99,8 @@ public sealed class PromptEvaluatorTests : IDisposable
         Environment.SetEnvironmentVariable(PromptProvider.ApiKeyVariable, TestServer.Key);
         try
         {
-            using var provider = PromptProvider.Open(ProviderSpec.Parse("openai:" + LlmLab.Server.DemoModel.ModelId), new Uri(server.Base, "v1").ToString());
+            using var provider = PromptProvider.Open(ProviderSpec.Parse("openai:" + LlmLab.Server.DemoModel.ModelId), new Uri(server.Base,
+                "v1").ToString());
             var suite = PromptSuiteReader.Parse("""
                 options: { max_tokens: 5 }
                 prompts: [{ id: p, user: "hi" }]

@@ -45,7 +45,8 @@ public sealed class PromptSuiteReaderTests
     {
         string text = Template.Replace("max_ms: 5000", "max_ms: 5000\n        value: x", StringComparison.Ordinal);
         var e = Assert.Throws<InputException>(() => PromptSuiteReader.Parse(text, "p.yaml"));
-        Assert.StartsWith($"p.yaml:{LineOf(text, "value: x")}: unknown key 'tests[0].assert[4].value'; the keys allowed here are type, max_ms", e.Message);
+        Assert.StartsWith($"p.yaml:{LineOf(text,
+            "value: x")}: unknown key 'tests[0].assert[4].value'; the keys allowed here are type, max_ms", e.Message);
     }
 
     [Fact]
@@ -53,13 +54,15 @@ public sealed class PromptSuiteReaderTests
     {
         string text = Template.Replace("format: \"{{format}}\"", "format: \"{{formt}}\"", StringComparison.Ordinal);
         var e = Assert.Throws<InputException>(() => PromptSuiteReader.Parse(text, "p.yaml"));
-        Assert.StartsWith($"p.yaml:{LineOf(text, "{{formt}}")} prompts[1].format uses {{{{formt}}}} but test 'add' has no variable 'formt'", e.Message);
+        Assert.StartsWith($"p.yaml:{LineOf(text,
+            "{{formt}}")} prompts[1].format uses {{{{formt}}}} but test 'add' has no variable 'formt'", e.Message);
     }
 
     [Fact]
     public void Missing_variable_in_an_assertion_value_is_caught_before_running()
     {
-        string text = Template.Replace("value: \"{{answer}}\"\n      - type: contains", "value: \"{{answerr}}\"\n      - type: contains", StringComparison.Ordinal);
+        string text = Template.Replace("value: \"{{answer}}\"\n      - type: contains", "value: \"{{answerr}}\"\n      - type: contains",
+            StringComparison.Ordinal);
         var e = Assert.Throws<InputException>(() => PromptSuiteReader.Parse(text, "p.yaml"));
         Assert.Contains("tests[0].assert[0].value uses {{answerr}}", e.Message);
     }

@@ -24,7 +24,8 @@ public sealed class Part01PromptLabTests : IDisposable
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.Contains(r.Checks, c => c.Name.StartsWith("slow model: 'latency' judged fail", StringComparison.Ordinal));
         Assert.Contains(r.Checks, c => c.Name.StartsWith("exact model: 'json-schema' judged pass", StringComparison.Ordinal));
-        Assert.Contains("no lab 7.1 run under the runs directory left a fine-tuned checkpoint", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Assert.Contains("no lab 7.1 run under the runs directory left a fine-tuned checkpoint", File.ReadAllText(Path.Combine(dir,
+            "report.md")));
 
         // An earlier run whose lab 7.1 folder holds a fine-tuned checkpoint: the next run asks that model instead of training.
         string earlier = Path.Combine(_root, "20000101-000000", LabCatalog.Get("7.1").Slug);
