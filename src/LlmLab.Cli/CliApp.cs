@@ -46,6 +46,8 @@ public static class CliApp
         new RagAskCommand(),
         new RagEvalCommand(),
         new BenchVectorsCommand(),
+        new PromptsNewCommand(),
+        new PromptsEvalCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -16,6 +16,7 @@ public static class LabRegistry
     static readonly Dictionary<string, Func<ILab>> Factories = new()
     {
         ["1.1"] = () => new UseCaseLab(),
+        ["1.2"] = () => new PromptLab(),
         ["1.3"] = () => new ResourceEstimationLab(),
         ["2.1"] = () => new CrossEntropyLab(),
         ["2.2"] = () => new LossLandscapeLab(),

@@ -85,6 +85,11 @@ public sealed class BadPathSweepTests : IDisposable
             ["--out", Path.Combine(p.Ro, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl")],
             ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "t.jsonl")],
             ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--families", "poetry"]],
+        ["prompts new"] = p => [[], [Path.Combine(p.Ro, "p.yaml")], [p.Dir], [p.File], [Path.Combine(p.Root, "p.txt")]],
+        ["prompts eval"] = p => [[], [p.Missing], [p.Corpus], [PromptFile(p, "type", "type: equals", "type: similar")],
+            [PromptFile(p, "var", "{{answer}}", "{{answr}}")], [PromptFile(p, "key", "max_ms: 5000", "max_ms: 5000\n        max_s: 5")],
+            [PromptFile(p, "ok", "", ""), "--provider", "bogus"], [PromptFile(p, "ok", "", ""), "--provider", "local:" + p.Missing],
+            [PromptFile(p, "ok", "", ""), "--out", Path.Combine(p.Ro, "r")], [PromptFile(p, "ok", "", ""), "--out", p.File]],
     };
 
     public static TheoryData<string> Verbs() => new(CliApp.Commands.Select(c => c.Name));
@@ -118,6 +123,15 @@ public sealed class BadPathSweepTests : IDisposable
             if (string.Join(",", Directory.EnumerateFileSystemEntries(".").Order()) != cwdBefore) failures.Add($"{shown}: the current directory changed");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>The <c>prompts new</c> template with one replacement, written once (before the sweep's snapshots).</summary>
+    static string PromptFile(Paths p, string name, string from, string to)
+    {
+        string path = Path.Combine(p.Root, $"prompts-{name}.yaml");
+        string text = LlmLab.Agents.Prompts.PromptSuiteTemplate.Text;
+        File.WriteAllText(path, from.Length == 0 ? text : text.Replace(from, to, StringComparison.Ordinal));
+        return path;
     }
 
     static Paths Fixture(string work, string ro)

@@ -1,0 +1,88 @@
+using System.ClientModel;
+using LlmLab.Inference;
+using LlmLab.Training;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace LlmLab.Agents.Prompts;
+
+/// <summary>
+/// A provider opened for an evaluation: its id and an <see cref="IChatClient"/> — our local GPT through
+/// <see cref="LocalChatClient"/> (with the chat template its checkpoint records), a model behind an OpenAI-compatible
+/// endpoint through Microsoft.Extensions.AI.OpenAI, or a <see cref="ScriptedChatClient"/>. Owns what it opened
+/// (the local model): dispose it.
+/// </summary>
+public sealed class PromptProvider : IDisposable
+{
+    /// <summary>The environment variable read for the OpenAI-compatible endpoint's key.</summary>
+    public const string ApiKeyVariable = "OPENAI_API_KEY";
+
+    /// <summary>The environment variable read for the endpoint when neither the file nor the command line gives one.</summary>
+    public const string BaseUrlVariable = "OPENAI_BASE_URL";
+
+    readonly IDisposable? _owned;
+
+    /// <param name="id">Its name in the matrix.</param>
+    /// <param name="client">The model.</param>
+    /// <param name="owned">Disposed with the provider (null: nothing).</param>
+    public PromptProvider(string id, IChatClient client, IDisposable? owned = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(client);
+        (Id, Client, _owned) = (id, client, owned);
+    }
+
+    public string Id { get; }
+    public IChatClient Client { get; }
+
+    /// <summary>Opens <paramref name="spec"/>. For openai, the endpoint is the spec's base_url, else
+    /// <paramref name="openAiBaseUrl"/>, else $OPENAI_BASE_URL, else OpenAI's; the key is $OPENAI_API_KEY (required for
+    /// OpenAI's own endpoint; a placeholder is sent to another endpoint when it is unset, as local servers need none).</summary>
+    /// <exception cref="InputException">A missing or damaged checkpoint, a bad URL, or no key for OpenAI's endpoint.</exception>
+    public static PromptProvider Open(ProviderSpec spec, string? openAiBaseUrl = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        switch (spec.Kind)
+        {
+            case "scripted":
+                return new PromptProvider(spec.Id, ScriptedChatClient.FromRules(spec.Rules, spec.Id));
+            case "local":
+                if (!Directory.Exists(spec.Target) && !File.Exists(spec.Target))
+                    throw new InputException($"provider '{spec.Id}': checkpoint '{spec.Target}' does not exist; give a " +
+                        "directory written by 'llmlab sft' or 'llmlab train'");
+                var (model, tokenizer, checkpoint) = GptPretraining.Load(spec.Target);
+                // A checkpoint of `llmlab sft` records its chat template; a base model is prompted with the transcript.
+                var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"]
+                    ?? ChatTemplate.Transcript.Name);
+                var engine = new GenerationEngine(model, tokenizer, PromptOverflow.Error);
+                return new PromptProvider(spec.Id, new LocalChatClient(engine, spec.Id, template, new SamplingParams(Temperature: 0,
+                    MaxTokens: 64)), model);
+            case "openai":
+                return new PromptProvider(spec.Id, OpenAi(spec, openAiBaseUrl));
+            default:
+                throw new InputException($"provider '{spec.Id}': unknown kind '{spec.Kind}' (use local, openai or scripted)");
+        }
+    }
+
+    static IChatClient OpenAi(ProviderSpec spec, string? openAiBaseUrl)
+    {
+        string? url = spec.BaseUrl ?? openAiBaseUrl ?? Environment.GetEnvironmentVariable(BaseUrlVariable);
+        string? key = Environment.GetEnvironmentVariable(ApiKeyVariable);
+        var options = new OpenAIClientOptions();
+        if (!string.IsNullOrWhiteSpace(url))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                throw new InputException($"provider '{spec.Id}': base URL '{url}' is not an http(s) URL (e.g. http://127.0.0.1:8000/v1)");
+            options.Endpoint = uri;
+        }
+        else if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new InputException($"provider '{spec.Id}': set {ApiKeyVariable} for OpenAI's endpoint, or give " +
+                "--openai-base-url for another one");
+        }
+        var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(key) ? "no-key" : key);
+        return new OpenAI.Chat.ChatClient(spec.Target, credential, options).AsIChatClient();
+    }
+
+    public void Dispose() => _owned?.Dispose();
+}
