@@ -46,6 +46,9 @@ public static class CliApp
         new RagAskCommand(),
         new RagEvalCommand(),
         new BenchVectorsCommand(),
+        new AgentSampleCommand(),
+        new AgentRunCommand(),
+        new McpServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -107,7 +107,12 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
             {
                 try
                 {
-                    var (t, isError) = ToolResultText.From(await ctx.Function.InvokeAsync(ctx.Arguments, ct).ConfigureAwait(false));
+                    // Our tools are synchronous (SQL, files): started inline, the first would block the client's
+                    // concurrent loop before the second starts, so parallel calls go to the thread pool.
+                    var invocation = runner.Options.ParallelCalls
+                        ? Task.Run(async () => await ctx.Function.InvokeAsync(ctx.Arguments, ct).ConfigureAwait(false), ct)
+                        : ctx.Function.InvokeAsync(ctx.Arguments, ct).AsTask();
+                    var (t, isError) = ToolResultText.From(await invocation.ConfigureAwait(false));
                     (status, text) = isError ? ("error", "error: " + t) : ("ok", t);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -29,7 +29,7 @@ public static class McpToolServer
             ServerInfo = new Implementation { Name = Name, Version = typeof(McpToolServer).Assembly.GetName().Version?.ToString() ?? "0" },
             ToolCollection = [],
         };
-        foreach (var t in tools) options.ToolCollection.Add(McpServerTool.Create(t));
+        foreach (var t in tools) options.ToolCollection.Add(McpServerTool.Create(new PlainTextFunction(t)));
         return options;
     }
 
@@ -62,7 +62,7 @@ public static class McpToolServer
         builder.WebHost.UseUrls(url);
         builder.Services.AddMcpServer(o => o.ServerInfo = Options([]).ServerInfo)
             .WithHttpTransport(h => h.Stateless = false)
-            .WithTools(list.Select(t => McpServerTool.Create(t)));
+            .WithTools(list.Select(t => McpServerTool.Create(new PlainTextFunction(t))));
         var app = builder.Build();
         app.MapMcp("/mcp");
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

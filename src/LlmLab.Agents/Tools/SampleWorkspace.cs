@@ -68,6 +68,16 @@ public sealed class SampleWorkspace
         return ws;
     }
 
+    /// <summary>A workspace <see cref="Create"/> wrote earlier into <paramref name="root"/> (its rows are regenerated
+    /// from the same seed; rag.db is used when present).</summary>
+    /// <exception cref="InputException">No shop.db or docs/ there.</exception>
+    public static SampleWorkspace Open(string root)
+    {
+        if (!File.Exists(Path.Combine(root, "shop.db")) || !Directory.Exists(Path.Combine(root, "docs")))
+            throw new InputException($"'{root}' holds no sample workspace (shop.db and docs/): make one with llmlab agent sample DIR");
+        return new SampleWorkspace(root, SampleDatabase.Generate(), File.Exists(Path.Combine(root, "rag.db")));
+    }
+
     /// <summary>The tools over this workspace (retrieval only when it has an index and <paramref name="encoder"/> is given).</summary>
     public IReadOnlyList<AIFunction> Tools(TimeProvider? clock = null, OnnxSentenceEncoder? encoder = null) =>
         AgentToolbox.Create(new AgentToolboxOptions(DatabasePath, DocsRoot, HasIndex && encoder is not null ? Retriever(IndexPath, encoder) : null, clock));
