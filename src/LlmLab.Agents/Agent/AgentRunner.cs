@@ -78,6 +78,8 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
         return new AgentRun(answer, stop, calls, traced.Turns, ms, all);
     }
 
+    static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>The per-run state the invoker hook updates (concurrently, for parallel calls).</summary>
     sealed class RunState(AgentRunner runner, AgentTrace trace)
     {
@@ -122,7 +124,7 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
                 }
             }
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            var args = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
+            var args = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), Compact);
             Calls.Add((order, new ToolCallRecord(ctx.Iteration, call.CallId, call.Name, args, text, status, ms)));
             trace.Write("tool_call", new JsonObject
             {

@@ -125,11 +125,12 @@ public static class AgentTaskSet
 
     static HashSet<string> Only(params string[] names) => new(names, StringComparer.Ordinal);
 
-    /// <summary>The first passage of a search result, without its "[1] title (source):" prefix.</summary>
+    /// <summary>The first passage of a search result, without its "[1] title (source):" prefix and headings, on one line.</summary>
     public static string Passage(string searchResult)
     {
-        string first = searchResult.Split('\n')[0];
+        string first = searchResult.Split("\n[")[0];
         int colon = first.IndexOf("): ", StringComparison.Ordinal);
-        return colon < 0 ? first : first[(colon + 3)..];
+        string text = colon < 0 ? first : first[(colon + 3)..];
+        return string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).Select(l => l.Trim()));
     }
 }
