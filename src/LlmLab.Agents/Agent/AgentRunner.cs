@@ -29,7 +29,8 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
     }
 
     /// <summary>Continues <paramref name="conversation"/> with the tools until the model answers or a limit stops it.</summary>
-    /// <exception cref="OperationCanceledException">The caller cancelled (the wall time is not an exception: it is a stop reason).</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled (the wall time is not an exception: it is a stop
+    /// reason).</exception>
     public async Task<AgentRun> RunAsync(IReadOnlyList<ChatMessage> conversation, AgentTrace? trace = null,
         CancellationToken cancellationToken = default)
     {
@@ -48,7 +49,8 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
             IncludeDetailedErrors = true,
             FunctionInvoker = state.InvokeAsync,
         };
-        var chatOptions = new ChatOptions { Tools = [.. Tools], ToolMode = ChatToolMode.Auto, AllowMultipleToolCalls = Options.ParallelCalls };
+        var chatOptions = new ChatOptions { Tools = [.. Tools], ToolMode = ChatToolMode.Auto,
+            AllowMultipleToolCalls = Options.ParallelCalls };
         long start = Stopwatch.GetTimestamp();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(Options.EffectiveWallTime);

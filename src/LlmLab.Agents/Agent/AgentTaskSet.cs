@@ -43,7 +43,8 @@ public static class AgentTaskSet
         int paris = db.Customers.Count(c => c.City == "Paris");
         double backpack = db.Products.Single(p => p.Name == "backpack").Price;
         // NIST SP 811: 1 mi = 1.609344 km, 1 lb = 0.45359237 kg (exact).
-        string marathon = (26.2 * 1.609344).ToString("G6", C), tenKm = (10 / 1.609344).ToString("G6", C), kg = (100 / 0.45359237).ToString("G6", C);
+        string marathon = (26.2 * 1.609344).ToString("G6", C), tenKm = (10 / 1.609344).ToString("G6", C),
+            kg = (100 / 0.45359237).ToString("G6", C);
         // Calendar arithmetic written out: 2024 is a leap year (31 + 29); 2024-11-15 + 90 = +15 (Nov 30) +31 (Dec 31) +31 (Jan 31) +13.
         // From the fixed clock 2026-06-15: 15 (rest of June) + 31 + 31 + 30 + 31 + 30 + 31 + 1 = 200 days to 2027-01-01.
         string today = Now.ToString("yyyy-MM-dd", C);
@@ -53,7 +54,8 @@ public static class AgentTaskSet
                 Only("calculator"), Script("What is (17 * 23 + 4) / 5?", r => $"The result is {r[0]}.",
                     _ => [Call("calculator", ("expression", "(17 * 23 + 4) / 5"))])),
             new("marathon", "simple", "How many kilometres is 26.2 miles?",
-                [new("convert_units", P(("value", [26.2]), ("from", ["mi", "mile", "miles"]), ("to", ["km", "kilometre", "kilometres", "kilometer", "kilometers"])))],
+                [new("convert_units", P(("value", [26.2]), ("from", ["mi", "mile", "miles"]), ("to", ["km", "kilometre", "kilometres",
+                    "kilometer", "kilometers"])))],
                 [marathon], Only("convert_units"), Script("How many kilometres is 26.2 miles?", r => r[0] + ".",
                     _ => [Call("convert_units", ("value", 26.2), ("from", "mi"), ("to", "km"))])),
             new("y2k", "simple", "What day of the week was 2000-01-01?", [new("day_of_week", P(("date", ["2000-01-01"])))], ["Saturday"],
@@ -67,14 +69,16 @@ public static class AgentTaskSet
                 [new("sql_query", Result: r => Cell(r) == orders.ToString(C))], [orders.ToString(C)], null,
                 Script("How many orders are in the shop database?", r => $"There are {Cell(r[0])} orders.",
                     _ => [Call("sql_query", ("query", "SELECT COUNT(*) FROM orders"))])),
-            new("grace", "multiple", "Which city does Grace live in?", [new("sql_query", Result: r => Cell(r) == graceCity)], [graceCity], null,
+            new("grace", "multiple", "Which city does Grace live in?", [new("sql_query", Result: r => Cell(r) == graceCity)], [graceCity],
+                null,
                 Script("Which city does Grace live in?", r => $"Grace lives in {Cell(r[0])}.",
                     _ => [Call("sql_query", ("query", "SELECT city FROM customers WHERE name = 'Grace'"))])),
             new("pens", "multiple", "How many pens were ordered in total?", [new("sql_query", Result: r => Cell(r) == pens.ToString(C))],
                 [pens.ToString(C)], null, Script("How many pens were ordered in total?", r => $"{Cell(r[0])} pens were ordered.",
                     _ => [Call("sql_query", ("query",
                         "SELECT SUM(o.quantity) FROM orders o JOIN products p ON p.id = o.product_id WHERE p.name = 'pen'"))])),
-            new("todo", "multiple", "What does notes/todo.txt say?", [new("read_file", P(("path", ["notes/todo.txt", "./notes/todo.txt"])))],
+            new("todo", "multiple", "What does notes/todo.txt say?", [new("read_file", P(("path", ["notes/todo.txt",
+                "./notes/todo.txt"])))],
                 ["blue notebooks"], null, Script("What does notes/todo.txt say?", r => $"The note says: {r[0].Trim()}",
                     _ => [Call("read_file", ("path", "notes/todo.txt"))])),
             new("due", "multiple", "What date is 90 days after 2024-11-15?", [new("add_days", P(("date", ["2024-11-15"]), ("days", [90])))],
@@ -88,14 +92,16 @@ public static class AgentTaskSet
                           Call("convert_units", ("value", 100), ("from", "kg"), ("to", "lb"))])),
             // Apollo 11 landed on Sunday 1969-07-20; the Berlin Wall opened on Thursday 1989-11-09.
             new("two-weekdays", "parallel", "What days of the week were 1969-07-20 and 1989-11-09?",
-                [new("day_of_week", P(("date", ["1969-07-20"]))), new("day_of_week", P(("date", ["1989-11-09"])))], ["Sunday", "Thursday"], null,
+                [new("day_of_week", P(("date", ["1969-07-20"]))), new("day_of_week", P(("date", ["1989-11-09"])))], ["Sunday",
+                    "Thursday"], null,
                 Script("What days of the week were 1969-07-20 and 1989-11-09?", r => $"1969-07-20 was a {r[0]} and 1989-11-09 a {r[1]}.",
                     _ => [Call("day_of_week", ("date", "1969-07-20")), Call("day_of_week", ("date", "1989-11-09"))])),
             new("power-and-paris", "parallel_multiple", "What is 2^10, and how many customers live in Paris?",
                 [new("calculator", Result: r => r == "1024"), new("sql_query", Result: r => Cell(r) == paris.ToString(C))],
                 ["1024", paris.ToString(C)], null, Script("What is 2^10, and how many customers live in Paris?",
                     r => $"2^10 = {r[0]}, and {Cell(r[1])} customers live in Paris.",
-                    _ => [Call("calculator", ("expression", "2^10")), Call("sql_query", ("query", "SELECT COUNT(*) FROM customers WHERE city = 'Paris'"))])),
+                    _ => [Call("calculator", ("expression", "2^10")), Call("sql_query", ("query",
+                        "SELECT COUNT(*) FROM customers WHERE city = 'Paris'"))])),
             new("countdown", "multi_step", "How many days are left from today until 2027-01-01?",
                 [new("current_time"), new("days_between", P(("start", [today]), ("end", ["2027-01-01"])))], ["200"], null,
                 Script("How many days are left from today until 2027-01-01?", r => $"{r[1]} remain until 2027-01-01.",
@@ -109,7 +115,8 @@ public static class AgentTaskSet
                     _ => [Call("sql_query", ("query", "SELECT price FROM products WHERE name = 'backpack'"))],
                     r => [Call("calculator", ("expression", $"3 * {Cell(r[0])}"))])),
             new("hello", "no_tool", "Hello! Who are you?", [], ["assistant"], null,
-                Script("Hello! Who are you?", _ => "Hello! I am an assistant with tools for arithmetic, units, dates, the shop database and documents.")),
+                Script("Hello! Who are you?",
+                    _ => "Hello! I am an assistant with tools for arithmetic, units, dates, the shop database and documents.")),
             new("thanks", "no_tool", "Thanks, that is all for today.", [], ["welcome"], null,
                 Script("Thanks, that is all for today.", _ => "You're welcome!")),
         };
@@ -131,6 +138,7 @@ public static class AgentTaskSet
         string first = searchResult.Split("\n[")[0];
         int colon = first.IndexOf("): ", StringComparison.Ordinal);
         string text = colon < 0 ? first : first[(colon + 3)..];
-        return string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).Select(l => l.Trim()));
+        return string.Join(" ", text.Split('\n',
+            StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).Select(l => l.Trim()));
     }
 }

@@ -15,6 +15,9 @@ public sealed class AgentTrace : IDisposable
     readonly List<JsonObject> _events = [];
     readonly Lock _lock = new();
 
+    // Readable non-ASCII text (é, ⏎) in the file; JSON escaping of quotes and control characters is kept.
+    static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A trace kept in memory only.</summary>
     public AgentTrace() { }
 
@@ -44,7 +47,7 @@ public sealed class AgentTrace : IDisposable
         lock (_lock)
         {
             _events.Add(e);
-            _writer?.WriteLine(e.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            _writer?.WriteLine(e.ToJsonString(Json));
         }
     }
 

@@ -27,7 +27,8 @@ public sealed partial class ScriptedPolicy : IChatClient
     /// <summary>Follow "call TOOL with ARGUMENT" found in tool results (default: true, the naive model).</summary>
     public bool ObeyInjections { get; init; } = true;
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         var list = messages.ToList();
         int u = list.FindLastIndex(m => m.Role == ChatRole.User);
@@ -69,7 +70,8 @@ public sealed partial class ScriptedPolicy : IChatClient
                 if (parameter is null) continue;
                 bool done = calls.Any(c => c.Name == name && c.Arguments?.TryGetValue(parameter, out var v) == true
                     && (v is JsonElement e ? e.ToString() : v?.ToString()) == argument);
-                if (!done) return new FunctionCallContent($"inj_{calls.Count + n++}", name, new Dictionary<string, object?> { [parameter] = argument });
+                if (!done) return new FunctionCallContent($"inj_{calls.Count + n++}", name, new Dictionary<string,
+                    object?> { [parameter] = argument });
             }
         }
         return null;
@@ -80,14 +82,16 @@ public sealed partial class ScriptedPolicy : IChatClient
 
     static ChatResponse Reply(ChatMessage m) => new(m) { ModelId = "scripted", FinishReason = ChatFinishReason.Stop };
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var r = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         foreach (var u in r.ToChatResponseUpdates()) yield return u;
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    public object? GetService(Type serviceType,
+        object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
 
     public void Dispose() { }
 }

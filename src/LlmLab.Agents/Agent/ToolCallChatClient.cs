@@ -27,7 +27,8 @@ public sealed class ToolCallChatClient(IChatClient inner) : IChatClient
         "Tools: " + string.Join(", ", tools.Select(t => $"{t.Name}({string.Join(", ", Parameters(t))})")) + ". Answer with one tool call.";
 
     static IEnumerable<string> Parameters(AIFunction f) =>
-        f.JsonSchema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().Select(x => x.Name) : [];
+        f.JsonSchema.TryGetProperty("properties",
+            out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().Select(x => x.Name) : [];
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -53,7 +54,8 @@ public sealed class ToolCallChatClient(IChatClient inner) : IChatClient
         return response;
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A call is only known once the reply is complete, so the reply is produced whole and then split into updates.

@@ -26,7 +26,8 @@ sealed class TracingChatClient(IChatClient inner, AgentTrace trace) : Delegating
             calls.Add(new JsonObject
             {
                 ["id"] = c.CallId, ["name"] = c.Name,
-                ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+                ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>(),
+                    AIJsonUtilities.DefaultOptions),
             });
         }
         trace.Write("model_turn", new JsonObject

@@ -17,13 +17,15 @@ public static class McpToolClient
             cancellationToken: cancellationToken);
 
     /// <summary>A client of a stdio server it launches: <paramref name="command"/> with <paramref name="arguments"/>.</summary>
-    public static Task<McpClient> ConnectStdioAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
+    public static Task<McpClient> ConnectStdioAsync(string command, IReadOnlyList<string> arguments,
+        CancellationToken cancellationToken = default) =>
         McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
         {
             Command = command, Arguments = [.. arguments], Name = "llmlab-tools",
         }), cancellationToken: cancellationToken);
 
-    /// <summary>A client over two streams (it writes requests to <paramref name="toServer"/>, reads <paramref name="fromServer"/>).</summary>
+    /// <summary>A client over two streams (it writes requests to <paramref name="toServer"/>, reads <paramref
+    /// name="fromServer"/>).</summary>
     public static Task<McpClient> ConnectStreamsAsync(Stream toServer, Stream fromServer, CancellationToken cancellationToken = default) =>
         McpClient.CreateAsync(new StreamClientTransport(toServer, fromServer), cancellationToken: cancellationToken);
 

@@ -44,7 +44,8 @@ public static class McpToolServer
 
     /// <summary>Serves <paramref name="tools"/> over two streams (the client writes to <paramref name="input"/> and
     /// reads <paramref name="output"/>) until the input ends or <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task RunStreamsAsync(IEnumerable<AIFunction> tools, Stream input, Stream output, CancellationToken cancellationToken = default)
+    public static async Task RunStreamsAsync(IEnumerable<AIFunction> tools, Stream input, Stream output,
+        CancellationToken cancellationToken = default)
     {
         var options = Options(tools);
         await using var server = McpServer.Create(new StreamServerTransport(input, output, Name), options);

@@ -17,7 +17,8 @@ public static class AgentToolbox
     /// <summary>Tools that read no data and change nothing (arithmetic, units, dates): a call to one, even injected,
     /// can neither leak nor harm, so the injection guard lets them through (<see cref="Agent.InjectionGuard"/>).</summary>
     public static IReadOnlySet<string> PureTools { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { "calculator", "convert_units", "current_time", "days_between", "add_days", "day_of_week" };
+        new HashSet<string>(StringComparer.Ordinal) { "calculator", "convert_units", "current_time", "days_between", "add_days",
+            "day_of_week" };
 
     /// <summary>The tools <paramref name="options"/> enables: the pure ones always; SQL, files and retrieval when
     /// their database, root or retriever is given.</summary>
@@ -28,12 +29,14 @@ public static class AgentToolbox
         var tools = new List<AIFunction>
         {
             AIFunctionFactory.Create(
-                ([Description("Arithmetic such as (17*23+4)/3 or sqrt(2)^2")] string expression) => Format(ExpressionParser.Evaluate(expression)),
+                ([Description("Arithmetic such as (17*23+4)/3 or sqrt(2)^2")] string expression)
+                    => Format(ExpressionParser.Evaluate(expression)),
                 "calculator", "Evaluates an arithmetic expression: numbers, + - * / % ^, parentheses, pi, e and " +
                 string.Join(", ", ExpressionParser.FunctionNames) + ". Returns the number."),
             AIFunctionFactory.Create(
                 ([Description("The amount")] double value, [Description("Unit to convert from, e.g. mi")] string from,
-                    [Description("Unit to convert to, e.g. km")] string to) => UnitConverter.Describe(value, from, to, UnitConverter.Convert(value, from, to)),
+                    [Description("Unit to convert to, e.g. km")] string to) => UnitConverter.Describe(value, from, to,
+                        UnitConverter.Convert(value, from, to)),
                 "convert_units", "Converts a quantity between units (exact factors): " + string.Join(", ", UnitConverter.Symbols) + "."),
             AIFunctionFactory.Create(
                 ([Description("IANA time zone such as Europe/Paris; empty for UTC")] string? timezone) => dates.Now(timezone),
@@ -63,14 +66,16 @@ public static class AgentToolbox
             tools.Add(AIFunctionFactory.Create(
                 ([Description("Path relative to the documents folder, e.g. notes/todo.txt")] string path) => files.Read(path),
                 "read_file", "Reads a text file from the documents folder (nothing outside it)."));
-            tools.Add(AIFunctionFactory.Create(() => string.Join("\n", files.List()), "list_files", "Lists the files of the documents folder."));
+            tools.Add(AIFunctionFactory.Create(() => string.Join("\n", files.List()), "list_files",
+                "Lists the files of the documents folder."));
         }
         if (options.Retriever is { } retriever)
         {
             tools.Add(AIFunctionFactory.Create(
                 ([Description("What to look for")] string query, [Description("How many passages (1-10)")] int k = 3) =>
                     Search(retriever, query, k),
-                "search_documents", "Searches the knowledge base (hybrid BM25 + MiniLM) and returns the best passages with their sources."));
+                "search_documents", "Searches the knowledge base (hybrid BM25 + MiniLM) and returns the best passages with their " +
+                    "sources."));
         }
         return tools;
     }

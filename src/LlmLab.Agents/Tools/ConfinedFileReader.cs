@@ -38,7 +38,8 @@ public sealed class ConfinedFileReader
     {
         string full = Resolve(path);
         if (!File.Exists(full))
-            throw new InputException(Directory.Exists(full) ? $"'{path}' is a directory: name a file (see list_files)" : $"no file '{path}' under the root");
+            throw new InputException(Directory.Exists(full) ? $"'{path}' is a directory: name a file (see list_files)"
+                : $"no file '{path}' under the root");
         using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
         var buffer = new byte[Math.Min(MaxBytes, Math.Max(0, fs.Length))];
         int n = fs.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
@@ -49,7 +50,8 @@ public sealed class ConfinedFileReader
 
     /// <summary>The regular files under the root (relative paths, '/'-separated, sorted), not entering linked folders.</summary>
     public IReadOnlyList<string> List() =>
-        Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
+        Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = true,
+            AttributesToSkip = FileAttributes.ReparsePoint })
             .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The full path of <paramref name="path"/> after the confinement checks.</summary>

@@ -28,7 +28,8 @@ public sealed class DateCalculator(TimeProvider clock)
             throw new InputException($"unknown time zone '{timeZone}': use an IANA id such as Europe/Paris, or UTC");
         }
         var local = TimeZoneInfo.ConvertTime(utc, tz);
-        return $"{local.ToString("yyyy-MM-dd HH:mm", C)} ({tz.Id}, UTC{local.Offset.ToString(local.Offset < TimeSpan.Zero ? @"\-hh\:mm" : @"\+hh\:mm", C)})";
+        return $"{local.ToString("yyyy-MM-dd HH:mm", C)} ({tz.Id}, " +
+            $"UTC{local.Offset.ToString(local.Offset < TimeSpan.Zero ? @"\-hh\:mm" : @"\+hh\:mm", C)})";
     }
 
     /// <summary>Whole days from <paramref name="start"/> to <paramref name="end"/> (negative when end is earlier).</summary>
@@ -39,7 +40,8 @@ public sealed class DateCalculator(TimeProvider clock)
     {
         var d = ParseDate(date, "date");
         long n = (long)d.DayNumber + days;
-        if (n < DateOnly.MinValue.DayNumber || n > DateOnly.MaxValue.DayNumber) throw new InputException($"{date} + {days} days is out of range");
+        if (n < DateOnly.MinValue.DayNumber
+            || n > DateOnly.MaxValue.DayNumber) throw new InputException($"{date} + {days} days is out of range");
         return DateOnly.FromDayNumber((int)n).ToString("yyyy-MM-dd", C);
     }
 

@@ -26,7 +26,8 @@ public sealed class ReadOnlySql
     /// <exception cref="InputException">The database does not exist.</exception>
     public ReadOnlySql(string path, int maxRows = 50, TimeSpan? timeout = null)
     {
-        if (!File.Exists(path)) throw new InputException($"SQL database '{path}' does not exist: create it (SampleDatabase.Create) or give another");
+        if (!File.Exists(path)) throw new InputException($"SQL database '{path}' does not exist: create it (SampleDatabase.Create) or " +
+            $"give another");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         (Path, MaxRows, Timeout) = (System.IO.Path.GetFullPath(path), maxRows, timeout ?? TimeSpan.FromSeconds(2));
     }
@@ -44,7 +45,8 @@ public sealed class ReadOnlySql
         string first = new string(text.TakeWhile(char.IsAsciiLetter).ToArray()).ToUpperInvariant();
         if (first is not ("SELECT" or "WITH"))
             throw new InputException($"only a SELECT query is allowed (got '{Shorten(text)}'): this tool never writes");
-        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }
+        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false }
             .ToString());
         conn.Open();
         using (var pragma = conn.CreateCommand())

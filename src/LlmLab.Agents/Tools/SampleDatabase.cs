@@ -18,7 +18,8 @@ public sealed class SampleDatabase
     /// <summary>An order row (date as yyyy-MM-dd).</summary>
     public sealed record Order(int Id, int CustomerId, int ProductId, int Quantity, string Date);
 
-    static readonly string[] Names = ["Alice", "Bruno", "Chloé", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Lucía"];
+    static readonly string[] Names = ["Alice", "Bruno", "Chloé", "Dmitri", "Esther", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
+        "Lucía"];
     static readonly string[] Cities = ["Paris", "Lyon", "Berlin", "Madrid", "Tokyo"];
     static readonly (string Name, string Category, double Price)[] Catalog =
     [
@@ -26,7 +27,8 @@ public sealed class SampleDatabase
         ("desk lamp", "home", 27.5), ("mug", "home", 8), ("headphones", "electronics", 59), ("usb cable", "electronics", 6.75),
     ];
 
-    SampleDatabase(IReadOnlyList<Customer> c, IReadOnlyList<Product> p, IReadOnlyList<Order> o) => (Customers, Products, Orders) = (c, p, o);
+    SampleDatabase(IReadOnlyList<Customer> c, IReadOnlyList<Product> p, IReadOnlyList<Order> o) => (Customers, Products, Orders) = (c, p,
+        o);
 
     public IReadOnlyList<Customer> Customers { get; }
     public IReadOnlyList<Product> Products { get; }
@@ -64,7 +66,8 @@ public sealed class SampleDatabase
                         product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL, ordered_on TEXT NOT NULL);
                     """);
                 foreach (var c in data.Customers) Exec(conn, tx, "INSERT INTO customers VALUES ($a, $b, $c)", c.Id, c.Name, c.City);
-                foreach (var p in data.Products) Exec(conn, tx, "INSERT INTO products VALUES ($a, $b, $c, $d)", p.Id, p.Name, p.Category, p.Price);
+                foreach (var p in data.Products) Exec(conn, tx, "INSERT INTO products VALUES ($a, $b, $c, $d)", p.Id, p.Name, p.Category,
+                    p.Price);
                 foreach (var o in data.Orders)
                     Exec(conn, tx, "INSERT INTO orders VALUES ($a, $b, $c, $d, $e)", o.Id, o.CustomerId, o.ProductId, o.Quantity, o.Date);
                 tx.Commit();

@@ -19,7 +19,8 @@ public static class UnitConverter
         ["L"] = ("volume", 1), ["mL"] = ("volume", 0.001), ["gal"] = ("volume", 3.785411784), ["m3"] = ("volume", 1000),
         ["s"] = ("time", 1), ["min"] = ("time", 60), ["h"] = ("time", 3600), ["day"] = ("time", 86400), ["week"] = ("time", 604800),
         ["m/s"] = ("speed", 1), ["km/h"] = ("speed", 1000.0 / 3600), ["mph"] = ("speed", 1609.344 / 3600),
-        ["J"] = ("energy", 1), ["kJ"] = ("energy", 1000), ["cal"] = ("energy", 4.184), ["kcal"] = ("energy", 4184), ["kWh"] = ("energy", 3.6e6),
+        ["J"] = ("energy", 1), ["kJ"] = ("energy", 1000), ["cal"] = ("energy", 4.184), ["kcal"] = ("energy", 4184), ["kWh"] = ("energy",
+            3.6e6),
     };
 
     static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)

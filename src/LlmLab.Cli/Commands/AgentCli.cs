@@ -21,8 +21,10 @@ static class AgentCli
     {
         string? db = args.Get("db"), files = args.Get("files"), rag = args.Get("rag");
         if (db is not null) CheckDatabase(db);
-        if (files is not null && !Directory.Exists(files)) throw new InputException($"--files {files}: no such directory (the folder read_file may read)");
-        if (rag is not null && !File.Exists(rag)) throw new InputException($"--rag {rag}: no such index (build one with llmlab rag index SOURCE… --db {rag})");
+        if (files is not null
+            && !Directory.Exists(files)) throw new InputException($"--files {files}: no such directory (the folder read_file may read)");
+        if (rag is not null && !File.Exists(rag)) throw new InputException($"--rag {rag}: no such index (build one with llmlab rag " +
+            $"index SOURCE… --db {rag})");
         encoder = rag is null ? null : OnnxSentenceEncoder.CreateMiniLm();
         var retriever = rag is null ? null : SampleWorkspace.Retriever(rag, encoder!);
         return AgentToolbox.Create(new AgentToolboxOptions(db, files, retriever));
@@ -30,10 +32,12 @@ static class AgentCli
 
     static void CheckDatabase(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"--db {path}: no such database (make the sample one with llmlab agent sample DIR)");
+        if (!File.Exists(path)) throw new InputException($"--db {path}: no such database (make the sample one with llmlab agent sample " +
+            $"DIR)");
         try
         {
-            using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }
+            using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false }
                 .ToString());
             conn.Open();
             using var cmd = conn.CreateCommand();
@@ -42,7 +46,8 @@ static class AgentCli
         }
         catch (SqliteException e)
         {
-            throw new InputException($"--db {path}: not a readable SQLite database ({e.Message.Replace("SQLite Error ", "", StringComparison.Ordinal)})");
+            throw new InputException($"--db {path}: not a readable SQLite database " +
+                $"({e.Message.Replace("SQLite Error ", "", StringComparison.Ordinal)})");
         }
     }
 
@@ -63,7 +68,8 @@ static class AgentCli
         }
         if (url is not null)
         {
-            string model = args.Get("openai-model") ?? throw new UsageException("--openai-model is required with --openai-base-url", command);
+            string model = args.Get("openai-model") ?? throw new UsageException("--openai-model is required with --openai-base-url",
+                command);
             return OpenAiCompatible.Create(url, model);
         }
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
@@ -71,12 +77,14 @@ static class AgentCli
         if (!ServeCommand.TemplateOf(ckpt).UsesSpecialTokens)
         {
             gpt.Dispose();
-            throw new InputException($"--checkpoint {checkpoint}: a base model without the chat template cannot call tools; fine-tune it with " +
+            throw new InputException($"--checkpoint {checkpoint}: a base model without the chat template cannot call tools; fine-tune " +
+                $"it with " +
                 "llmlab sft on tool-call data (llmlab data synth --families tool_call)");
         }
         var engine = new GenerationEngine(gpt, tokenizer, PromptOverflow.Error);
         release = gpt.Dispose;
-        return new ToolCallChatClient(new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpoint!)), ChatTemplate.Chat,
+        return new ToolCallChatClient(new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpoint!)),
+            ChatTemplate.Chat,
             new SamplingParams(Temperature: 0, MaxTokens: 96)));
     }
 

@@ -10,9 +10,11 @@ public sealed class AgentRunCommand : CliCommand
     public override string Name => "agent run";
     public override string Summary => "answer a request with tools (calculator, SQL, files, dates, units, retrieval) and print the calls";
     public override string Usage => "\"request\" (--scripted | --checkpoint DIR | --openai-base-url URL --openai-model NAME) " +
-        $"{AgentCli.ToolUsage} [--mcp-url URL] [--trace run.jsonl] [--max-iterations 8] [--max-calls 16] [--wall-time-s 60] [--no-guard] [--sequential]";
+        $"{AgentCli.ToolUsage} [--mcp-url URL] [--trace run.jsonl] [--max-iterations 8] [--max-calls 16] [--wall-time-s 60] " +
+            $"[--no-guard] [--sequential]";
     public override IReadOnlySet<string> Options => new HashSet<string>
-        { "checkpoint", "openai-base-url", "openai-model", "db", "files", "rag", "mcp-url", "trace", "max-iterations", "max-calls", "wall-time-s", "threads" };
+        { "checkpoint", "openai-base-url", "openai-model", "db", "files", "rag", "mcp-url", "trace", "max-iterations", "max-calls",
+            "wall-time-s", "threads" };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "scripted", "no-guard", "sequential" };
 
     public override int Execute(CliArgs args, TextWriter @out)
@@ -43,11 +45,13 @@ public sealed class AgentRunCommand : CliCommand
             foreach (var c in run.Calls)
             {
                 string result = c.Result.ReplaceLineEndings(" ⏎ ");
-                @out.WriteLine($"→ [{c.Iteration}] {c.Name}({c.Arguments.GetRawText()}) {c.Status}: {(result.Length > 160 ? result[..157] + "..." : result)}");
+                @out.WriteLine($"→ [{c.Iteration}] {c.Name}({c.Arguments.GetRawText()}) {c.Status}: " +
+                    $"{(result.Length > 160 ? result[..157] + "..." : result)}");
             }
             @out.WriteLine();
             @out.WriteLine(run.Answer.Length > 0 ? run.Answer : $"(no answer: stopped by the {Describe(run.Stop)})");
-            @out.WriteLine($"\n{run.ModelTurns} model turn(s), {run.Calls.Count} call(s) ({run.Blocked.Count()} blocked), {run.Milliseconds / 1000:0.00} s" +
+            @out.WriteLine($"\n{run.ModelTurns} model turn(s), {run.Calls.Count} call(s) ({run.Blocked.Count()} blocked), " +
+                $"{run.Milliseconds / 1000:0.00} s" +
                 (tracePath is null ? "" : $"; trace: {tracePath}"));
             return run.Stop == AgentStopReason.Answered ? 0 : 1;
         }

@@ -39,7 +39,8 @@ public sealed class AgentSampleCommand : CliCommand
         @out.WriteLine($"wrote {ws.DatabasePath} ({ws.Database.Customers.Count} customers, {ws.Database.Products.Count} products, " +
             $"{ws.Database.Orders.Count} orders), {SampleWorkspace.Documents.Count} files under {ws.DocsRoot}" +
             (ws.HasIndex ? $" and the handbook's index {ws.IndexPath}" : ""));
-        @out.WriteLine($"try: llmlab agent run \"How many orders are in the shop database?\" --scripted --db {ws.DatabasePath} --files {ws.DocsRoot}");
+        @out.WriteLine($"try: llmlab agent run \"How many orders are in the shop database?\" --scripted --db {ws.DatabasePath} --files " +
+            $"{ws.DocsRoot}");
         return 0;
     }
 }

@@ -50,9 +50,12 @@ public sealed partial class AgentLab : Lab<AgentLabConfig>
             var cases = AdversarialCase.Create(cfg.Retrieval);
             var policy = new ScriptedPolicy(tasks.Select(t => t.Script).Concat(cases.Select(c => c.Script)));
             ctx.Report.Paragraph($"The sample world (`workspace/`): a shop database of {ws.Database.Customers.Count} customers, " +
-                $"{ws.Database.Products.Count} products and {ws.Database.Orders.Count} orders (SQLite, seeded), {SampleWorkspace.Documents.Count} " +
-                $"documents under `docs/` (three carry planted injections){(cfg.Retrieval ? ", the handbook indexed by lab 8.1's pipeline (MiniLM + BM25)" : "")}. " +
-                $"Tools ({tools.Count}): {string.Join(", ", tools.Select(t => $"`{t.Name}`"))}. The clock is fixed at {AgentTaskSet.Now:yyyy-MM-dd HH:mm} UTC. " +
+                $"{ws.Database.Products.Count} products and {ws.Database.Orders.Count} orders (SQLite, seeded), " +
+                    $"{SampleWorkspace.Documents.Count} " +
+                $"documents under `docs/` (three carry planted " +
+                    $"injections){(cfg.Retrieval ? ", the handbook indexed by lab 8.1's pipeline (MiniLM + BM25)" : "")}. " +
+                $"Tools ({tools.Count}): {string.Join(", ", tools.Select(t => $"`{t.Name}`"))}. The clock is fixed at " +
+                    $"{AgentTaskSet.Now:yyyy-MM-dd HH:mm} UTC. " +
                 "Every run's model turns and calls are in `trace.jsonl`.");
             using var trace = new AgentTrace(Path.Combine(ctx.Directory, "trace.jsonl"));
             Refusals(ctx, ws);
@@ -89,7 +92,8 @@ public sealed partial class AgentLab : Lab<AgentLabConfig>
         byte[] before = SHA256.HashData(File.ReadAllBytes(ws.DatabasePath));
         var sql = new ReadOnlySql(ws.DatabasePath);
         var reader = new ConfinedFileReader(ws.DocsRoot);
-        int c = Refused(code, e => ExpressionParser.Evaluate(e)), w = Refused(writes, q => sql.Query(q)), p = Refused(paths, f => reader.Read(f));
+        int c = Refused(code, e => ExpressionParser.Evaluate(e)), w = Refused(writes, q => sql.Query(q)), p = Refused(paths,
+            f => reader.Read(f));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         bool same = before.AsSpan().SequenceEqual(SHA256.HashData(File.ReadAllBytes(ws.DatabasePath)));
         ctx.Report.Table(["tool", "planted attacks", "refused"], [
@@ -100,7 +104,8 @@ public sealed partial class AgentLab : Lab<AgentLabConfig>
         planted.Equal("calculator: code strings refused", c, code.Length);
         planted.Equal("sql_query: writing statements refused", w, writes.Length);
         planted.Equal("read_file: paths outside the root refused", p, paths.Length);
-        ctx.Checks.BruteForce("SHA-256 of the database file before and after").True("the database file is unchanged after the write attempts", same,
+        ctx.Checks.BruteForce("SHA-256 of the database file before and after").True("the database file is unchanged after the write " +
+            "attempts", same,
             same ? "identical" : "changed");
     }
 }

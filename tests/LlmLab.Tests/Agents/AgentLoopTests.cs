@@ -35,9 +35,11 @@ public sealed class AgentLoopTests : IDisposable
         var policy = new ScriptedPolicy(tasks.Select(t => t.Script));
         string tracePath = Path.Combine(_root, "trace.jsonl");
         IReadOnlyList<AgentTaskGrade> grades;
-        using (var trace = new AgentTrace(tracePath)) grades = await AgentEvaluator.EvaluateAsync(policy, _tools, tasks, new AgentOptions(), trace);
+        using (var trace = new AgentTrace(tracePath)) grades = await AgentEvaluator.EvaluateAsync(policy, _tools, tasks,
+            new AgentOptions(), trace);
         foreach (var g in grades)
-            Assert.True(g.AllRight, $"{g.Task.Id}: tools {g.ToolsRight}, args {g.ArgsRight}, answer {g.AnswerRight} ('{g.Run.Answer}'; calls: " +
+            Assert.True(g.AllRight,
+                $"{g.Task.Id}: tools {g.ToolsRight}, args {g.ArgsRight}, answer {g.AnswerRight} ('{g.Run.Answer}'; calls: " +
                 string.Join("; ", g.Run.Calls.Select(c => $"{c.Name}({c.Arguments}) → {c.Status}: {c.Result}")) + ")");
         Assert.Contains(grades, g => g.Task.Category == "parallel" && g.Run.Calls.Count == 2 && g.Run.Calls.All(c => c.Iteration == 0));
         Assert.Contains(grades, g => g.Task.Category == "multi_step" && g.Run.Calls.Select(c => c.Iteration).Distinct().Count() == 2);
@@ -56,7 +58,8 @@ public sealed class AgentLoopTests : IDisposable
     {
         // The same calculator name, but off by one: the scripted policy passes its output through, the checker must fail it.
         var broken = _tools.Where(t => t.Name != "calculator")
-            .Append(AIFunctionFactory.Create((string expression) => (ExpressionParser.Evaluate(expression) + 1).ToString(), "calculator")).ToList();
+            .Append(AIFunctionFactory.Create((string expression) => (ExpressionParser.Evaluate(expression) + 1).ToString(),
+                "calculator")).ToList();
         var task = AgentTaskSet.Create(_ws.Database, false).Single(t => t.Id == "calc");
         var grades = await AgentEvaluator.EvaluateAsync(new ScriptedPolicy([task.Script]), broken, [task], new AgentOptions());
         Assert.True(grades[0].ToolsRight);
@@ -64,7 +67,8 @@ public sealed class AgentLoopTests : IDisposable
         Assert.False(grades[0].AnswerRight);
     }
 
-    static ScriptedPolicy Policy(string request, Func<IReadOnlyList<string>, string> answer, params Func<IReadOnlyList<string>, IReadOnlyList<ScriptedCall>>[] steps) =>
+    static ScriptedPolicy Policy(string request, Func<IReadOnlyList<string>, string> answer, params Func<IReadOnlyList<string>,
+        IReadOnlyList<ScriptedCall>>[] steps) =>
         new([new AgentScript(request, steps, answer)]);
 
     static ScriptedCall Call(string name, params (string K, object? V)[] args) => new(name, args.ToDictionary(a => a.K, a => a.V));
@@ -74,7 +78,11 @@ public sealed class AgentLoopTests : IDisposable
     {
         // Each tool waits until both have started: only concurrent execution finishes both (a 10 s timeout, never reached when right).
         var started = new CountdownEvent(2);
-        string Meet() => started.Signal() && true || started.Wait(TimeSpan.FromSeconds(10)) ? "met" : "alone";
+        string Meet()
+        {
+            started.Signal();
+            return started.Wait(TimeSpan.FromSeconds(10)) ? "met" : "alone";
+        }
         var tools = new[] { AIFunctionFactory.Create(Meet, "left"), AIFunctionFactory.Create(Meet, "right") };
         var policy = Policy("go", r => string.Join(",", r), _ => [Call("left"), Call("right")]);
         var run = await new AgentRunner(policy, tools, new AgentOptions { Guard = false }).RunAsync("go");
@@ -102,8 +110,10 @@ public sealed class AgentLoopTests : IDisposable
         int _n;
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null, CancellationToken ct = default) =>
             Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant,
-                [new FunctionCallContent($"c{Interlocked.Increment(ref _n)}", "calculator", new Dictionary<string, object?> { ["expression"] = "1+1" })])));
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null, CancellationToken ct = default) =>
+                [new FunctionCallContent($"c{Interlocked.Increment(ref _n)}", "calculator", new Dictionary<string,
+                    object?> { ["expression"] = "1+1" })])));
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null,
+            CancellationToken ct = default) =>
             throw new NotSupportedException();
         public object? GetService(Type t, object? k = null) => null;
         public void Dispose() { }
@@ -112,7 +122,8 @@ public sealed class AgentLoopTests : IDisposable
     [Fact]
     public async Task The_iteration_limit_and_the_call_limit_stop_a_runaway_model()
     {
-        var byIterations = await new AgentRunner(new Obsessed(), _tools, new AgentOptions(MaxIterations: 3, MaxCalls: 100)).RunAsync("loop");
+        var byIterations = await new AgentRunner(new Obsessed(), _tools, new AgentOptions(MaxIterations: 3,
+            MaxCalls: 100)).RunAsync("loop");
         Assert.Equal(AgentStopReason.IterationLimit, byIterations.Stop);
         Assert.Equal(3, byIterations.Calls.Count);
         Assert.Equal("", byIterations.Answer);
@@ -129,7 +140,8 @@ public sealed class AgentLoopTests : IDisposable
             await Task.Delay(Timeout.Infinite, ct);
             throw new InvalidOperationException("unreachable");
         }
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null, CancellationToken ct = default) =>
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null,
+            CancellationToken ct = default) =>
             throw new NotSupportedException();
         public object? GetService(Type t, object? k = null) => null;
         public void Dispose() { }
@@ -138,7 +150,8 @@ public sealed class AgentLoopTests : IDisposable
     [Fact]
     public async Task The_wall_time_ends_a_run_with_a_stop_reason_not_an_exception()
     {
-        var run = await new AgentRunner(new Silent(), _tools, new AgentOptions(WallTime: TimeSpan.FromMilliseconds(200))).RunAsync("anything");
+        var run = await new AgentRunner(new Silent(), _tools,
+            new AgentOptions(WallTime: TimeSpan.FromMilliseconds(200))).RunAsync("anything");
         Assert.Equal(AgentStopReason.WallTime, run.Stop);
         Assert.Equal("", run.Answer);
     }
@@ -171,7 +184,8 @@ public sealed class AgentLoopTests : IDisposable
         var call = Assert.Single(run.Calls);
         Assert.Equal("error", call.Status);
         Assert.Contains("only a SELECT", call.Result);
-        Assert.Equal(_ws.Database.Orders.Count.ToString(), new ReadOnlySql(_ws.DatabasePath).Query("SELECT COUNT(*) FROM orders").Split('\n')[1]);
+        Assert.Equal(_ws.Database.Orders.Count.ToString(),
+            new ReadOnlySql(_ws.DatabasePath).Query("SELECT COUNT(*) FROM orders").Split('\n')[1]);
     }
 
     [Fact]
@@ -182,15 +196,19 @@ public sealed class AgentLoopTests : IDisposable
         List<ChatMessage> conversation =
         [
             new(ChatRole.User, "Find Grace's city, then count the orders of customers in that city."),
-            new(ChatRole.Assistant, [new FunctionCallContent("a", "sql_query", new Dictionary<string, object?> { ["query"] = "SELECT city FROM customers WHERE name = 'Grace'" })]),
+            new(ChatRole.Assistant, [new FunctionCallContent("a", "sql_query", new Dictionary<string,
+                object?> { ["query"] = "SELECT city FROM customers WHERE name = 'Grace'" })]),
             new(ChatRole.Tool, [new FunctionResultContent("a", "city\nLyon\n(1 rows)")]),
         ];
-        var clean = new FunctionCallContent("b", "sql_query", new Dictionary<string, object?> { ["query"] = "SELECT COUNT(*) FROM orders" });
+        var clean = new FunctionCallContent("b", "sql_query", new Dictionary<string,
+            object?> { ["query"] = "SELECT COUNT(*) FROM orders" });
         Assert.Null(guard.Check(conversation, clean, sql));
         // A value taken from the tool output is refused for a data tool (the guard's documented cost) …
-        var chained = new FunctionCallContent("c", "sql_query", new Dictionary<string, object?> { ["query"] = "SELECT COUNT(*) FROM customers WHERE city = 'Lyon'" });
+        var chained = new FunctionCallContent("c", "sql_query", new Dictionary<string,
+            object?> { ["query"] = "SELECT COUNT(*) FROM customers WHERE city = 'Lyon'" });
         Assert.Contains("'lyon'", guard.Check(conversation, chained, sql));
         // … and allowed for a pure one.
-        Assert.Null(guard.Check(conversation, new FunctionCallContent("d", "calculator", new Dictionary<string, object?> { ["expression"] = "Lyon" }), null));
+        Assert.Null(guard.Check(conversation, new FunctionCallContent("d", "calculator", new Dictionary<string,
+            object?> { ["expression"] = "Lyon" }), null));
     }
 }

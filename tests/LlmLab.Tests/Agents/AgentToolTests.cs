@@ -132,7 +132,8 @@ public sealed class AgentToolTests : IDisposable
         Assert.Equal(1 + 5 + 1, rows.Split('\n').Length);
         Assert.Contains("row limit", rows);
         // An endless recursive CTE: only the interrupt ends it.
-        var e = Assert.Throws<InputException>(() => sql.Query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"));
+        var e = Assert.Throws<InputException>(()
+            => sql.Query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"));
         Assert.Contains("was stopped", e.Message);
     }
 
@@ -190,7 +191,8 @@ public sealed class AgentToolTests : IDisposable
     {
         string ws = NewDocs();
         var tools = AgentToolbox.Create(new AgentToolboxOptions(Path.Combine(ws, "shop.db"), Path.Combine(ws, "docs")));
-        Assert.Equal(["add_days", "calculator", "convert_units", "current_time", "day_of_week", "days_between", "list_files", "read_file", "sql_query"],
+        Assert.Equal(["add_days", "calculator", "convert_units", "current_time", "day_of_week", "days_between", "list_files", "read_file",
+            "sql_query"],
             tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         var good = new Dictionary<string, string>
         {
@@ -204,8 +206,10 @@ public sealed class AgentToolTests : IDisposable
             var schema = JsonSchema.FromText(tool.JsonSchema.GetRawText());
             Assert.True(schema.Evaluate(JsonDocument.Parse(good[tool.Name]).RootElement).IsValid, tool.Name);
             if (tool.Name != "list_files")
-                Assert.False(schema.Evaluate(JsonDocument.Parse("""{"unrelated": true}""").RootElement).IsValid, $"{tool.Name} accepts a call without its arguments");
-            var result = await tool.InvokeAsync(new AIFunctionArguments(JsonSerializer.Deserialize<Dictionary<string, object?>>(good[tool.Name])!));
+                Assert.False(schema.Evaluate(JsonDocument.Parse("""{"unrelated": true}""").RootElement).IsValid,
+                    $"{tool.Name} accepts a call without its arguments");
+            var result = await tool.InvokeAsync(new AIFunctionArguments(JsonSerializer.Deserialize<Dictionary<string,
+                object?>>(good[tool.Name])!));
             Assert.NotNull(result);
         }
     }

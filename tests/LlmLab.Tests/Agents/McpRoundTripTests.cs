@@ -34,7 +34,8 @@ public sealed class McpRoundTripTests : IDisposable
         // The clock of a separate server process is the real one: skip the task that reads "now".
         var tasks = AgentTaskSet.Create(_ws.Database, withRetrieval: false).Where(t => fixedClock || t.Id != "countdown").ToList();
         var grades = await AgentEvaluator.EvaluateAsync(new ScriptedPolicy(tasks.Select(t => t.Script)), tools, tasks, new AgentOptions());
-        foreach (var g in grades) Assert.True(g.AllRight, $"{g.Task.Id} over MCP: {string.Join("; ", g.Run.Calls.Select(c => $"{c.Name} → {c.Status}: {c.Result}"))}");
+        foreach (var g in grades) Assert.True(g.AllRight,
+            $"{g.Task.Id} over MCP: {string.Join("; ", g.Run.Calls.Select(c => $"{c.Name} → {c.Status}: {c.Result}"))}");
         // A tool's refusal comes back as an error result, not a protocol failure.
         var sql = tools.Single(t => t.Name == "sql_query");
         var (text, isError) = ToolResultText.From(await sql.InvokeAsync(new AIFunctionArguments { ["query"] = "DROP TABLE orders" }));
@@ -51,8 +52,10 @@ public sealed class McpRoundTripTests : IDisposable
         var toServer = new Pipe();
         var toClient = new Pipe();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var server = McpToolServer.RunStreamsAsync(_ws.Tools(new FixedClock(AgentTaskSet.Now)), toServer.Reader.AsStream(), toClient.Writer.AsStream(), cts.Token);
-        await using (var client = await McpToolClient.ConnectStreamsAsync(toServer.Writer.AsStream(), toClient.Reader.AsStream(), cts.Token))
+        var server = McpToolServer.RunStreamsAsync(_ws.Tools(new FixedClock(AgentTaskSet.Now)), toServer.Reader.AsStream(),
+            toClient.Writer.AsStream(), cts.Token);
+        await using (var client = await McpToolClient.ConnectStreamsAsync(toServer.Writer.AsStream(), toClient.Reader.AsStream(),
+            cts.Token))
         {
             Assert.Equal(McpToolServer.Name, client.ServerInfo?.Name);
             await AgentOnMcpTools(await McpToolClient.ToolsAsync(client, cts.Token), fixedClock: true);

@@ -20,7 +20,8 @@ public sealed class ToolCallChatClientTests
             Seen.Add((m.ToList(), o));
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, replies[Math.Min(_i++, replies.Length - 1)])));
         }
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null, CancellationToken ct = default) =>
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> m, ChatOptions? o = null,
+            CancellationToken ct = default) =>
             throw new NotSupportedException();
         public object? GetService(Type t, object? k = null) => null;
         public void Dispose() { }
@@ -55,7 +56,8 @@ public sealed class ToolCallChatClientTests
         var tools = AgentToolbox.Create(new AgentToolboxOptions());
         foreach (string reply in (string[])["The weather is fine.", ChatTokens.ToolCall + "{\"name\": 3}", "{not json"])
         {
-            var r = await new ToolCallChatClient(new Recorder(reply)).GetResponseAsync([new(ChatRole.User, "hi")], new ChatOptions { Tools = [.. tools] });
+            var r = await new ToolCallChatClient(new Recorder(reply)).GetResponseAsync([new(ChatRole.User, "hi")],
+                new ChatOptions { Tools = [.. tools] });
             Assert.Empty(r.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
             Assert.Equal(reply, r.Text);
         }

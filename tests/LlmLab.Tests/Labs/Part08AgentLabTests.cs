@@ -23,7 +23,8 @@ public sealed class Part08AgentLabTests : IDisposable
         var r = Assert.Single(summary.Results);
         Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
         string dir = Path.Combine(summary.Directory, r.Directory);
-        foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "trace.jsonl", "tasks-by-category.png", "workspace/shop.db" })
+        foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "trace.jsonl", "tasks-by-category.png",
+            "workspace/shop.db" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         var names = r.Checks.Select(c => c.Name).ToList();
         Assert.Contains("scripted policy: tasks with right tools, arguments and answer (share)", names);
