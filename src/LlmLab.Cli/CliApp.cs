@@ -48,6 +48,9 @@ public static class CliApp
         new BenchVectorsCommand(),
         new PromptsNewCommand(),
         new PromptsEvalCommand(),
+        new AgentSampleCommand(),
+        new AgentRunCommand(),
+        new McpServeCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)
