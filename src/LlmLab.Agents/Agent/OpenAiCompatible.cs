@@ -11,17 +11,33 @@ public static class OpenAiCompatible
     /// <summary>The environment variable the API key is read from.</summary>
     public const string ApiKeyVariable = "OPENAI_API_KEY";
 
-    /// <summary>A client of <paramref name="model"/> at <paramref name="baseUrl"/> (e.g. http://localhost:8000/v1).</summary>
-    /// <param name="baseUrl">The API's base URL, up to and including /v1.</param>
+    /// <summary>The environment variable a default base URL is read from.</summary>
+    public const string BaseUrlVariable = "OPENAI_BASE_URL";
+
+    /// <summary>A client of <paramref name="model"/> at <paramref name="baseUrl"/> (e.g. http://localhost:8000/v1) — the
+    /// one place every command and lab builds a remote chat client.</summary>
+    /// <param name="baseUrl">The API's base URL, up to and including /v1; null or empty: <see cref="BaseUrlVariable"/>,
+    /// else OpenAI's own endpoint (which needs a key).</param>
     /// <param name="model">The model name the endpoint serves.</param>
     /// <param name="apiKey">Null: <see cref="ApiKeyVariable"/>, or a placeholder for local servers that need none.</param>
-    /// <exception cref="InputException">A base URL that is not an absolute http(s) URL, or no model name.</exception>
-    public static IChatClient Create(string baseUrl, string model, string? apiKey = null)
+    /// <param name="what">How the caller names the setting in errors (an option, a provider of a prompt file).</param>
+    /// <exception cref="InputException">A base URL that is not an absolute http(s) URL, no model name, or OpenAI's
+    /// endpoint without a key.</exception>
+    public static IChatClient Create(string? baseUrl, string model, string? apiKey = null, string what = "--openai-base-url")
     {
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new InputException($"--openai-base-url '{baseUrl}' is not an http(s) URL (e.g. http://localhost:8000/v1)");
-        if (string.IsNullOrWhiteSpace(model)) throw new InputException("--openai-model is empty: name the endpoint's model");
-        string key = apiKey ?? Environment.GetEnvironmentVariable(ApiKeyVariable) ?? "no-key";
-        return new OpenAI.Chat.ChatClient(model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = uri }).AsIChatClient();
+        if (string.IsNullOrWhiteSpace(baseUrl)) baseUrl = Environment.GetEnvironmentVariable(BaseUrlVariable);
+        string? key = apiKey ?? Environment.GetEnvironmentVariable(ApiKeyVariable);
+        var options = new OpenAIClientOptions();
+        if (!string.IsNullOrWhiteSpace(baseUrl))
+        {
+            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new InputException($"{what} '{baseUrl}' is not an http(s) URL (e.g. http://localhost:8000/v1)");
+            options.Endpoint = uri;
+        }
+        else if (string.IsNullOrWhiteSpace(key))
+            throw new InputException($"{what}: set {ApiKeyVariable} for OpenAI's endpoint, or give a base URL for another one");
+        if (string.IsNullOrWhiteSpace(model)) throw new InputException($"{what}: no model name: name the endpoint's model");
+        var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(key) ? "no-key" : key);
+        return new OpenAI.Chat.ChatClient(model, credential, options).AsIChatClient();
     }
 }

@@ -1,8 +1,7 @@
-using System.ClientModel;
 using LlmLab.Inference;
 using LlmLab.Training;
 using Microsoft.Extensions.AI;
-using OpenAI;
+using LlmLab.Agents.Agent;
 
 namespace LlmLab.Agents.Prompts;
 
@@ -14,12 +13,6 @@ namespace LlmLab.Agents.Prompts;
 /// </summary>
 public sealed class PromptProvider : IDisposable
 {
-    /// <summary>The environment variable read for the OpenAI-compatible endpoint's key.</summary>
-    public const string ApiKeyVariable = "OPENAI_API_KEY";
-
-    /// <summary>The environment variable read for the endpoint when neither the file nor the command line gives one.</summary>
-    public const string BaseUrlVariable = "OPENAI_BASE_URL";
-
     readonly IDisposable? _owned;
 
     /// <param name="id">Its name in the matrix.</param>
@@ -64,25 +57,8 @@ public sealed class PromptProvider : IDisposable
         }
     }
 
-    static IChatClient OpenAi(ProviderSpec spec, string? openAiBaseUrl)
-    {
-        string? url = spec.BaseUrl ?? openAiBaseUrl ?? Environment.GetEnvironmentVariable(BaseUrlVariable);
-        string? key = Environment.GetEnvironmentVariable(ApiKeyVariable);
-        var options = new OpenAIClientOptions();
-        if (!string.IsNullOrWhiteSpace(url))
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-                throw new InputException($"provider '{spec.Id}': base URL '{url}' is not an http(s) URL (e.g. http://127.0.0.1:8000/v1)");
-            options.Endpoint = uri;
-        }
-        else if (string.IsNullOrWhiteSpace(key))
-        {
-            throw new InputException($"provider '{spec.Id}': set {ApiKeyVariable} for OpenAI's endpoint, or give " +
-                "--openai-base-url for another one");
-        }
-        var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(key) ? "no-key" : key);
-        return new OpenAI.Chat.ChatClient(spec.Target, credential, options).AsIChatClient();
-    }
+    static IChatClient OpenAi(ProviderSpec spec, string? openAiBaseUrl) =>
+        OpenAiCompatible.Create(spec.BaseUrl ?? openAiBaseUrl, spec.Target, what: $"provider '{spec.Id}'");
 
     public void Dispose() => _owned?.Dispose();
 }

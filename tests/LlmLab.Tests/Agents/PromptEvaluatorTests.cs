@@ -95,8 +95,8 @@ public sealed class PromptEvaluatorTests : IDisposable
     public async Task The_openai_provider_talks_to_an_openai_compatible_server()
     {
         await using var server = await TestServer.StartAsync();
-        string? saved = Environment.GetEnvironmentVariable(PromptProvider.ApiKeyVariable);
-        Environment.SetEnvironmentVariable(PromptProvider.ApiKeyVariable, TestServer.Key);
+        string? saved = Environment.GetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable);
+        Environment.SetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable, TestServer.Key);
         try
         {
             using var provider = PromptProvider.Open(ProviderSpec.Parse("openai:" + LlmLab.Server.DemoModel.ModelId), new Uri(server.Base,
@@ -114,7 +114,7 @@ public sealed class PromptEvaluatorTests : IDisposable
         }
         finally
         {
-            Environment.SetEnvironmentVariable(PromptProvider.ApiKeyVariable, saved);
+            Environment.SetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable, saved);
         }
     }
 }
