@@ -129,6 +129,28 @@ public sealed class PreferenceBatches : IResumableBatchProvider
         return new TrainingBatch(tensor(x, shape, ScalarType.Int64), tensor(y, shape, ScalarType.Int64), Extras: extras);
     }
 
+    /// <summary>
+    /// (X, Y), each (N, <paramref name="context"/>), for N (prompt, reply) sequences laid out as the batches are: X =
+    /// prompt ++ reply without its last id, right-padded with 0; Y = the next id where it is the reply's, else −1.
+    /// </summary>
+    /// <exception cref="ArgumentException">A sequence longer than context + 1.</exception>
+    public static (Tensor X, Tensor Y) Rows(IReadOnlyList<(int[] Prompt, int[] Reply)> sequences, int context)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var x = new long[sequences.Count * context];
+        var y = new long[sequences.Count * context];
+        Array.Fill(y, -1L);
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            var (p, r) = sequences[i];
+            if (p.Length + r.Length - 1 > context || r.Length == 0)
+                throw new ArgumentException($"sequence {i} has {p.Length + r.Length} ids (a reply of {r.Length}): at most context + 1 = {context + 1}, reply >= 1");
+            Fill(x, y, i * context, p, r);
+        }
+        var shape = new long[] { sequences.Count, context };
+        return (tensor(x, shape, ScalarType.Int64), tensor(y, shape, ScalarType.Int64));
+    }
+
     /// <summary>One row: inputs prompt ++ reply without its last id; targets the next id where it is the reply's.</summary>
     static void Fill(long[] x, long[] y, int at, int[] prompt, int[] reply)
     {
