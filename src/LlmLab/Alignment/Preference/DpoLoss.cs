@@ -51,6 +51,7 @@ public static class DpoLoss
             var (pc, pr) = (logps.narrow(0, 0, b), logps.narrow(0, b, b));
             var (rc, rr) = (reference.narrow(0, 0, b), reference.narrow(0, b, b));
             var (losses, h) = Of(pc, pr, rc, rr, beta, kind);
+            var loss = losses.mean();
             using var noGrad = no_grad();
             var metrics = new Dictionary<string, double>
             {
@@ -59,7 +60,7 @@ public static class DpoLoss
                 ["margin"] = (beta * h).mean().item<float>(),
                 ["accuracy"] = (h > 0).to(ScalarType.Float32).mean().item<float>(),
             };
-            return new TrainingLoss(losses.mean(), metrics);
+            return new TrainingLoss(loss, metrics);
         };
     }
 }

@@ -73,7 +73,8 @@ public static class PreferenceJsonl
         {
             family = f is JsonValue fv && fv.TryGetValue(out string? s) && !string.IsNullOrWhiteSpace(s) ? s
                 : throw new InputException($"{where}: \"family\" must be a task family's name");
-            TaskFamilies.ByName(family);
+            try { TaskFamilies.ByName(family); }
+            catch (InputException e) { throw new InputException($"{where}: \"family\": {e.Message}"); }
         }
         int template = -1;
         if (o["template"] is { } t && !(t is JsonValue tv && tv.TryGetValue(out template) && template >= 0))

@@ -35,6 +35,7 @@ public static class PpoTrainer
             var old = batch.Extra(PpoRollouts.OldLogProbs);
             var (pg, clipFraction) = PpoMath.PolicyLoss(logp, old, batch.Extra(PpoRollouts.Advantages), mask, o.ClipRange);
             var vf = PpoMath.ValueLoss(values, batch.Extra(PpoRollouts.OldValues), batch.Extra(PpoRollouts.Returns), mask, o.ClipRangeValue);
+            var total = pg + o.ValueCoef * vf;
             using var noGrad = no_grad();
             var metrics = new Dictionary<string, double>
             {
@@ -42,7 +43,7 @@ public static class PpoTrainer
                 ["approx_kl"] = (0.5 * PpoMath.MaskedMean((logp - old).pow(2), mask)).item<float>(),
             };
             if (rollouts.Current is { } c) { metrics["score"] = c.Score; metrics["kl"] = c.Kl; metrics["kl_coef"] = c.KlCoef; }
-            return new TrainingLoss(pg + o.ValueCoef * vf, metrics);
+            return new TrainingLoss(total, metrics);
         };
     }
 
