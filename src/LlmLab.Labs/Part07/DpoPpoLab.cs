@@ -65,12 +65,12 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
             var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, 1,
                 Seeding.DeriveSeed(ctx.Seed, "sft-data")));
             var sftTraining = FineTune(ctx, cfg, sft, chat, data);
-            var s = Prepare(ctx, cfg, sft, chat, data);
             ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — a {cfg.BaseLayers} × {cfg.BaseWidth} GPT pretrained {cfg.BaseSteps} steps on " +
                 $"`{ctx.Corpus.Name}` (validation loss {F(baseTraining.Evals[0].Loss, "0.000")} → {F(baseTraining.Evals[^1].Loss, "0.000")}), " +
                 $"the chat tokens added, then {cfg.SftSteps} steps of SFT on {data.Train.Count:N0} conversations (loss " +
                 $"{F(sftTraining.Steps[0].Loss, "0.000")} → {F(sftTraining.Steps[^1].Loss, "0.000")}). Every method below starts from these weights " +
                 $"and sees the same {cfg.PromptBudget} training prompts; the SFT model is the frozen reference of DPO and PPO.");
+            var s = Prepare(ctx, cfg, sft, chat, data);
             using (s.RewardModel) Compare(ctx, cfg, s);
         }
     }
