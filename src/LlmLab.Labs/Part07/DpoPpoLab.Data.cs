@@ -21,11 +21,12 @@ public sealed partial class DpoPpoLab
     static Setup Prepare(LabContext ctx, DpoPpoLabConfig cfg, GptModel sft, BpeTokenizer chat, SyntheticDataset data)
     {
         // New questions from the training templates (another seed than SFT's data), and the held-out templates' for the RM.
-        int perFamily = (cfg.PromptBudget + cfg.HeldOutPairs) / TaskFamilies.All.Count + 2;
+        // Twice what is needed: the longest families' questions (tool calls with their tool list) may not fit the context.
+        int perFamily = 2 * (cfg.PromptBudget + cfg.HeldOutPairs) / TaskFamilies.All.Count + 4;
         var pool = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(perFamily, Math.Max(2, cfg.HeldOutPairs / TaskFamilies.All.Count),
             cfg.TestTemplates, 1, Seeding.DeriveSeed(ctx.Seed, "preference-data")));
         bool Fits(SyntheticExample x) => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length + cfg.MaxNewTokens <= cfg.Context + 1;
-        var fitting = pool.Train.Where(Fits).ToArray();
+        var fitting = pool.Train.Where(Fits).ToArray();      // families interleaved (a seeded order), so the budget mixes them
         if (fitting.Length < cfg.PromptBudget + cfg.HeldOutPairs)
             throw new InputException($"only {fitting.Length} preference prompts fit the context of {cfg.Context} with max_new_tokens {cfg.MaxNewTokens}: " +
                 "lower prompt_budget or held_out_pairs, or raise context");
