@@ -27,7 +27,8 @@ public sealed record TrainingBatch(Tensor X, Tensor Y, Tensor? Positions = null,
 
     /// <summary>The batch on <paramref name="device"/> (itself when already there); new tensors join the caller's scope.</summary>
     public TrainingBatch To(Device device) => X.device == device ? this
-        : new(X.to(device), Y.to(device), Positions?.to(device), Mask?.to(device), Extras?.ToDictionary(e => e.Key, e => e.Value.to(device)));
+        : new(X.to(device), Y.to(device), Positions?.to(device), Mask?.to(device),
+            Extras?.ToDictionary(e => e.Key, e => e.Value.to(device)));
 
     /// <summary>The extra tensor called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The batch has no such extra (a provider and a loss that do not match).</exception>

@@ -24,7 +24,8 @@ public sealed record StepMetrics(int Step, double Loss, double LearningRate, dou
     /// <summary>The project's one-line step log: <c>step 120 | loss 1.8342 | lr 3.0e-04 | 12.4k tok/s | 310 ms</c>.</summary>
     public string ToLogLine() => string.Create(CultureInfo.InvariantCulture,
         $"step {Step} | loss {Loss:0.0000} | lr {LearningRate:0.0e+00} | {Rate(TokensPerSecond)} tok/s | {Ms(Milliseconds)} ms") +
-        string.Concat((Values ?? new Dictionary<string, double>()).Select(v => string.Create(CultureInfo.InvariantCulture, $" | {v.Key} {v.Value:0.####}")));
+        string.Concat((Values ?? new Dictionary<string, double>())
+            .Select(v => string.Create(CultureInfo.InvariantCulture, $" | {v.Key} {v.Value:0.####}")));
 
     /// <summary>12.4k, 1.2M, 950: three significant figures at most.</summary>
     internal static string Rate(double perSecond) => perSecond switch

@@ -199,7 +199,8 @@ public sealed partial class Trainer
 
     /// <summary>One optimizer step over Accumulation micro-batches: (mean loss, gradient norm before clipping, the loss
     /// callback's metrics averaged over the micro-batches or null when it gave none).</summary>
-    (double Loss, double Norm, IReadOnlyDictionary<string, double>? Values) Step(int step, double lr, IBatchProvider batches, Device device, TrainingWeights weights, AdamW optimizer)
+    (double Loss, double Norm, IReadOnlyDictionary<string, double>? Values) Step(int step, double lr, IBatchProvider batches, Device device,
+        TrainingWeights weights, AdamW optimizer)
     {
         var o = Options;
         using var scope = NewDisposeScope();

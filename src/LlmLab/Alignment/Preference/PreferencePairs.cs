@@ -68,7 +68,8 @@ public static class PreferencePairs
             for (int s = 0; s < samples; s++)
                 requests.Add((ids, new SamplingParams(Temperature: 1, MaxTokens: maxTokens, StopTokens: stops, Seed: Seeding.DeriveSeed(seed, $"onpolicy-{i}-{s}"))));
         }
-        var results = engine.GenerateBatch(requests);
+        // Static batches of 64: one batch of thousands would pad every row to the longest prompt and hold all their caches.
+        var results = requests.Chunk(64).SelectMany(chunk => engine.GenerateBatch(chunk)).ToArray();
         var pairs = new List<PreferencePair>();
         long tokens = results.Sum(r => (long)r.Tokens.Count);
         for (int i = 0; i < examples.Count; i++)

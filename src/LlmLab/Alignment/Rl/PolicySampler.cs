@@ -25,8 +25,9 @@ public static class PolicySampler
         var engine = new GenerationEngine(policy, tokenizer);
         var stops = ChatTemplate.Chat.StopTokenIds(tokenizer);
         int context = policy.Config.Context;
-        var results = engine.GenerateBatch(prompts.Select((p, i) => ((IReadOnlyList<int>)p, new SamplingParams(Temperature: 1,
-            MaxTokens: Math.Min(maxTokens, context + 1 - p.Length), StopTokens: stops, Seed: Seeding.DeriveSeed(seed, $"policy-sample-{i}")))).ToArray());
+        var requests = prompts.Select((p, i) => ((IReadOnlyList<int>)p, new SamplingParams(Temperature: 1,
+            MaxTokens: Math.Min(maxTokens, context + 1 - p.Length), StopTokens: stops, Seed: Seeding.DeriveSeed(seed, $"policy-sample-{i}")))).ToArray();
+        var results = requests.Chunk(64).SelectMany(chunk => engine.GenerateBatch(chunk)).ToArray();   // static batches of 64
         var samples = prompts.Select((p, i) => new PpoSample(i, p, results[i].Tokens.ToArray(), results[i].Text.Trim())).ToArray();
         var kl = new double[samples.Length];
         bool pt = policy.training, rt = reference.training;
