@@ -31,6 +31,7 @@ public static class LabRegistry
         ["5.3"] = () => new MixtureShardingLab(),
         ["6"] = () => new PretrainingLab(),
         ["7.1"] = () => new SftLab(),
+        ["7.2"] = () => new DpoPpoLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["8.2"] = () => new LlmLab.Labs.Part08.AgentLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),

@@ -13,7 +13,11 @@ namespace LlmLab.Data;
 /// <param name="Positions">(B, T) int64 position of each token within its own sequence, or null for 0..T−1 in every row.</param>
 /// <param name="Mask">(B, 1, T, T) bool, true where a query may attend to a key (the causal rule within each packed
 /// sequence), or null for the plain causal mask.</param>
-public sealed record TrainingBatch(Tensor X, Tensor Y, Tensor? Positions = null, Tensor? Mask = null)
+/// <param name="Extras">Further tensors by name, for losses whose batch is more than (X, Y): preference pairs carry the
+/// reference model's log-probabilities, PPO minibatches their advantages, returns and old log-probabilities. Moved with
+/// the batch by <see cref="To"/>; null when none.</param>
+public sealed record TrainingBatch(Tensor X, Tensor Y, Tensor? Positions = null, Tensor? Mask = null,
+    IReadOnlyDictionary<string, Tensor>? Extras = null)
 {
     /// <summary>A plain (X, Y) batch.</summary>
     public static implicit operator TrainingBatch((Tensor X, Tensor Y) pair) => new(pair.X, pair.Y);
@@ -23,5 +27,11 @@ public sealed record TrainingBatch(Tensor X, Tensor Y, Tensor? Positions = null,
 
     /// <summary>The batch on <paramref name="device"/> (itself when already there); new tensors join the caller's scope.</summary>
     public TrainingBatch To(Device device) => X.device == device ? this
-        : new(X.to(device), Y.to(device), Positions?.to(device), Mask?.to(device));
+        : new(X.to(device), Y.to(device), Positions?.to(device), Mask?.to(device),
+            Extras?.ToDictionary(e => e.Key, e => e.Value.to(device)));
+
+    /// <summary>The extra tensor called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">The batch has no such extra (a provider and a loss that do not match).</exception>
+    public Tensor Extra(string name) => Extras is not null && Extras.TryGetValue(name, out var t) ? t
+        : throw new ArgumentException($"the batch has no '{name}' tensor (it has: {string.Join(", ", Extras?.Keys ?? [])})", nameof(name));
 }

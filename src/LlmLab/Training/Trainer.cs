@@ -35,7 +35,7 @@ namespace LlmLab.Training;
 public sealed partial class Trainer
 {
     readonly nn.Module _model;
-    readonly Func<TrainingBatch, Tensor> _loss;
+    readonly Func<TrainingBatch, TrainingLoss> _loss;
 
     /// <param name="model">The module whose parameters are trained (switched to training mode, and to evaluation mode
     /// while evaluating; in bf16 it computes in bf16 during <see cref="Run"/> and is returned in fp32).</param>
@@ -53,6 +53,21 @@ public sealed partial class Trainer
     /// <param name="options">Validated here.</param>
     /// <exception cref="ArgumentException">Invalid options.</exception>
     public Trainer(nn.Module model, Func<TrainingBatch, Tensor> loss, TrainerOptions options)
+        : this(model, WrapLoss(loss), options) { }
+
+    /// <summary>
+    /// The general trainer: batches of any shape (a <see cref="TrainingBatch"/> carries named <see cref="TrainingBatch.Extras"/>
+    /// beside X and Y: DPO's reference log-probabilities, PPO's advantages and old log-probabilities) and a loss callback
+    /// that returns the loss and its metrics (<see cref="TrainingLoss"/>), which every step's <see cref="StepMetrics.Values"/>
+    /// and <c>metrics.jsonl</c> record. SFT, the reward model, DPO and PPO all train through this one loop, with its
+    /// checkpoints and exact resume. Only the parameters that require gradients are trained.
+    /// </summary>
+    /// <param name="model">As above.</param>
+    /// <param name="loss">batch → (scalar loss, metrics); it runs the model. For <see cref="Evaluate(EvalSet)"/> the loss
+    /// is weighted by the batch's targets ≠ −1.</param>
+    /// <param name="options">Validated here.</param>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    public Trainer(nn.Module model, Func<TrainingBatch, TrainingLoss> loss, TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
@@ -65,6 +80,12 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(loss);
         return b => loss(b.X, b.Y);
+    }
+
+    static Func<TrainingBatch, TrainingLoss> WrapLoss(Func<TrainingBatch, Tensor> loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return b => loss(b);
     }
 
     public TrainerOptions Options { get; }
@@ -146,14 +167,14 @@ public sealed partial class Trainer
                 if (o.TimeBudgetSeconds is { } budget && run.Seconds >= budget && step > o.MinSteps) { run.BudgetStop = true; break; }
                 double lr = schedule.At(step - 1);
                 long start = Stopwatch.GetTimestamp();
-                var (loss, norm) = Step(step, lr, batches, device, weights, optimizer);                 // 2. one step
+                var (loss, norm, values) = Step(step, lr, batches, device, weights, optimizer);         // 2. one step
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 run.Seconds += ms / 1e3;
                 run.Tokens += o.TokensPerStep;
                 run.Step = step;
                 double tokensPerSecond = o.TokensPerStep / (ms / 1e3);
                 double? mfu = o.FlopsPerToken is { } f && o.PeakFlops is { } peak ? f * tokensPerSecond / peak : null;
-                var m = new StepMetrics(step, loss, lr, norm, ms, tokensPerSecond, run.Tokens, run.Seconds, mfu);
+                var m = new StepMetrics(step, loss, lr, norm, ms, tokensPerSecond, run.Tokens, run.Seconds, mfu, values);
                 run.Steps.Add(m);
                 metrics?.Append(m);
                 onStep?.Invoke(m);
@@ -176,17 +197,25 @@ public sealed partial class Trainer
         }
     }
 
-    /// <summary>One optimizer step over Accumulation micro-batches: (mean loss, gradient norm before clipping).</summary>
-    (double Loss, double Norm) Step(int step, double lr, IBatchProvider batches, Device device, TrainingWeights weights, AdamW optimizer)
+    /// <summary>One optimizer step over Accumulation micro-batches: (mean loss, gradient norm before clipping, the loss
+    /// callback's metrics averaged over the micro-batches or null when it gave none).</summary>
+    (double Loss, double Norm, IReadOnlyDictionary<string, double>? Values) Step(int step, double lr, IBatchProvider batches, Device device,
+        TrainingWeights weights, AdamW optimizer)
     {
         var o = Options;
         using var scope = NewDisposeScope();
         optimizer.LearningRate = lr;
         weights.ZeroGrad();
         double total = 0;
+        SortedDictionary<string, double>? values = null;
         for (int micro = 0; micro < o.Accumulation; micro++)
         {
-            var l = _loss(batches.Next().To(device));
+            var (l, metrics) = _loss(batches.Next().To(device));
+            foreach (var (name, v) in metrics ?? new Dictionary<string, double>())
+            {
+                values ??= new SortedDictionary<string, double>(StringComparer.Ordinal);
+                values[name] = values.GetValueOrDefault(name) + v / o.Accumulation;
+            }
             double value = l.detach().to(float64).item<double>();
             if (!double.IsFinite(value)) throw new TrainingDivergedException(step, "loss", value, lr);
             total += value;
@@ -199,7 +228,7 @@ public sealed partial class Trainer
         if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, lr);
         optimizer.Step();
         weights.MastersToModule();
-        return (total / o.Accumulation, norm);
+        return (total / o.Accumulation, norm, values);
     }
 
     /// <summary>Mean loss per target over <paramref name="set"/>, without gradients, in evaluation mode (dropout off);
@@ -222,7 +251,7 @@ public sealed partial class Trainer
                 var batch = device is null ? b : b.To(device);
                 long n = (batch.Y >= 0).sum().item<long>(); // targets of −1 (padding, prompts) are not in the mean
                 if (n == 0) continue;
-                total += _loss(batch).to(float64).item<double>() * n; // mean per target × targets: exact with a short last batch
+                total += _loss(batch).Loss.to(float64).item<double>() * n; // mean per target × targets: exact with a short last batch
                 count += n;
             }
             return total / count;
