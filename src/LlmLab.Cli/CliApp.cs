@@ -46,6 +46,10 @@ public static class CliApp
         new RagAskCommand(),
         new RagEvalCommand(),
         new BenchVectorsCommand(),
+        new ChatCommand(),
+        new ChatMemoriesListCommand(),
+        new ChatMemoriesExportCommand(),
+        new ChatMemoriesDeleteCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -35,7 +35,11 @@ public sealed partial class MemoryStore : IDisposable
 
     /// <summary>Opens (or creates) a memory database for embeddings of <paramref name="modelId"/>. A file that is not
     /// such a database, or one made with another embedding model, is an <see cref="InputException"/>.</summary>
-    public static MemoryStore Open(string path, string modelId, int dimensions)
+    /// <param name="path">The database file.</param>
+    /// <param name="modelId">The embedding model; null opens an existing database with whatever model made it (to list,
+    /// export or delete, which embed nothing).</param>
+    /// <param name="dimensions">The embedding width (ignored when <paramref name="modelId"/> is null).</param>
+    public static MemoryStore Open(string path, string? modelId, int dimensions)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var db = new SqliteConnection(new SqliteConnectionStringBuilder
@@ -52,7 +56,12 @@ public sealed partial class MemoryStore : IDisposable
             {
                 Exec(db, Schema, tx);
                 string? storedModel = Meta(db, "model_id", tx), storedDims = Meta(db, "dimensions", tx);
-                if (storedModel is null)
+                if (modelId is null)
+                {
+                    if (storedModel is null) throw new InputException($"{path}: not a memory database (it has no embedding model)");
+                    (modelId, dimensions) = (storedModel, int.Parse(storedDims!, CultureInfo.InvariantCulture));
+                }
+                else if (storedModel is null)
                 {
                     SetMeta(db, "model_id", modelId, tx);
                     SetMeta(db, "dimensions", dimensions.ToString(CultureInfo.InvariantCulture), tx);
@@ -76,7 +85,7 @@ public sealed partial class MemoryStore : IDisposable
             db.Dispose();
             throw;
         }
-        return new MemoryStore(db, path, modelId, dimensions);
+        return new MemoryStore(db, path, modelId!, dimensions);
     }
 
     const string Schema = """

@@ -6,7 +6,7 @@ namespace LlmLab.Agents.Memory;
 /// <summary>
 /// A scripted answerer whose behaviour is known, the reference the lab's answer checks rest on (a tiny local model's
 /// answers are too poor to check anything with). It reads only what it is given: it ranks the context by cosine
-/// similarity to the question, abstains ("I don't know.") when nothing is similar enough, and otherwise answers with
+/// similarity to the question (questions in it are skipped), abstains ("I don't know.") when nothing is similar enough, and otherwise answers with
 /// the best item — and the runner-up when it is nearly as similar, for questions that need two memories — each with its
 /// date. So its accuracy measures the context a memory system hands over, not the answerer. Thread-safe (stateless).
 /// </summary>
@@ -21,7 +21,9 @@ public sealed class ReferenceAnswerer(double abstainBelow = 0.3, double secondWi
     public string Answer(float[] question, IReadOnlyList<MemoryRecord> context)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var ranked = context.Select(m => (Memory: m, Similarity: (double)VectorMath.Dot(question, m.Embedding)))
+        // A question (an earlier one of the user's) says nothing about the answer: it is never quoted.
+        var ranked = context.Where(m => !m.Text.TrimEnd().EndsWith('?'))
+            .Select(m => (Memory: m, Similarity: (double)VectorMath.Dot(question, m.Embedding)))
             .OrderByDescending(x => x.Similarity).ThenByDescending(x => x.Memory.CreatedAt).Take(2).ToList();
         if (ranked.Count == 0 || ranked[0].Similarity < abstainBelow) return Abstention;
         var used = ranked.Where((x, i) => i == 0 || x.Similarity >= ranked[0].Similarity - secondWithin);
