@@ -33,12 +33,12 @@ static class ChatCli
         return MemoryStore.Open(db, modelId: null, 0);
     }
 
-    /// <summary>Opens or creates the chat's database; a folder or an unwritable place is bad input.</summary>
-    public static MemoryStore OpenOrCreate(string db, OnnxSentenceEncoder encoder)
+    /// <summary>Checks, before any work, that the chat's database can be opened or created: a folder or an unwritable
+    /// place is bad input.</summary>
+    public static void CheckTarget(string db)
     {
         if (Directory.Exists(db)) throw new InputException($"--db {db}: is a folder; give a file for the memory database");
         if (!File.Exists(db)) OutputPaths.File(db, "--db");
-        return MemoryStore.Open(db, encoder.ModelId, encoder.Dimensions);
     }
 
     /// <summary>The chat model: null (the reference answerer over memories), a local checkpoint (--model DIR), or an

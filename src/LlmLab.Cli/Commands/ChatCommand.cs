@@ -34,10 +34,11 @@ public sealed class ChatCommand : CliCommand
             script = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
             if (script.Length == 0) throw new InputException($"--script {path}: has no message (one user message per line)");
         }
+        ChatCli.CheckTarget(db);
         using var encoder = OnnxSentenceEncoder.CreateMiniLm();
         var (model, count, owned, context) = ChatCli.Model(args, encoder);
         using (owned)
-        using (var store = ChatCli.OpenOrCreate(db, encoder))
+        using (var store = MemoryStore.Open(db, encoder.ModelId, encoder.Dimensions))
         {
             var options = new MemoryOptions(K: k, ContextTokens: Math.Min(budget, context ?? budget));
             var chat = new MemoryChat(store, encoder, user, session, model, options: options, countTokens: count);
