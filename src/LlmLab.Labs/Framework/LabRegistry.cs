@@ -31,6 +31,7 @@ public static class LabRegistry
         ["6"] = () => new PretrainingLab(),
         ["7.1"] = () => new SftLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
+        ["8.3"] = () => new LlmLab.Labs.Part08.MemoryLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),
         ["9.3"] = () => new QuantizationLab(),
