@@ -99,10 +99,11 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
     {
         var now = _clock.GetUtcNow();
         float[] query = await EmbedOne(text, cancellationToken).ConfigureAwait(false);
-        var inContext = _working.Select(m => m.Id).ToHashSet();
+        // What the prompt already holds is not recalled again: the working turns, the facts taken from them, this
+        // session's own summaries (the running one is in the prompt).
+        var inContext = _working.Select(m => m.FirstSeq).ToHashSet();
         var recalled = new MemoryRetriever(Options).Rank(query, MemoryRetriever.Candidates(store, user), now, Options.K,
-            m => (m.Kind == MemoryKind.Message && inContext.Contains(m.Id)) || (m.Kind == MemoryKind.Summary && m.Session == session))
-            .ToList();
+            m => m.Session == session && (m.Kind == MemoryKind.Summary || inContext.Contains(m.FirstSeq))).ToList();
         int evictions = 0;
         var prompt = Prompt(recalled);
         while (prompt.Tokens(_count) + Options.MaxReplyTokens > Options.ContextTokens && _working.Count > 1)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace LlmLab.Agents.Memory;
 
@@ -8,7 +9,7 @@ namespace LlmLab.Agents.Memory;
 /// dates the summary ("On 2024-03-02 the user said: …"). Assistant turns are left out: in a memory they repeat the user
 /// or are small talk. Thread-safe (stateless).
 /// </summary>
-public sealed class RuleSummarizer : ISessionSummarizer
+public sealed partial class RuleSummarizer : ISessionSummarizer
 {
     readonly RuleFactExtractor _facts = new();
 
@@ -22,12 +23,13 @@ public sealed class RuleSummarizer : ISessionSummarizer
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxWords, 5);
         if (messages.Count == 0) return "";
+        // A previous summary given back (MemGPT's recursive summary) loses its dated head: the new head covers it.
         var sentences = messages.Where(m => m.Role is null or "user")
-            .SelectMany(m => RuleFactExtractor.Sentences(m.Text))
+            .SelectMany(m => RuleFactExtractor.Sentences(Head().Replace(m.Text, "")))
             .Select((s, i) => (Text: s, Index: i, Facts: s.EndsWith('?') ? 0 : _facts.Extract(s).Count, Words: Words(s)))
             .ToList();
         var chosen = new List<(string Text, int Index)>();
-        string head = Head(messages);
+        string head = HeadOf(messages);
         int budget = maxWords - Words(head);
         foreach (var s in sentences.OrderByDescending(s => s.Facts > 0).ThenByDescending(s => s.Words).ThenBy(s => s.Index))
         {
@@ -39,12 +41,15 @@ public sealed class RuleSummarizer : ISessionSummarizer
         return head + " " + string.Join(" ", chosen.OrderBy(c => c.Index).Select(c => Terminated(c.Text)));
     }
 
-    static string Head(IReadOnlyList<MemoryRecord> messages)
+    static string HeadOf(IReadOnlyList<MemoryRecord> messages)
     {
         string first = messages[0].CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string last = messages[^1].CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return first == last ? $"On {first} the user said:" : $"From {first} to {last} the user said:";
     }
+
+    [GeneratedRegex(@"^(?:On \S+|From \S+ to \S+) the user said:\s*")]
+    private static partial Regex Head();
 
     static string Terminated(string s) => s.Length > 0 && ".!?".Contains(s[^1]) ? s : s + ".";
 

@@ -16,15 +16,15 @@ public sealed class MemoryChatTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    /// <summary>Echoes the prompt it was given, so a test sees what reached the model.</summary>
-    sealed class EchoModel : IChatClient
+    /// <summary>Replies with a fixed text and keeps the instructions it was given, so a test sees what reached the model.</summary>
+    sealed class EchoModel(string reply = "ok") : IChatClient
     {
         public string LastInstructions = "";
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken ct = default)
         {
             LastInstructions = options?.Instructions ?? "";
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
         }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
@@ -62,5 +62,19 @@ public sealed class MemoryChatTests : IDisposable
         var reference = new MemoryChat(store, encoder, "zoe", "three");
         await reference.StartAsync();
         Assert.Contains("Kiwi", (await reference.SendAsync("What is my parrot called?")).Reply);
+    }
+
+    [Fact]
+    public async Task AModelsFactsAreParsedAndAnUnparsableReplyFallsBackToTheRules()
+    {
+        var parsed = await new ChatFactExtractor(new EchoModel("name | Alice | The user's name is Alice.\nnot a fact line\n" +
+            "lives_in | Lyon | The user lives in Lyon.")).ExtractAsync("anything");
+        Assert.Equal(["name=Alice", "lives_in=Lyon"], parsed.Select(f => $"{f.Key}={f.Value}"));
+        var fallback = await new ChatFactExtractor(new EchoModel("Sure! Here you go.")).ExtractAsync("I moved to Oslo.");
+        Assert.Equal("Oslo", Assert.Single(fallback).Value);
+        Assert.Empty(await new ChatFactExtractor(new EchoModel("NONE")).ExtractAsync("I moved to Oslo."));
+        string summary = await new ChatSummarizer(new EchoModel("The user moved to Oslo and adopted a cat.")).SummarizeAsync(
+            [new MemoryRecord(MemoryKind.Message, 1, "u", "s", "I moved to Oslo.", DateTimeOffset.UtcNow, 0.3, 0, 0, [], Role: "user")], 5);
+        Assert.Equal("The user moved to Oslo", summary); // cut at the word budget
     }
 }

@@ -27,7 +27,7 @@ public sealed class MemoryKillTests : IDisposable
     [Fact]
     public void KillDuringAChatLosesAndDuplicatesNothingAndTheSessionResumes()
     {
-        const int lines = 150;
+        const int lines = 80;
         string script = Script("script.txt", lines, i => $"Note {i}: my favourite number is {i}.");
         string db = Path.Combine(_root, "memory.db");
         string[] args = ["chat", "--user", "ann", "--db", db, "--session", "s1", "--script", script];
