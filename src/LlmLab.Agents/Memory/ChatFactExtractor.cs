@@ -23,7 +23,8 @@ public sealed class ChatFactExtractor(IChatClient model, IFactExtractor? fallbac
     public async Task<IReadOnlyList<ExtractedFact>> ExtractAsync(string message, CancellationToken cancellationToken = default)
     {
         var response = await model.GetResponseAsync([new ChatMessage(ChatRole.User, message)],
-            new ChatOptions { Instructions = Instructions, Temperature = 0, MaxOutputTokens = 200 }, cancellationToken).ConfigureAwait(false);
+            new ChatOptions { Instructions = Instructions, Temperature = 0, MaxOutputTokens = 200 },
+                cancellationToken).ConfigureAwait(false);
         var facts = Parse(response.Text);
         if (facts.Count > 0 || response.Text.Trim().Equals("NONE", StringComparison.OrdinalIgnoreCase)) return facts;
         return await _fallback.ExtractAsync(message, cancellationToken).ConfigureAwait(false);

@@ -82,7 +82,8 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         if (!_started) throw new InvalidOperationException("call StartAsync first");
-        if (PendingUserMessage is not null) throw new InvalidOperationException("the resumed session has a message without reply: call ReplyPendingAsync");
+        if (PendingUserMessage is not null)
+            throw new InvalidOperationException("the resumed session has a message without reply: call ReplyPendingAsync");
         await RememberAsync("user", text, cancellationToken).ConfigureAwait(false);
         return await ReplyAsync(text, cancellationToken).ConfigureAwait(false);
     }

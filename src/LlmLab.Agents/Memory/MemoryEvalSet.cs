@@ -75,7 +75,8 @@ public sealed record MemoryEvalSet(string Source, IReadOnlyList<MemoryEvalSet.Co
             var root = doc.RootElement;
             Fields(root, source, "", "format", "description", "conversations");
             if (Str(root, "format", source, "") != Format) throw Bad(source, "format", $"must be \"{Format}\"");
-            var conversations = Array(root, "conversations", source, "").Select((c, i) => ParseConversation(c, source, $"conversations[{i}]"))
+            var conversations = Array(root, "conversations", source, "").Select((c, i) => ParseConversation(c, source,
+                $"conversations[{i}]"))
                 .ToList();
             if (conversations.Count == 0) throw Bad(source, "conversations", "is empty: give at least one conversation");
             var users = conversations.GroupBy(c => c.User).FirstOrDefault(g => g.Count() > 1);
@@ -141,7 +142,8 @@ public sealed record MemoryEvalSet(string Source, IReadOnlyList<MemoryEvalSet.Co
     {
         if (e.ValueKind != JsonValueKind.Object) throw Bad(source, at.Length == 0 ? "(root)" : at, "must be a JSON object");
         foreach (var p in e.EnumerateObject())
-            if (!known.Contains(p.Name)) throw Bad(source, Join(at, p.Name), $"is not a field of {Format} (known: {string.Join(", ", known)})");
+            if (!known.Contains(p.Name))
+                throw Bad(source, Join(at, p.Name), $"is not a field of {Format} (known: {string.Join(", ", known)})");
     }
 
     static string Str(JsonElement e, string name, string source, string at) =>
@@ -155,7 +157,8 @@ public sealed record MemoryEvalSet(string Source, IReadOnlyList<MemoryEvalSet.Co
     static IReadOnlyList<string> Strings(JsonElement e, string name, string source, string at, bool required)
     {
         if (!e.TryGetProperty(name, out var v)) return required ? throw Bad(source, Join(at, name), "is missing") : [];
-        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || x.GetString()!.Length == 0))
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String
+            || x.GetString()!.Length == 0))
             throw Bad(source, Join(at, name), "must be an array of non-empty strings");
         return v.EnumerateArray().Select(x => x.GetString()!).ToList();
     }

@@ -35,7 +35,8 @@ public sealed class MemoryEvaluator(IEmbeddingGenerator<string, Embedding<float>
     /// <param name="directory">Where the memory databases go.</param>
     /// <param name="models">Models to answer besides the reference, by name (their answers are reported).</param>
     /// <param name="cancellationToken">Stops between questions.</param>
-    public async Task<MemoryEvalReport> RunAsync(MemoryEvalSet set, string directory, IReadOnlyDictionary<string, IChatClient>? models = null,
+    public async Task<MemoryEvalReport> RunAsync(MemoryEvalSet set, string directory,
+        IReadOnlyDictionary<string, IChatClient>? models = null,
         CancellationToken cancellationToken = default)
     {
         var answers = new List<MemoryEvalReport.AnswerOutcome>();
@@ -96,7 +97,8 @@ public sealed class MemoryEvaluator(IEmbeddingGenerator<string, Embedding<float>
             var chat = new MemoryChat(store, embedder, conversation.User, session.Id, extractor: extractor, summarizer: summarizer,
                 options: _options, countTokens: countTokens);
             await chat.StartAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var turn in session.Turns) await chat.RecordAsync(turn.Role, turn.Text, turn.At, cancellationToken).ConfigureAwait(false);
+            foreach (var turn in session.Turns) await chat.RecordAsync(turn.Role, turn.Text, turn.At,
+                cancellationToken).ConfigureAwait(false);
         }
         // The last session is summarised too, as the next session's start would.
         var next = new MemoryChat(store, embedder, conversation.User, "eval-questions", extractor: extractor, summarizer: summarizer,

@@ -112,7 +112,8 @@ public sealed partial class MemoryStore
         using var cmd = Command(tx, sql, args);
         object? v = cmd.ExecuteScalar();
         if (v is null or DBNull) return default!;
-        return (T)Convert.ChangeType(v, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return (T)Convert.ChangeType(v, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T),
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     int NonQuery(SqliteTransaction tx, string sql, params (string Name, object Value)[] args)

@@ -235,7 +235,8 @@ public sealed partial class MemoryStore : IDisposable
         if (v.Length != Dimensions) throw new ArgumentException($"embedding has {v.Length} dimensions, the store {Dimensions}");
     }
 
-    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+        CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTime(string s) =>
         DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

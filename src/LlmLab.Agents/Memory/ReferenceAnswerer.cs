@@ -6,9 +6,10 @@ namespace LlmLab.Agents.Memory;
 /// <summary>
 /// A scripted answerer whose behaviour is known, the reference the lab's answer checks rest on (a tiny local model's
 /// answers are too poor to check anything with). It reads only what it is given: it ranks the context by cosine
-/// similarity to the question (questions in it are skipped), abstains ("I don't know.") when nothing is similar enough, and otherwise answers with
-/// the best item — and the runner-up when it is nearly as similar, for questions that need two memories — each with its
-/// date. So its accuracy measures the context a memory system hands over, not the answerer. Thread-safe (stateless).
+/// similarity to the question (questions in it are skipped), abstains ("I don't know.") when nothing is similar
+/// enough, and otherwise answers with the best item — and the runner-up when it is nearly as similar, for questions
+/// that need two memories — each with its date. So its accuracy measures the context a memory system hands over, not
+/// the answerer. Thread-safe (stateless).
 /// </summary>
 /// <param name="abstainBelow">Best cosine similarity under which it abstains.</param>
 /// <param name="secondWithin">The runner-up is included when its similarity is within this of the best.</param>
@@ -32,7 +33,8 @@ public sealed class ReferenceAnswerer(double abstainBelow = 0.3, double secondWi
 
     /// <summary>True when <paramref name="answer"/> is an abstention (ours, or a model's "I don't know").</summary>
     public static bool Abstains(string answer) =>
-        answer.Contains("don't know", StringComparison.OrdinalIgnoreCase) || answer.Contains("do not know", StringComparison.OrdinalIgnoreCase)
+        answer.Contains("don't know", StringComparison.OrdinalIgnoreCase) || answer.Contains("do not know",
+            StringComparison.OrdinalIgnoreCase)
         || answer.Contains("not in memory", StringComparison.OrdinalIgnoreCase);
 
     static string Date(DateTimeOffset t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -13,7 +13,8 @@ public sealed partial class RuleFactExtractor : IFactExtractor
     // A run of capitalised words ("New York", "Saint-Étienne", "Rio de Janeiro"): where people, places and firms are named.
     const string Proper = @"\p{Lu}[\p{L}'’-]*(?:[ -](?:(?:de|da|del|la|le|upon|on|of)[ -])?\p{Lu}[\p{L}'’-]*)*";
     // A free phrase ends at punctuation or a word that starts a new clause.
-    const string Phrase = @"[^,.;:!?]+?(?=$|[,.;:!?]| (?:and|but|because|since|now|anymore|any more|these days|so|which|when|lately|a lot|very much)\b)";
+    const string Phrase = @"[^,.;:!?]+?(?=$|[,.;:!?]| (?:and|but|because|since|now|anymore|any more|these days|so|which|when|lately"
+        + @"|a lot|very much)\b)";
     const string Article = @"(?:(?:an?|the|my) )?";
 
     sealed record Pattern(Regex Regex, Func<Match, ExtractedFact?> Make);
@@ -21,16 +22,17 @@ public sealed partial class RuleFactExtractor : IFactExtractor
     static readonly Pattern[] Patterns =
     [
         P(@"\b(?i:my name is|call me|my name's) (?<v>" + Proper + ")", m => F("name", V(m), $"The user's name is {V(m)}.", 1.0)),
-        P(@"\b(?i:I(?:'m| am| have| 've)? (?:now |just |recently |finally )*(?:live|living|moved|relocated|settled)(?: back)? (?:in|to)) (?<v>"
-            + Proper + ")", m => F("lives_in", V(m), $"The user lives in {V(m)}.", 0.9)),
+        P(@"\b(?i:I(?:'m| am| have| 've)? (?:now |just |recently |finally )*(?:live|living|moved|relocated|settled)(?: back)?"
+            + @" (?:in|to)) (?<v>" + Proper + ")", m => F("lives_in", V(m), $"The user lives in {V(m)}.", 0.9)),
         P(@"\b(?i:I (?:now |currently )?work (?:at|for)|I(?:'ve| have)? (?:just )?(?:started|joined|got a (?:new )?job at)) (?<v>" + Proper
             + ")", m => F("works_at", V(m), $"The user works at {V(m)}.", 0.8)),
         P(@"\b(?i:I(?:'m| am)? (?:now )?(?:work(?:ing)? as|employed as)|my job is|I(?:'m| am) (?:now )?(?:working )?as) " + Article
             + "(?<v>" + Phrase + ")", m => F("job", V(m), $"The user works as {An(V(m))}.", 0.8)),
         P(@"\b(?i:my (?:favou?rite|fave)) (?<k>[\p{L} ]+?) (?i:is now|has always been|is|are) (?<v>" + Phrase + ")",
             m => F("favorite/" + K(m), V(m), $"The user's favourite {K(m)} is {V(m)}.", 0.6)),
-        P(@"\b(?i:I (?:have|own|adopted|got|rescued)(?: just)?) (?i:an?|a new|another) (?<k>dog|cat|puppy|kitten|parrot|rabbit|hamster|horse|"
-            + @"bird|turtle|tortoise|snake|goldfish) (?i:named|called) (?<v>" + Proper + ")",
+        P(@"\b(?i:I (?:have|own|adopted|got|rescued)(?: just)?) (?i:an?|a new|another) "
+            + @"(?<k>dog|cat|puppy|kitten|parrot|rabbit|hamster|horse|bird|turtle|tortoise|snake|goldfish) (?i:named|called) (?<v>"
+            + Proper + ")",
             m => F("pet_name/" + K(m), V(m), $"The user's {K(m)} is named {V(m)}.", 0.8)),
         P(@"\b(?i:my) (?<k>[\p{Ll}]+(?: [\p{Ll}]+)?)(?:'s name is| (?i:is|was) (?:named|called)) (?<v>" + Proper + ")",
             m => F("name_of/" + K(m), V(m), $"The user's {K(m)} is named {V(m)}.", 0.8)),
@@ -40,10 +42,11 @@ public sealed partial class RuleFactExtractor : IFactExtractor
         P(@"\b(?i:I(?:'m| am)) (?<v>\d{1,3}) (?i:years old)", m => F("age", V(m), $"The user is {V(m)} years old.", 0.6)),
         P(@"\b(?i:I(?:'m| am)? (?:now )?(?:learning|studying)) (?<v>" + Phrase + ")", m => F("learning/" + V(m).ToLowerInvariant(), "yes",
             $"The user is learning {V(m)}.", 0.6)),
-        P(@"\b(?i:I(?: really| also| still)? (?:don't|do not|no longer|stopped|quit|gave up)(?: liking| like| enjoying| enjoy| loving| love)?) "
+        P(@"\b(?i:I(?: really| also| still)? (?:don't|do not|no longer|stopped|quit|gave up)"
+            + @"(?: liking| like| enjoying| enjoy| loving| love)?) "
             + "(?<v>" + Phrase + ")", m => F("likes/" + V(m).ToLowerInvariant(), "no", $"The user no longer likes {V(m)}.", 0.6)),
-        P(@"\b(?i:I(?: really| also| still)? (?:like|love|enjoy|adore)) (?<v>" + Phrase + ")", m => F("likes/" + V(m).ToLowerInvariant(), "yes",
-            $"The user likes {V(m)}.", 0.5)),
+        P(@"\b(?i:I(?: really| also| still)? (?:like|love|enjoy|adore)) (?<v>" + Phrase + ")",
+            m => F("likes/" + V(m).ToLowerInvariant(), "yes", $"The user likes {V(m)}.", 0.5)),
         P(@"\b(?i:my) (?<k>[\p{Ll}]+(?: [\p{Ll}]+)?) (?i:is|are) (?<v>" + Phrase + ")",
             m => K(m) is "name" or "day" or "week" or "life" ? null : F(K(m), V(m), $"The user's {K(m)} is {V(m)}.", 0.5)),
     ];

@@ -44,7 +44,8 @@ static class ChatCli
     /// <summary>The chat model: null (the reference answerer over memories), a local checkpoint (--model DIR), or an
     /// OpenAI-compatible endpoint (--openai-base-url URL --model NAME, key from OPENAI_API_KEY). The second value counts
     /// tokens for the context budget (the local tokenizer, else MiniLM's WordPiece); the third is what to dispose.</summary>
-    public static (IChatClient? Model, Func<string, int> Count, IDisposable? Owned, int? Context) Model(CliArgs args, OnnxSentenceEncoder encoder)
+    public static (IChatClient? Model, Func<string, int> Count, IDisposable? Owned, int? Context) Model(CliArgs args,
+        OnnxSentenceEncoder encoder)
     {
         string? model = args.Get("model"), baseUrl = args.Get("openai-base-url");
         Func<string, int> wordPieces = s => encoder.Tokenize(s).Count;
@@ -65,7 +66,8 @@ static class ChatCli
         TorchRuntime.EnsureLoaded();
         var (gpt, tokenizer, checkpoint) = GptPretraining.Load(model);
         var engine = new GenerationEngine(gpt, tokenizer, PromptOverflow.TruncateLeft);
-        var local = new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(model)), ServeCommand.TemplateOf(checkpoint),
+        var local = new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
+            ServeCommand.TemplateOf(checkpoint),
             new SamplingParams(Temperature: 0.7, MaxTokens: 128, Seed: 0));
         return (local, s => tokenizer.Encode(s).Length, gpt, gpt.Config.Context);
     }

@@ -43,7 +43,8 @@ public sealed class ChatCommand : CliCommand
             var options = new MemoryOptions(K: k, ContextTokens: Math.Min(budget, context ?? budget));
             var chat = new MemoryChat(store, encoder, user, session, model, options: options, countTokens: count);
             int summarised = chat.StartAsync().GetAwaiter().GetResult();
-            @out.WriteLine($"session {session} of {user} ({db}): {store.Facts(user).Count} facts, {store.Summaries(user).Count} summaries, " +
+            @out.WriteLine($"session {session} of {user} ({db}): {store.Facts(user).Count} facts, " +
+                $"{store.Summaries(user).Count} summaries, " +
                 $"{store.Messages(user).Count} messages remembered; {summarised} earlier session(s) summarised now");
             if (script is not null) Replay(chat, store, user, session, script, @out);
             else Interactive(chat, @out);

@@ -17,11 +17,13 @@ public sealed class ChatMemoriesDeleteCommand : CliCommand
         string user = ChatCli.User(args, this);
         string? match = args.Get("match");
         if ((match is null) == !args.Flag("all")) throw new UsageException("give exactly one of --all and --match TEXT", this);
-        if (match is not null && match.Trim().Length < 2) throw new InputException("--match needs at least 2 characters (use --all to delete all)");
+        if (match is not null && match.Trim().Length < 2)
+            throw new InputException("--match needs at least 2 characters (use --all to delete all)");
         using var store = ChatCli.OpenExisting(args.Get("db") ?? ChatCli.DefaultDb);
         var (messages, facts, summaries, checkpointed) = store.Delete(user, match?.Trim());
         @out.WriteLine($"deleted {messages} messages, {facts} facts and {summaries} summaries of {user}; " +
-            (checkpointed ? "the WAL is checkpointed and truncated" : "another connection holds the WAL: it is truncated when that closes"));
+            (checkpointed ? "the WAL is checkpointed and truncated"
+                : "another connection holds the WAL: it is truncated when that closes"));
         return 0;
     }
 }

@@ -22,7 +22,8 @@ public sealed class ChatMemoriesExportCommand : CliCommand
         string? path = args.Get("out");
         if (path is not null) OutputPaths.File(path, "--out", db, db + "-wal", db + "-shm");
         string json;
-        using (var store = ChatCli.OpenExisting(db)) json = MemoryExport.ToJson(store, user).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        using (var store = ChatCli.OpenExisting(db))
+            json = MemoryExport.ToJson(store, user).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         if (path is null)
         {
             @out.WriteLine(json);

@@ -81,7 +81,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         if (cfg.Checkpoint.Length > 0)
         {
             var (model, tokenizer, checkpoint) = GptPretraining.Load(cfg.Checkpoint);
-            var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
+            var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"]
+                ?? ChatTemplate.Transcript.Name);
             return (model, new LocalChatClient(new GenerationEngine(model, tokenizer, PromptOverflow.TruncateLeft), "checkpoint", template,
                 new SamplingParams(Temperature: 0, MaxTokens: cfg.ReplyTokens)));
         }
@@ -98,7 +99,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
     {
         var questions = set.Conversations.SelectMany(c => c.Questions).ToList();
         ctx.Report.Paragraph($"Conversation set `{set.Source}`: {set.Conversations.Count} users, " +
-            $"{set.Conversations.Sum(c => c.Sessions.Count)} sessions, {set.Conversations.Sum(c => c.Sessions.Sum(s => s.Turns.Count))} turns; " +
+            $"{set.Conversations.Sum(c => c.Sessions.Count)} sessions, " +
+            $"{set.Conversations.Sum(c => c.Sessions.Sum(s => s.Turns.Count))} turns; " +
             $"{questions.Count} questions asked a day after each user's last session (" +
             string.Join(", ", MemoryEvalSet.Categories.Select(k => $"{questions.Count(q => q.Category == k)} {k}")) + "). " +
             $"Memories: rule-based facts (a new value of a slot supersedes the old), extractive session summaries and the messages, " +
@@ -110,7 +112,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         ctx.Report.Heading("Memory retrieval against the set's evidence turns");
         ctx.Report.Table(["category", $"recall@{cfg.K}"], MemoryEvalSet.Categories.Where(k => k != "no-answer")
             .Select(k => new[] { k, F(report.RecallAtK(k)) }).Append(["all", F(report.RecallAtK())]),
-            "a turn counts as found when a retrieved message is that turn, a retrieved fact came from it, or a retrieved summary covers it");
+            "a turn counts as found when a retrieved message is that turn, a retrieved fact came from it, " +
+            "or a retrieved summary covers it");
         ctx.Checks.KnownAnswer("the set's evidence turns")
             .AtLeast($"memory retrieval: evidence turns in the top {cfg.K} (recall@{cfg.K})", report.RecallAtK(), cfg.MinRecallAtK);
         ctx.Report.Paragraph($"Updated facts: an outdated value is among the retrieved memories for {F(report.OutdatedRate)} of the " +
@@ -131,7 +134,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
                     F(report.Accuracy(answerer, condition)), report.MeanTokens(answerer, condition).ToString("0", C),
                     report.MeanMilliseconds(answerer, condition).ToString("0.0", C)]);
         ctx.Report.Table(["answerer", "context", .. MemoryEvalSet.Categories, "all", "prompt tokens/query", "ms/query"], rows,
-            "accuracy: every gold answer in the reply, no outdated value, no abstention (abstaining is right only on no-answer questions); " +
+            "accuracy: every gold answer in the reply, no outdated value, no abstention " +
+            "(abstaining is right only on no-answer questions); " +
             "times depend on the machine and its load: not checked");
         string R = MemoryEvaluator.Reference;
         double memory = report.Accuracy(R, "memory"), full = report.Accuracy(R, "full-context"), none = report.Accuracy(R, "no-memory");
@@ -141,12 +145,15 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         double share = questions.Count(q => q.Category == "no-answer") / (double)questions.Count;
         ctx.Checks.Formula("with no memory only abstaining is right: accuracy = share of no-answer questions")
             .Close("reference answerer without memory: accuracy vs the share of no-answer questions", none, share, 1e-9, relative: false);
-        double Outdated(string condition) => report.Answers.Count(a => a.Answerer == R && a.Condition == condition && a.Category == "updated"
+        double Outdated(string condition) => report.Answers.Count(a => a.Answerer == R && a.Condition == condition
+            && a.Category == "updated"
             && questions.Single(q => q.Id == a.Question).Wrong.Any(w => a.Answer.Contains(w, StringComparison.OrdinalIgnoreCase)));
         ctx.Checks.KnownAnswer("the set's outdated values")
-            .AtMost("updated facts: outdated answers with memory minus with the full history", Outdated("memory") - Outdated("full-context"), 0);
+            .AtMost("updated facts: outdated answers with memory minus with the full history",
+                Outdated("memory") - Outdated("full-context"), 0);
         ctx.Checks.Formula("prompt tokens counted with MiniLM's WordPiece on the same prompt renderer")
-            .AtMost("prompt tokens per query, memory / full context", report.MeanTokens(R, "memory") / report.MeanTokens(R, "full-context"), 1);
+            .AtMost("prompt tokens per query, memory / full context",
+                report.MeanTokens(R, "memory") / report.MeanTokens(R, "full-context"), 1);
         ctx.Report.Headline("Reference accuracy: memory / full context / none", $"{F(memory)} / {F(full)} / {F(none)}");
         if (report.Answerers.Count > 1)
         {
@@ -161,7 +168,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         ctx.Plot("accuracy", AccuracyPlot(report), "reference answerer's accuracy per question category and context");
     }
 
-    static void Restart(LabContext ctx, MemoryEvalSet set, MemoryEvalReport report, string dbs, OnnxSentenceEncoder encoder, MemoryOptions options)
+    static void Restart(LabContext ctx, MemoryEvalSet set, MemoryEvalReport report, string dbs, OnnxSentenceEncoder encoder,
+        MemoryOptions options)
     {
         ctx.Report.Heading("Restart and deletion");
         int same = 0, total = 0;
@@ -187,7 +195,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         var q = c.Questions.FirstOrDefault(x => x.Answers.Count > 0);
         if (q is null)
         {
-            ctx.Checks.BruteForce("a byte scan of the database files").Skip("deleted memory gone from the files", "0", "no answer to delete");
+            ctx.Checks.BruteForce("a byte scan of the database files").Skip("deleted memory gone from the files", "0",
+                "no answer to delete");
             return;
         }
         string db = DbOf(dbs, c.User), secret = q.Answers[0];
@@ -199,7 +208,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
             $"and {deleted.Summaries} summaries; the text occurred {before} times in the database files before, {after} after " +
             $"(secure_delete on; WAL checkpointed and truncated: {deleted.Checkpointed}).");
         var scan = ctx.Checks.BruteForce("a byte scan of the database, -wal and -shm files");
-        if (before == 0) scan.Unavailable("deleted memory gone from the files", "present before, absent after", "the text was never stored");
+        if (before == 0) scan.Unavailable("deleted memory gone from the files", "present before, absent after",
+            "the text was never stored");
         else scan.Equal($"occurrences of \"{secret}\" in the database files after deleting it", after, 0);
     }
 
@@ -236,9 +246,11 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
                     Value = 100 * report.Accuracy(MemoryEvaluator.Reference, conditions[c], MemoryEvalSet.Categories[k]),
                 });
         plot.Add.Bars(bars);
-        for (int c = 0; c < conditions.Count; c++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = conditions[c], FillColor = palette.GetColor(c) });
+        for (int c = 0; c < conditions.Count; c++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = conditions[c], FillColor = palette.GetColor(c) });
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, MemoryEvalSet.Categories.Count).Select(k => k * (conditions.Count + 1) + 1.0).ToArray(),
+        var ticks = Enumerable.Range(0, MemoryEvalSet.Categories.Count).Select(k => k * (conditions.Count + 1) + 1.0).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks,
             MemoryEvalSet.Categories.ToArray());
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("accuracy (%)");

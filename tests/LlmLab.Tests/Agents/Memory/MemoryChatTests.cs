@@ -21,13 +21,15 @@ public sealed class MemoryChatTests : IDisposable
     {
         public string LastInstructions = "";
 
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken ct = default)
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            CancellationToken ct = default)
         {
             LastInstructions = options?.Instructions ?? "";
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
         }
 
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+            ChatOptions? options = null,
             CancellationToken ct = default) => throw new NotSupportedException();
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
@@ -46,7 +48,10 @@ public sealed class MemoryChatTests : IDisposable
         await first.SendAsync("I have a parrot named Kiwi.");
         int evictions = 0;
         for (int i = 0; i < 12; i++)
-            evictions += (await first.SendAsync($"Here is a long story number {i} about my day at the market buying apples, pears and bread.")).Evictions;
+        {
+            string story = $"Here is a long story number {i} about my day at the market buying apples, pears and bread.";
+            evictions += (await first.SendAsync(story)).Evictions;
+        }
         Assert.True(evictions > 0, "the context never filled");
         Assert.NotEmpty(first.Summary);
         Assert.Contains(store.Summaries("zoe"), s => s.Session == "one" && s.FirstSeq == 0);

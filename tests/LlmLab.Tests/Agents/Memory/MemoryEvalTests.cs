@@ -73,7 +73,8 @@ public sealed class MemoryEvalTests(ITestOutputHelper output) : IDisposable
     {
         var encoder = MiniLm.Value;
         var report = await new MemoryEvaluator(encoder, s => encoder.Tokenize(s).Count).RunAsync(MemoryEvalSet.Builtin(), _root);
-        foreach (var r in report.Retrievals) output.WriteLine($"{r.Question} {r.Category} recall {r.Recall} outdated {r.OutdatedRetrieved} " +
+        foreach (var r in report.Retrievals)
+            output.WriteLine($"{r.Question} {r.Category} recall {r.Recall} outdated {r.OutdatedRetrieved} " +
             string.Join(",", r.Retrieved));
         foreach (var a in report.Answers.Where(a => a.Condition != "no-memory"))
             output.WriteLine($"{a.Question} {a.Condition} {(a.Correct ? "OK " : "BAD")} {a.PromptTokens} {a.Answer}");

@@ -114,7 +114,8 @@ public sealed class MemoryKillTests : IDisposable
 
     /// <summary>A distinct place name per session and line, in letters (the fact rules read a name as capitalised letters).</summary>
     static string Town(string session, int i) =>
-        "Town" + session.ToUpperInvariant() + string.Concat(i.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c => (char)('a' + c - '0')));
+        "Town" + session.ToUpperInvariant() + string.Concat(i.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(c
+            => (char)('a' + c - '0')));
 
     static long Count(string db, string sql)
     {

@@ -59,7 +59,8 @@ public sealed class MemoryStoreTests : IDisposable
         using (var store = MemoryStore.Open(Db, "test", Dims))
         {
             var (id, added) = store.AppendMessage("u", "s", 0, "user", "I live in Oslo.", t, 0.6, Vec(1), [(Lives("Oslo"), Vec(2))]);
-            var (again, addedAgain) = store.AppendMessage("u", "s", 0, "user", "I live in Oslo.", t, 0.6, Vec(1), [(Lives("Oslo"), Vec(2))]);
+            var (again, addedAgain) = store.AppendMessage("u", "s", 0, "user", "I live in Oslo.", t, 0.6, Vec(1), [(Lives("Oslo"),
+                Vec(2))]);
             Assert.True(added);
             Assert.False(addedAgain);
             Assert.Equal(id, again);
@@ -87,7 +88,8 @@ public sealed class MemoryStoreTests : IDisposable
             for (int i = 0; i < turns; i++)
             {
                 string city = $"City{session}{i}";
-                store.AppendMessage("u", session, i, "user", $"I live in {city}.", t0.AddMinutes(i), 0.6, Vec(i), [(Lives(city), Vec(i + 1))]);
+                store.AppendMessage("u", session, i, "user", $"I live in {city}.", t0.AddMinutes(i), 0.6, Vec(i), [(Lives(city),
+                    Vec(i + 1))]);
             }
         }, TaskCreationOptions.LongRunning)).ToArray(); // two real threads: the barrier needs both at once
         await Task.WhenAll(writers);
@@ -101,7 +103,8 @@ public sealed class MemoryStoreTests : IDisposable
         Assert.Single(facts, f => f.SupersededBy is null);
         // The history is one chain: every superseded fact points at a newer fact that exists, and each is pointed at once.
         var ids = facts.Select(f => f.Id).ToHashSet();
-        Assert.All(facts.Where(f => f.SupersededBy is not null), f => Assert.True(ids.Contains(f.SupersededBy!.Value) && f.SupersededBy > f.Id));
+        Assert.All(facts.Where(f => f.SupersededBy is not null),
+            f => Assert.True(ids.Contains(f.SupersededBy!.Value) && f.SupersededBy > f.Id));
         Assert.Equal(2 * turns - 1, facts.Where(f => f.SupersededBy is not null).Select(f => f.SupersededBy).Distinct().Count());
     }
 

@@ -43,7 +43,8 @@ public sealed class RuleMemoryTests
     public void ARecursiveSummaryKeepsOneDatedHead()
     {
         var t = new DateTimeOffset(2024, 3, 2, 10, 0, 0, TimeSpan.Zero);
-        var previous = new MemoryRecord(MemoryKind.Message, 1, "u", "s", "On 2024-03-01 the user said: I moved to Lyon.", t.AddDays(-1), 0.3,
+        var previous = new MemoryRecord(MemoryKind.Message, 1, "u", "s", "On 2024-03-01 the user said: I moved to Lyon.",
+            t.AddDays(-1), 0.3,
             0, 0, [], Role: "user");
         var next = new MemoryRecord(MemoryKind.Message, 2, "u", "s", "I have a cat named Mimi.", t, 0.3, 1, 1, [], Role: "user");
         Assert.Equal("From 2024-03-01 to 2024-03-02 the user said: I moved to Lyon. I have a cat named Mimi.",
