@@ -54,6 +54,10 @@ public static class CliApp
         new AgentSampleCommand(),
         new AgentRunCommand(),
         new McpServeCommand(),
+        new ChatCommand(),
+        new ChatMemoriesListCommand(),
+        new ChatMemoriesExportCommand(),
+        new ChatMemoriesDeleteCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -45,8 +45,7 @@ public sealed class PromptProvider : IDisposable
                         "directory written by 'llmlab sft' or 'llmlab train'");
                 var (model, tokenizer, checkpoint) = GptPretraining.Load(spec.Target);
                 // A checkpoint of `llmlab sft` records its chat template; a base model is prompted with the transcript.
-                var template = ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"]
-                    ?? ChatTemplate.Transcript.Name);
+                var template = LlmLab.Alignment.ChatCheckpoint.TemplateOf(checkpoint);
                 var engine = new GenerationEngine(model, tokenizer, PromptOverflow.Error);
                 return new PromptProvider(spec.Id, new LocalChatClient(engine, spec.Id, template, new SamplingParams(Temperature: 0,
                     MaxTokens: 64)), model);

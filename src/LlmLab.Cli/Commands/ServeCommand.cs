@@ -1,3 +1,4 @@
+using LlmLab.Alignment;
 using System.Globalization;
 using LlmLab.Inference;
 using LlmLab.Inference.Serving;
@@ -61,10 +62,9 @@ public sealed class ServeCommand : CliCommand
         return new GenerationEngine(model, tokenizer, PromptOverflow.Error);
     }
 
-    /// <summary>The chat template a checkpoint carries (config.sft.chat_template), or the transcript for a base model.
-    /// Shared with <c>generate --chat</c>.</summary>
-    internal static ChatTemplate TemplateOf(CheckpointInfo checkpoint) =>
-        ChatTemplate.FromName((string?)checkpoint.Json["config"]?["sft"]?["chat_template"] ?? ChatTemplate.Transcript.Name);
+    /// <summary>The chat template a checkpoint carries (<see cref="ChatCheckpoint.TemplateOf"/>). Shared with
+    /// <c>generate --chat</c>.</summary>
+    internal static ChatTemplate TemplateOf(CheckpointInfo checkpoint) => ChatCheckpoint.TemplateOf(checkpoint);
 
     internal ServerOptions BuildOptions(CliArgs args, out bool demo)
     {

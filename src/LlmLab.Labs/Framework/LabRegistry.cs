@@ -34,6 +34,7 @@ public static class LabRegistry
         ["7.2"] = () => new DpoPpoLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["8.2"] = () => new LlmLab.Labs.Part08.AgentLab(),
+        ["8.3"] = () => new LlmLab.Labs.Part08.MemoryLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),
         ["9.3"] = () => new QuantizationLab(),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LlmLab.Inference;
 using LlmLab.Nn.Gpt;
 using LlmLab.Tokenization;
 using LlmLab.Training;
@@ -30,6 +31,22 @@ public static class ChatCheckpoint
                 .Concat(model.named_buffers().Select(b => KeyValuePair.Create("buffer:" + b.name, b.buffer))));
             tokenizer.Save(Path.Combine(dir, GptPretraining.TokenizerFile));
         });
+    }
+
+    /// <summary>
+    /// The chat template a checkpoint was trained with: the <c>chat_template</c> its fine-tuning section records
+    /// (<c>config.sft</c>, <c>config.dpo</c>, <c>config.ppo</c>, … — whichever section wrote one), or the plain transcript
+    /// for a base model. The one reader of that key, for <c>serve</c>, <c>generate --chat</c>, agents, prompts and labs.
+    /// </summary>
+    /// <exception cref="InputException">A recorded template name that is not known.</exception>
+    public static ChatTemplate TemplateOf(CheckpointInfo checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string? name = null;
+        if (checkpoint.Json["config"] is JsonObject config)
+            foreach (var (_, section) in config)
+                if (section is JsonObject o && o["chat_template"] is JsonValue v && v.TryGetValue<string>(out var n)) { name = n; break; }
+        return ChatTemplate.FromName(name ?? ChatTemplate.Transcript.Name);
     }
 
     /// <summary>A chat model and its tokenizer from a checkpoint (or run directory): the tokenizer must be a BPE one
