@@ -30,6 +30,7 @@ public static class LabRegistry
         ["5.3"] = () => new MixtureShardingLab(),
         ["6"] = () => new PretrainingLab(),
         ["7.1"] = () => new SftLab(),
+        ["7.3"] = () => new RefusalLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["9.1"] = () => new ServingBenchmarkLab(),
         ["9.2"] = () => new SpeculativeDecodingLab(),
