@@ -39,6 +39,7 @@ public static class CliApp
         new BenchDedupCommand(),
         new TrainCommand(),
         new SftCommand(),
+        new RefusalTrainGateCommand(),
         new GenerateCommand(),
         new ServeCommand(),
         new BenchServeCommand(),
