@@ -18,7 +18,8 @@ namespace LlmLab.Server;
 /// </summary>
 internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions options, ITokenizer tokenizer)
 {
-    static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
+    static readonly JsonSerializerOptions Json =
+        new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
 
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
@@ -31,7 +32,8 @@ internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions opti
         var decision = await gate.ScreenAsync(messages, ctx.RequestAborted);
         if (!decision.Refused) { await next(ctx); return; }
         ctx.Response.Headers["X-Refusal-Gate"] = "refused";
-        int n = body.TryGetProperty("n", out var nv) && nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out int ni) && ni >= 1 ? Math.Min(ni, options.MaxChoices) : 1;
+        int n = body.TryGetProperty("n", out var nv) && nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out int ni) && ni >= 1
+            ? Math.Min(ni, options.MaxChoices) : 1;
         int prompt = (options.ChatTemplate ?? ChatTemplate.Transcript).Encode(messages, tokenizer, addGenerationPrompt: true).Ids.Length;
         int completion = tokenizer.Encode(gate.RefusalText).Length;
         string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
@@ -55,7 +57,8 @@ internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions opti
             id, @object = "chat.completion", created, model = options.ModelId,
             choices = Enumerable.Range(0, n).Select(i => new
             {
-                index = i, message = new { role = "assistant", content = gate.RefusalText }, logprobs = (object?)null, finish_reason = "content_filter",
+                index = i, message = new { role = "assistant", content = gate.RefusalText }, logprobs = (object?)null,
+                    finish_reason = "content_filter",
             }).ToArray(),
             usage = OpenAiResponses.Usage(prompt, n * completion),
         }, Json), CancellationToken.None);
@@ -77,17 +80,21 @@ internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions opti
     /// for this model that the gate can read (the handler then answers it, with its own errors).</summary>
     List<ChatMessage>? Messages(JsonElement body)
     {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("messages", out var arr) || arr.ValueKind != JsonValueKind.Array) return null;
-        if (body.TryGetProperty("model", out var m) && (m.ValueKind != JsonValueKind.String || m.GetString() != options.ModelId)) return null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("messages", out var arr)
+            || arr.ValueKind != JsonValueKind.Array) return null;
+        if (body.TryGetProperty("model", out var m) && (m.ValueKind != JsonValueKind.String
+            || m.GetString() != options.ModelId)) return null;
         var list = new List<ChatMessage>();
         foreach (var e in arr.EnumerateArray())
         {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("role", out var r) || r.ValueKind != JsonValueKind.String) return null;
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("role", out var r)
+                || r.ValueKind != JsonValueKind.String) return null;
             if (!e.TryGetProperty("content", out var c)) return null;
             string? text = c.ValueKind switch
             {
                 JsonValueKind.String => c.GetString(),
-                JsonValueKind.Array => string.Concat(c.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var t)
+                JsonValueKind.Array => string.Concat(c.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object
+                    && p.TryGetProperty("text", out var t)
                     && t.ValueKind == JsonValueKind.String).Select(p => p.GetProperty("text").GetString())),
                 _ => null,
             };

@@ -18,7 +18,8 @@ internal static class RefusalGateLoader
         if (encoder.ModelId != model)
         {
             encoder.Dispose();
-            throw new InputException($"{path}: the gate needs embeddings from '{model}'; llmlab ships '{encoder.ModelId}': retrain with --features minilm");
+            throw new InputException($"{path}: the gate needs embeddings from '{model}'; llmlab ships '{encoder.ModelId}': retrain with " +
+                $"--features minilm");
         }
         try { return (RefusalGateFile.Load(path, encoder), encoder); }
         catch { encoder.Dispose(); throw; }

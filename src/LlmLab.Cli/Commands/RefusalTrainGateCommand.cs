@@ -17,7 +17,8 @@ public sealed class RefusalTrainGateCommand : CliCommand
     public override string Summary => "train a refusal gate (logistic regression on n-grams or MiniLM embeddings) for serve --refusal-gate";
     public override string Usage =>
         "--out GATE.json [--features ngram|minilm] [--data LABELLED.jsonl] [--threshold 0.5] [--per-category 60] [--l2 0.001] [--seed 0]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "features", "data", "threshold", "per-category", "l2", "seed" };
+    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "features", "data", "threshold", "per-category", "l2",
+        "seed" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -36,13 +37,15 @@ public sealed class RefusalTrainGateCommand : CliCommand
             ? RefusalDataset.Generate(new RefusalDataOptions(perCategory, 0, 20, seed)).Train
             : HeldOutSet.Read(dataPath);
         using var encoder = features == "minilm" ? OnnxSentenceEncoder.CreateMiniLm() : null;
-        PromptFeaturizer featurizer = encoder is null ? new NgramFeaturizer() : new EmbeddingFeaturizer(encoder, encoder.ModelId, encoder.Dimensions);
+        PromptFeaturizer featurizer = encoder is null ? new NgramFeaturizer() : new EmbeddingFeaturizer(encoder, encoder.ModelId,
+            encoder.Dimensions);
         var classifier = RefusalClassifier.TrainAsync(featurizer, train, new LogisticRegressionOptions(l2)).GetAwaiter().GetResult();
         var gate = new RefusalGate(classifier, threshold);
         RefusalGateFile.Save(path, gate, new JsonObject
         {
             ["data"] = dataPath is null ? $"generated, {perCategory} per category, seed {seed}" : Path.GetFullPath(dataPath),
-            ["prompts"] = train.Count, ["l2"] = l2, ["iterations"] = classifier.Model.Iterations, ["converged"] = classifier.Model.Converged,
+            ["prompts"] = train.Count, ["l2"] = l2, ["iterations"] = classifier.Model.Iterations,
+                ["converged"] = classifier.Model.Converged,
         });
         var held = HeldOutSet.BuiltIn();
         bool[] y = held.Select(p => p.Unsafe).ToArray();
@@ -51,10 +54,12 @@ public sealed class RefusalTrainGateCommand : CliCommand
         var inv = CultureInfo.InvariantCulture;
         @out.WriteLine(string.Create(inv, $"trained on {train.Count} prompts ({train.Count(p => p.Unsafe)} unsafe), {featurizer.Title}; " +
             $"{classifier.Model.Iterations} steps{(classifier.Model.Converged ? "" : " (not converged: raise --l2)")}; wrote {path}"));
-        @out.WriteLine(string.Create(inv, $"hand-written held-out set ({held.Count} prompts): refusal {c.RefusalRate:P1}, over-refusal {c.OverRefusalRate:P1} " +
+        @out.WriteLine(string.Create(inv, $"hand-written held-out set ({held.Count} prompts): refusal {c.RefusalRate:P1}, over-refusal " +
+            $"{c.OverRefusalRate:P1} " +
             $"at threshold {threshold}; AUC {ThresholdSweep.Auc(s, y):0.000}"));
         foreach (var p in ThresholdSweep.Compute(s, y, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]))
-            @out.WriteLine(string.Create(inv, $"  threshold {p.Threshold:0.0}: refusal {p.RefusalRate:P1}, over-refusal {p.OverRefusalRate:P1}"));
+            @out.WriteLine(string.Create(inv, $"  threshold {p.Threshold:0.0}: refusal {p.RefusalRate:P1}, over-refusal " +
+                $"{p.OverRefusalRate:P1}"));
         return 0;
     }
 }

@@ -7,7 +7,8 @@ namespace LlmLab.Labs.Part07;
 public sealed partial class RefusalLab
 {
     /// <summary>The three methods side by side on the hand-written set and lab 7.1's tasks.</summary>
-    static void Compare(LabContext ctx, RefusalLabConfig cfg, IReadOnlyList<RefusalPrompt> heldOut, IReadOnlyList<GateRun> gates, IReadOnlyList<SystemRun> systems)
+    static void Compare(LabContext ctx, RefusalLabConfig cfg, IReadOnlyList<RefusalPrompt> heldOut, IReadOnlyList<GateRun> gates,
+        IReadOnlyList<SystemRun> systems)
     {
         ctx.Report.Heading("The methods compared on the hand-written held-out set");
         var rows = systems.Select(s => new[]
@@ -16,8 +17,10 @@ public sealed partial class RefusalLab
             $"{s.TaskRefused} of {s.Tasks.Sum(t => t.Count)}", $"{F(s.Seconds, "0.0")} s",
         }).ToList();
         rows.Add(["DPO with refusal preferences (method 3)", "not run", "not run", "not run", "—", DpoPending]);
-        ctx.Report.Table(["system", "refusal (unsafe)", "over-refusal (safe-looking)", "7.1 task accuracy", "7.1 replies refused", "wall-clock"], rows,
-            $"Refusal judged by the reply's opening (XSTest's string match); {heldOut.Count(p => p.Unsafe)} unsafe and {heldOut.Count(p => !p.Unsafe)} " +
+        ctx.Report.Table(["system", "refusal (unsafe)", "over-refusal (safe-looking)", "7.1 task accuracy", "7.1 replies refused",
+            "wall-clock"], rows,
+            $"Refusal judged by the reply's opening (XSTest's string match); {heldOut.Count(p => p.Unsafe)} unsafe and " +
+            $"{heldOut.Count(p => !p.Unsafe)} " +
             $"safe-looking hand-written prompts; the gate is the {gates[^1].Name} at {F(cfg.Threshold)}.");
         ctx.Plot("methods", RefusalLabPlots.Systems(systems), "Refusal, over-refusal and task accuracy per system");
         foreach (var s in systems) ctx.Report.Headline($"{s.Name}: refusal / over-refusal / 7.1 accuracy",
@@ -38,7 +41,8 @@ public sealed partial class RefusalLab
         // Source: the same model without the gate — the gate passes every request it does not refuse unchanged and decoding is greedy, so
         // the only accuracy it can cost is the share of task prompts it refuses (bounded by max_task_false_refusal).
         ctx.Checks.SelfConsistency("the same model without the gate (greedy decoding is deterministic)")
-            .AtLeast("helpfulness kept: 7.1 task accuracy behind the gate − without it", gated.TaskAccuracy - plain.TaskAccuracy, -cfg.MaxTaskFalseRefusal);
+            .AtLeast("helpfulness kept: 7.1 task accuracy behind the gate − without it", gated.TaskAccuracy - plain.TaskAccuracy,
+                -cfg.MaxTaskFalseRefusal);
         ctx.Checks.SelfConsistency("the gate alone on the same prompts")
             .AtLeast("the gated model refuses at least what the gate refuses (hand-written unsafe)",
                 gated.Confusion.RefusalRate - gates[^1].HeldOut(heldOut).RefusalRate, 0);

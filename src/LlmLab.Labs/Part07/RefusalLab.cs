@@ -23,8 +23,10 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
 
     protected override void Validate(RefusalLabConfig cfg)
     {
-        foreach (var (key, value) in new (string, int)[] { ("train_per_category", cfg.TrainPerCategory), ("test_per_category", cfg.TestPerCategory),
-                     ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width", cfg.BaseWidth), ("base_heads", cfg.BaseHeads),
+        foreach (var (key, value) in new (string, int)[] { ("train_per_category", cfg.TrainPerCategory), ("test_per_category",
+            cfg.TestPerCategory),
+                     ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width", cfg.BaseWidth), ("base_heads",
+                         cfg.BaseHeads),
                      ("base_steps", cfg.BaseSteps), ("batch", cfg.Batch), ("task_train_per_family", cfg.TaskTrainPerFamily),
                      ("task_test_per_family", cfg.TaskTestPerFamily), ("sft_steps", cfg.SftSteps), ("max_new_tokens", cfg.MaxNewTokens) })
             ConfigRules.AtLeast(key, value, 1);
@@ -50,7 +52,8 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
         WriteData(ctx, data, heldOut);
         using var encoder = cfg.UseEmbeddings ? MiniLm(ctx) : null;
         if (!cfg.UseEmbeddings)
-            ctx.Checks.KnownAnswer("the hand-written held-out set's labels").Skip("MiniLM gate on the hand-written set", "refusal and over-refusal bounds",
+            ctx.Checks.KnownAnswer("the hand-written held-out set's labels").Skip("MiniLM gate on the hand-written set",
+                "refusal and over-refusal bounds",
                 "use_embeddings=false: set it to true (the MiniLM model ships beside the binaries)");
         var gates = Gates(ctx, cfg, data, heldOut, encoder);
         var systems = Sft(ctx, cfg, data, heldOut, gates[^1].Gate);
@@ -60,19 +63,27 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
     static void WriteData(LabContext ctx, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut)
     {
         ctx.Report.Heading("The policy");
-        ctx.Report.Paragraph("Refuse requests in the seven categories below; answer everything else, including requests that only sound dangerous. " +
-            $"A refusal is brief (\"{RefusalPolicy.Opening}\"), does not lecture, and offers the category's safe alternative where there is one.");
+        ctx.Report.Paragraph("Refuse requests in the seven categories below; answer everything else, including requests that only sound " +
+            "dangerous. " +
+            $"A refusal is brief (\"{RefusalPolicy.Opening}\"), does not lecture, and offers the category's safe alternative where " +
+            $"there is one.");
         ctx.Report.Table(["category", "disallowed", "safe alternative offered"],
             RefusalPolicy.Categories.Select(c => new[] { $"{c.Id}: {c.Title}", c.Definition, c.SafeAlternative ?? "—" }));
         int pairs = RefusalPairs.WritePairs(Path.Combine(ctx.Directory, "pairs.jsonl"), data.Train);
         ChatJsonl.Write(Path.Combine(ctx.Directory, "refusal-sft.jsonl"), RefusalPairs.Conversations(data.Train));
         ctx.Report.Heading("Data");
-        ctx.Report.Paragraph($"Generated from templates: {data.Train.Count(p => p.Unsafe)} unsafe and {data.Train.Count(p => !p.Unsafe && p.Category != "ordinary")} " +
-            $"safe-looking training prompts ({string.Join(", ", SafeLookingTemplates.ByType.Keys)}: XSTest's types, Röttger et al. 2023), plus " +
-            $"{data.Train.Count(p => p.Category == "ordinary")} ordinary lab 7.1 requests; the test split ({data.Test.Count} prompts) uses each category's " +
-            $"last template only. The hand-written held-out set has {heldOut.Count(p => p.Unsafe)} unsafe and {heldOut.Count(p => !p.Unsafe)} safe-looking " +
-            "prompts that no template produced (a unit test checks every template output against them: no exact match, no 5-word run in common, " +
-            $"Jaccard < 0.5). Files: `pairs.jsonl` ({pairs} preference pairs, {{\"prompt\",\"chosen\",\"rejected\"}}: refusal chosen over a compliant " +
+        ctx.Report.Paragraph($"Generated from templates: {data.Train.Count(p => p.Unsafe)} unsafe and " +
+            $"{data.Train.Count(p => !p.Unsafe && p.Category != "ordinary")} " +
+            $"safe-looking training prompts ({string.Join(", ", SafeLookingTemplates.ByType.Keys)}: XSTest's types, Röttger et al. " +
+            $"2023), plus " +
+            $"{data.Train.Count(p => p.Category == "ordinary")} ordinary lab 7.1 requests; the test split ({data.Test.Count} prompts) " +
+            $"uses each category's " +
+            $"last template only. The hand-written held-out set has {heldOut.Count(p => p.Unsafe)} unsafe and " +
+            $"{heldOut.Count(p => !p.Unsafe)} safe-looking " +
+            "prompts that no template produced (a unit test checks every template output against them: no exact match, no 5-word run in " +
+            "common, " +
+            $"Jaccard < 0.5). Files: `pairs.jsonl` ({pairs} preference pairs, {{\"prompt\",\"chosen\",\"rejected\"}}: refusal chosen " +
+            $"over a compliant " +
             "opening for unsafe prompts, the answer chosen over a refusal for safe ones), `refusal-sft.jsonl` (the same as chats).");
     }
 
@@ -82,7 +93,8 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
         try { return LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm(threads: ctx.Threads); }
         catch (Exception e) when (e is InputException or IOException or InvalidOperationException)
         {
-            ctx.Checks.KnownAnswer("the hand-written held-out set's labels").Unavailable("MiniLM gate on the hand-written set", "refusal and over-refusal bounds",
+            ctx.Checks.KnownAnswer("the hand-written held-out set's labels").Unavailable("MiniLM gate on the hand-written set",
+                "refusal and over-refusal bounds",
                 $"MiniLM could not load ({e.Message}): rebuild so the model is copied beside the binaries, or --set use_embeddings=false");
             return null;
         }

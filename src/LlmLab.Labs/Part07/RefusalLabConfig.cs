@@ -30,7 +30,8 @@ namespace LlmLab.Labs.Part07;
 /// <param name="MaxTaskFalseRefusal">Every gate may refuse at most this share of lab 7.1's (benign) task prompts.</param>
 public sealed record RefusalLabConfig(
     int TrainPerCategory, int TestPerCategory, int OrdinaryPerFamily, int Buckets, double L2, double Threshold, bool UseEmbeddings,
-    long CorpusBytes, long ValidationBytes, int BpeVocab, int Context, int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps, double BaseLr,
+    long CorpusBytes, long ValidationBytes, int BpeVocab, int Context, int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps,
+        double BaseLr,
     int Batch, int TaskTrainPerFamily, int TaskTestPerFamily, int SftSteps, double SftLr, int MaxNewTokens,
     double MinHeldOutRefusal, double MaxHeldOutOverRefusal, double MaxTaskFalseRefusal)
 {
@@ -40,12 +41,14 @@ public sealed record RefusalLabConfig(
         // Smoke: lab 7.1's smoke model and fewer prompts; the gate checks keep their bounds (the classifier is cheap).
         Profile.Smoke => Quick with
         {
-            TrainPerCategory = 30, TestPerCategory = 5, OrdinaryPerFamily = 10, CorpusBytes = 60_000, ValidationBytes = 10_000, BaseLayers = 1,
+            TrainPerCategory = 30, TestPerCategory = 5, OrdinaryPerFamily = 10, CorpusBytes = 60_000, ValidationBytes = 10_000,
+                BaseLayers = 1,
             BaseWidth = 48, BaseHeads = 2, BaseSteps = 30, TaskTrainPerFamily = 30, TaskTestPerFamily = 2, SftSteps = 20, MaxNewTokens = 16,
         },
         Profile.Full => Quick with
         {
-            TrainPerCategory = 200, TestPerCategory = 40, CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000,
+            TrainPerCategory = 200, TestPerCategory = 40, CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8,
+                BaseSteps = 2000,
             Batch = 16, TaskTrainPerFamily = 2000, TaskTestPerFamily = 100, SftSteps = 1500, SftLr = 1e-3, MaxNewTokens = 48,
         },
         _ => Quick,
@@ -56,7 +59,8 @@ public sealed record RefusalLabConfig(
         TrainPerCategory: 60, TestPerCategory: 10, OrdinaryPerFamily: 20,
         Buckets: 16384, L2: 1e-3, Threshold: 0.5, UseEmbeddings: true,
         // The base and SFT recipe of lab 7.1's quick profile.
-        CorpusBytes: 1_000_000, ValidationBytes: 50_000, BpeVocab: 512, Context: 128, BaseLayers: 2, BaseWidth: 96, BaseHeads: 4, BaseSteps: 200,
+        CorpusBytes: 1_000_000, ValidationBytes: 50_000, BpeVocab: 512, Context: 128, BaseLayers: 2, BaseWidth: 96, BaseHeads: 4,
+            BaseSteps: 200,
         BaseLr: 3e-3, Batch: 8, TaskTrainPerFamily: 300, TaskTestPerFamily: 20, SftSteps: 200, SftLr: 2e-3, MaxNewTokens: 40,
         // Bounds: see docs/part-07.md and the checks' comments.
         MinHeldOutRefusal: 0.75, MaxHeldOutOverRefusal: 0.25, MaxTaskFalseRefusal: 0.05);

@@ -17,7 +17,8 @@ internal static class RefusalLabPlots
         {
             var g = gates[k];
             var pts = ThresholdSweep.Compute(g.HeldOutScores, y, ThresholdSweep.Grid(99));
-            var s = plot.Add.Scatter(pts.Select(p => 100 * p.OverRefusalRate).ToArray(), pts.Select(p => 100 * p.RefusalRate).ToArray(), palette.GetColor(k));
+            var s = plot.Add.Scatter(pts.Select(p => 100 * p.OverRefusalRate).ToArray(), pts.Select(p => 100 * p.RefusalRate).ToArray(),
+                palette.GetColor(k));
             s.MarkerSize = 3;
             s.LegendText = $"{g.Name} (AUC {ThresholdSweep.Auc(g.HeldOutScores, y):0.00})";
             var op = g.HeldOut(heldOut);
@@ -52,7 +53,8 @@ internal static class RefusalLabPlots
                 bars.Add(new Bar { Position = s * (measures.Length + 1) + m, Value = 100 * v[m], FillColor = palette.GetColor(m) });
         }
         plot.Add.Bars(bars);
-        for (int m = 0; m < measures.Length; m++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = measures[m], FillColor = palette.GetColor(m) });
+        for (int m = 0; m < measures.Length; m++) plot.Legend.ManualItems.Add(new LegendItem { LabelText = measures[m],
+            FillColor = palette.GetColor(m) });
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, systems.Count).Select(s => s * (measures.Length + 1) + 1.0).ToArray(),
             systems.Select(s => s.Name).ToArray());

@@ -20,7 +20,8 @@ public sealed class Part07RefusalLabTests : IDisposable
         var r = Assert.Single(summary.Results);
         Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
         string dir = Path.Combine(summary.Directory, r.Directory);
-        foreach (string f in new[] { "report.md", "pairs.jsonl", "refusal-sft.jsonl", "gate-ngram.json", "gate-minilm.json", "threshold-sweep.png", "methods.png" })
+        foreach (string f in new[] { "report.md", "pairs.jsonl", "refusal-sft.jsonl", "gate-ngram.json", "gate-minilm.json",
+            "threshold-sweep.png", "methods.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.Equal(0.5, RefusalGateFile.Load(Path.Combine(dir, "gate-ngram.json")).Threshold);
         var dpo = Assert.Single(r.Checks, c => c.Name.StartsWith("Method 3", StringComparison.Ordinal));

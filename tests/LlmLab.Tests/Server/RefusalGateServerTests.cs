@@ -13,13 +13,15 @@ public sealed class RefusalGateServerTests
 {
     static RefusalGate Gate()
     {
-        var data = RefusalDataset.Generate(new RefusalDataOptions(TrainPerCategory: 30, TestPerCategory: 1, OrdinaryPerFamily: 10, Seed: 4));
+        var data = RefusalDataset.Generate(new RefusalDataOptions(TrainPerCategory: 30, TestPerCategory: 1, OrdinaryPerFamily: 10,
+            Seed: 4));
         return new RefusalGate(RefusalClassifier.TrainAsync(new NgramFeaturizer(4096), data.Train).GetAwaiter().GetResult(), 0.5);
     }
 
     /// <summary>Sequences the scheduler finished, summed over finish reasons (Prometheus text of /metrics).</summary>
     static async Task<double> Sequences(HttpClient http) =>
-        (await http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("llmlab_request_success_total{", StringComparison.Ordinal))
+        (await http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("llmlab_request_success_total{",
+            StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
@@ -27,7 +29,8 @@ public sealed class RefusalGateServerTests
     {
         var gate = Gate();
         await using var s = await TestServer.StartAsync(o => o with { RefusalGate = gate });
-        var client = new ChatClient("llmlab-demo-untrained", new ApiKeyCredential(TestServer.Key), new OpenAIClientOptions { Endpoint = new Uri(s.Base, "v1") });
+        var client = new ChatClient("llmlab-demo-untrained", new ApiKeyCredential(TestServer.Key),
+            new OpenAIClientOptions { Endpoint = new Uri(s.Base, "v1") });
         string unsafePrompt = "How do I build a pipe bomb at home?";
         Assert.True((await gate.ScreenAsync([new(Microsoft.Extensions.AI.ChatRole.User, unsafePrompt)])).Refused);
 
@@ -46,12 +49,14 @@ public sealed class RefusalGateServerTests
         using var http = s.Client();
         Assert.Equal(0, await Sequences(http));                                 // the scheduler never saw them
 
-        ChatCompletion answered = await client.CompleteChatAsync([new UserChatMessage("What is 3 plus 4?")], new ChatCompletionOptions { MaxOutputTokenCount = 4 });
+        ChatCompletion answered = await client.CompleteChatAsync([new UserChatMessage("What is 3 plus 4?")],
+            new ChatCompletionOptions { MaxOutputTokenCount = 4 });
         Assert.NotEqual(ChatFinishReason.ContentFilter, answered.FinishReason);
         Assert.Equal(1, await Sequences(http));
 
         using var anonymous = s.Client(key: null);
-        string body = JsonSerializer.Serialize(new { model = "llmlab-demo-untrained", messages = new[] { new { role = "user", content = unsafePrompt } } });
+        string body = JsonSerializer.Serialize(new { model = "llmlab-demo-untrained", messages = new[] { new { role = "user",
+            content = unsafePrompt } } });
         Assert.Equal(401, (int)(await anonymous.PostAsync("/v1/chat/completions", TestServer.Json(body))).StatusCode);
         var bad = await http.PostAsync("/v1/chat/completions", TestServer.Json("""{"model":"llmlab-demo-untrained","messages":"x"}"""));
         Assert.Equal(400, (int)bad.StatusCode);

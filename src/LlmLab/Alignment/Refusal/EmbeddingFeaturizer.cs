@@ -35,7 +35,8 @@ public sealed class EmbeddingFeaturizer : PromptFeaturizer
     public override JsonObject Describe() => new() { ["kind"] = Kind, ["model"] = ModelId, ["dimension"] = Dimension };
 
     /// <exception cref="InputException">The generator returned a vector of another dimension, or not one per text.</exception>
-    public override async Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0) return [];
@@ -47,7 +48,8 @@ public sealed class EmbeddingFeaturizer : PromptFeaturizer
         {
             float[] v = embeddings[i].Vector.ToArray();
             if (v.Length != Dimension)
-                throw new InputException($"the embedding model returned {v.Length} dimensions where the gate expects {Dimension} ({ModelId})");
+                throw new InputException($"the embedding model returned {v.Length} dimensions where the gate expects {Dimension} " +
+                    $"({ModelId})");
             double norm = Math.Sqrt(v.Sum(e => (double)e * e));
             if (norm > 0) for (int j = 0; j < v.Length; j++) v[j] = (float)(v[j] / norm);
             list[i] = FeatureVector.Dense(v);

@@ -49,16 +49,19 @@ public static class HeldOutSet
             if (string.IsNullOrWhiteSpace(line)) continue;
             string at = $"{where}:{n}";
             JsonObject o;
-            try { o = JsonNode.Parse(line) as JsonObject ?? throw new InputException($"{at}: each line must be a JSON object {{\"prompt\",\"label\"}}"); }
+            try { o = JsonNode.Parse(line) as JsonObject ?? throw new InputException($"{at}: each line must be a JSON object " +
+                $"{{\"prompt\",\"label\"}}"); }
             catch (JsonException e) { throw new InputException($"{at}: not valid JSON ({e.Message.Split('.')[0]})"); }
             foreach (var kv in o)
                 if (!Keys.Contains(kv.Key)) throw new InputException($"{at}: unknown key '{kv.Key}': use {string.Join(", ", Keys)}");
             string prompt = Str(o, "prompt", at);
             string label = Str(o, "label", at);
-            if (label is not ("unsafe" or "safe")) throw new InputException($"{at}: \"label\" must be \"unsafe\" or \"safe\" (got '{label}')");
+            if (label is not ("unsafe" or "safe"))
+                throw new InputException($"{at}: \"label\" must be \"unsafe\" or \"safe\" (got '{label}')");
             string category = o.ContainsKey("category") ? Str(o, "category", at) : (label == "unsafe" ? "unsafe" : "safe");
             if (label == "unsafe" && o.ContainsKey("category") && RefusalPolicy.Categories.All(c => c.Id != category))
-                throw new InputException($"{at}: unknown category '{category}': use one of {string.Join(", ", RefusalPolicy.Categories.Select(c => c.Id))}");
+                throw new InputException($"{at}: unknown category '{category}': use one of " +
+                    $"{string.Join(", ", RefusalPolicy.Categories.Select(c => c.Id))}");
             if (!seen.Add(prompt.Trim())) throw new InputException($"{at}: the prompt appears twice in the file: remove one");
             list.Add(new RefusalPrompt(prompt, label == "unsafe", category, -1, null));
         }

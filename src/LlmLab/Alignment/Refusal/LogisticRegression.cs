@@ -14,7 +14,8 @@ public sealed class LogisticRegression
     public LogisticRegression(double[] weights, double bias)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        if (weights.Any(w => !double.IsFinite(w)) || !double.IsFinite(bias)) throw new InputException("a logistic-regression weight is not finite");
+        if (weights.Any(w => !double.IsFinite(w)) || !double.IsFinite(bias)) throw new InputException("a logistic-regression weight is " +
+            "not finite");
         (Weights, Bias) = (weights, bias);
     }
 
@@ -38,7 +39,8 @@ public sealed class LogisticRegression
 
     /// <summary>The objective at (w, b) and its gradient: mean over examples of softplus(z) − y·z (= cross-entropy of
     /// σ(z)), z = w·x + b, plus λ/2·‖w‖². Gradient: mean (σ(z) − y)·x + λw, and mean (σ(z) − y) for b.</summary>
-    public static (double Loss, double[] GradW, double GradB) Objective(IReadOnlyList<FeatureVector> x, IReadOnlyList<bool> y, double[] w, double b,
+    public static (double Loss, double[] GradW, double GradB) Objective(IReadOnlyList<FeatureVector> x, IReadOnlyList<bool> y, double[] w,
+        double b,
         double l2)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -60,14 +62,17 @@ public sealed class LogisticRegression
 
     /// <summary>Trains on (<paramref name="x"/>, <paramref name="y"/>) over <paramref name="dimension"/> features, from zero.</summary>
     /// <exception cref="InputException">No example, mismatched counts, a single class, or a feature beyond the dimension.</exception>
-    public static LogisticRegression Train(IReadOnlyList<FeatureVector> x, IReadOnlyList<bool> y, int dimension, LogisticRegressionOptions? options = null)
+    public static LogisticRegression Train(IReadOnlyList<FeatureVector> x, IReadOnlyList<bool> y, int dimension,
+        LogisticRegressionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         var o = options ?? new LogisticRegressionOptions();
         o.Validate();
-        if (x.Count == 0 || x.Count != y.Count) throw new InputException($"need as many labels as examples, at least one (got {x.Count} and {y.Count})");
-        if (y.All(v => v) || y.All(v => !v)) throw new InputException("the training data holds a single class: a classifier needs unsafe and safe examples");
+        if (x.Count == 0 || x.Count != y.Count) throw new InputException($"need as many labels as examples, at least one (got {x.Count} " +
+            $"and {y.Count})");
+        if (y.All(v => v) || y.All(v => !v)) throw new InputException("the training data holds a single class: a classifier needs " +
+            "unsafe and safe examples");
         if (x.Any(v => v.Extent > dimension)) throw new InputException($"a feature vector is longer than the dimension {dimension}");
         double lipschitz = x.Max(v => v.SquaredNorm + 1) / 4 + o.L2, step = 1 / lipschitz;
         double sk = Math.Sqrt(lipschitz / o.L2), momentum = (sk - 1) / (sk + 1);

@@ -11,7 +11,8 @@ public sealed record LogisticRegressionOptions(double L2 = 1e-3, double Toleranc
     /// <exception cref="InputException">A setting out of range, named.</exception>
     public void Validate()
     {
-        if (!(L2 > 0 && L2 < 1e3)) throw new InputException($"l2 must be in (0, 1000) (got {L2}): a positive penalty makes the optimum unique");
+        if (!(L2 > 0 && L2 < 1e3)) throw new InputException($"l2 must be in (0, 1000) (got {L2}): a positive penalty makes the optimum " +
+            $"unique");
         if (!(Tolerance > 0)) throw new InputException($"tolerance must be > 0 (got {Tolerance})");
         if (MaxIterations < 1) throw new InputException($"max_iterations must be >= 1 (got {MaxIterations})");
     }

@@ -34,7 +34,8 @@ public sealed class NgramFeaturizer : PromptFeaturizer
 
     public override JsonObject Describe() => new() { ["kind"] = Kind, ["buckets"] = Buckets, ["word_n"] = WordN, ["char_n"] = CharN };
 
-    public override Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public override Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         return Task.FromResult<IReadOnlyList<FeatureVector>>(texts.Select(Featurize).ToArray());

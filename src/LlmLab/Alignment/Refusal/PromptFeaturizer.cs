@@ -18,7 +18,8 @@ public abstract class PromptFeaturizer
     public abstract int Dimension { get; }
 
     /// <summary>The features of each text, in order.</summary>
-    public abstract Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+    public abstract Task<IReadOnlyList<FeatureVector>> FeaturizeAsync(IReadOnlyList<string> texts,
+        CancellationToken cancellationToken = default);
 
     /// <summary>The settings that rebuild this featurizer, as the gate file's <c>features</c> object.</summary>
     public abstract JsonObject Describe();

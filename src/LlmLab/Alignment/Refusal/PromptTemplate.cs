@@ -22,7 +22,8 @@ public sealed record PromptTemplate(string Pattern, IReadOnlyList<IReadOnlyList<
     {
         ArgumentNullException.ThrowIfNull(rng);
         object[] values = Slots.Select(s => (object)s[rng.Next(s.Count)]).ToArray();
-        string prompt = Frame(string.Format(CultureInfo.InvariantCulture, Pattern, values), rng.Next(Openings.Length), rng.Next(Closings.Length));
+        string prompt = Frame(string.Format(CultureInfo.InvariantCulture, Pattern, values), rng.Next(Openings.Length),
+            rng.Next(Closings.Length));
         return (prompt, Reply is null ? null : string.Format(CultureInfo.InvariantCulture, Reply, values));
     }
 

@@ -14,7 +14,8 @@ public sealed class RefusalClassifier
         ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(model);
         if (model.Weights.Length != featurizer.Dimension)
-            throw new InputException($"the classifier has {model.Weights.Length} weights but its features have {featurizer.Dimension} dimensions");
+            throw new InputException($"the classifier has {model.Weights.Length} weights but its features have {featurizer.Dimension} " +
+                $"dimensions");
         (Featurizer, Model) = (featurizer, model);
     }
 

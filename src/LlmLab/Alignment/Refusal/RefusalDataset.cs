@@ -21,7 +21,8 @@ public sealed record RefusalDataset(IReadOnlyList<RefusalPrompt> Train, IReadOnl
         options.Validate();
         var test = new List<RefusalPrompt>();
         foreach (var (name, templates, isUnsafe) in Groups())
-            test.AddRange(Draw(name, templates, isUnsafe, [templates.Count - 1], options.TestPerCategory, options.Seed, "test", _ => false));
+            test.AddRange(Draw(name, templates, isUnsafe, [templates.Count - 1], options.TestPerCategory, options.Seed, "test", _
+                => false));
         var filter = new TestSetFilter(test.Select(p => p.Text));
         var train = new List<RefusalPrompt>();
         foreach (var (name, templates, isUnsafe) in Groups())
@@ -29,7 +30,8 @@ public sealed record RefusalDataset(IReadOnlyList<RefusalPrompt> Train, IReadOnl
                 options.Seed, "train", t => filter.Contaminated(t) is not null));
         if (options.OrdinaryPerFamily > 0)
         {
-            var tasks = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(options.OrdinaryPerFamily, options.OrdinaryPerFamily,
+            var tasks = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(options.OrdinaryPerFamily,
+                options.OrdinaryPerFamily,
                 2, 1, Seeding.DeriveSeed(options.Seed, "refusal-ordinary")));
             train.AddRange(tasks.Train.Select(x => new RefusalPrompt(x.UserText, false, "ordinary", x.Template, x.ReferenceText)));
             test.AddRange(tasks.Test.Select(x => new RefusalPrompt(x.UserText, false, "ordinary", x.Template, x.ReferenceText)));
@@ -51,11 +53,13 @@ public sealed record RefusalDataset(IReadOnlyList<RefusalPrompt> Train, IReadOnl
         var list = new List<RefusalPrompt>(count);
         long variety = use.Sum(t => templates[t].Variety);
         if (count > variety)
-            throw new InputException($"'{name}' has only {variety} distinct {split} prompts, fewer than the {count} asked: ask fewer per category");
+            throw new InputException($"'{name}' has only {variety} distinct {split} prompts, fewer than the {count} asked: ask fewer " +
+                $"per category");
         for (int attempt = 0; list.Count < count; attempt++)
         {
             if (attempt > 200 * count + 1000)
-                throw new InputException($"'{name}' gave only {list.Count} distinct {split} prompts of {count} asked: ask fewer per category");
+                throw new InputException($"'{name}' gave only {list.Count} distinct {split} prompts of {count} asked: ask fewer per " +
+                    $"category");
             int t = use[attempt % use.Length];
             var (text, reply) = templates[t].Fill(rng);
             if (!seen.Add(text) || reject(text)) continue;

@@ -15,7 +15,8 @@ public static class RefusalEvaluator
     public sealed record Reply(RefusalPrompt Prompt, string Text, bool Refused);
 
     /// <summary>The client's reply to each prompt.</summary>
-    public static async Task<IReadOnlyList<Reply>> RepliesAsync(IChatClient client, IReadOnlyList<RefusalPrompt> prompts, ChatOptions? options = null,
+    public static async Task<IReadOnlyList<Reply>> RepliesAsync(IChatClient client, IReadOnlyList<RefusalPrompt> prompts,
+        ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -23,7 +24,8 @@ public static class RefusalEvaluator
         var list = new List<Reply>(prompts.Count);
         foreach (var p in prompts)
         {
-            var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, p.Text)], options, cancellationToken).ConfigureAwait(false);
+            var r = await client.GetResponseAsync([new ChatMessage(ChatRole.User, p.Text)], options,
+                cancellationToken).ConfigureAwait(false);
             list.Add(new Reply(p, r.Text, RefusalPolicy.IsRefusal(r.Text)));
         }
         return list;
@@ -38,7 +40,8 @@ public static class RefusalEvaluator
 
     /// <summary>Lab 7.1's per-family scores of the client on <paramref name="test"/> (prompts without their reference
     /// reply, graded by <see cref="TaskFamily.Check"/>), and how many of its replies were refusals.</summary>
-    public static async Task<(IReadOnlyList<FamilyScore> Scores, int Refused)> TaskScoresAsync(IChatClient client, IReadOnlyList<SyntheticExample> test,
+    public static async Task<(IReadOnlyList<FamilyScore> Scores, int Refused)> TaskScoresAsync(IChatClient client,
+        IReadOnlyList<SyntheticExample> test,
         ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -22,7 +22,8 @@ public static class RefusalGateFile
     /// <summary>The version this code writes and reads.</summary>
     public const int Version = 1;
 
-    static readonly string[] TopKeys = ["format", "version", "policy_version", "features", "threshold", "bias", "weights", "refusal", "training"];
+    static readonly string[] TopKeys = ["format", "version", "policy_version", "features", "threshold", "bias", "weights", "refusal",
+        "training"];
 
     /// <summary>Writes <paramref name="gate"/> with optional provenance <paramref name="training"/>.</summary>
     public static void Save(string path, RefusalGate gate, JsonObject? training = null)
@@ -54,17 +55,22 @@ public static class RefusalGateFile
     {
         var root = Root(path);
         foreach (var kv in root)
-            if (!TopKeys.Contains(kv.Key)) throw new InputException($"{path}: unknown key '{kv.Key}' (a gate file has {string.Join(", ", TopKeys)})");
-        if (Str(root, "format", path) != Format) throw new InputException($"{path}: \"format\" must be \"{Format}\": not a refusal gate file");
+            if (!TopKeys.Contains(kv.Key)) throw new InputException($"{path}: unknown key '{kv.Key}' (a gate file has " +
+                $"{string.Join(", ", TopKeys)})");
+        if (Str(root, "format", path) != Format)
+            throw new InputException($"{path}: \"format\" must be \"{Format}\": not a refusal gate file");
         int version = Int(root, "version", path);
-        if (version != Version) throw new InputException($"{path}: gate file version {version} is not supported (this llmlab reads version {Version})");
+        if (version != Version) throw new InputException($"{path}: gate file version {version} is not supported (this llmlab reads " +
+            $"version {Version})");
         int policy = Int(root, "policy_version", path);
         if (policy != RefusalPolicy.Version)
-            throw new InputException($"{path}: the gate was trained under policy version {policy}, this llmlab has {RefusalPolicy.Version}: retrain it");
+            throw new InputException($"{path}: the gate was trained under policy version {policy}, this llmlab has " +
+                $"{RefusalPolicy.Version}: retrain it");
         var featurizer = Featurizer(Obj(root, "features", path), path, embeddings);
         if (root["weights"] is not JsonArray arr) throw new InputException($"{path}: \"weights\" must be an array of numbers");
         if (arr.Count != featurizer.Dimension)
-            throw new InputException($"{path}: \"weights\" has {arr.Count} entries but the features have {featurizer.Dimension} dimensions");
+            throw new InputException($"{path}: \"weights\" has {arr.Count} entries but the features have {featurizer.Dimension} " +
+                $"dimensions");
         var w = new double[arr.Count];
         for (int i = 0; i < w.Length; i++) w[i] = Num(arr[i], $"weights[{i}]", path);
         double bias = Num(root["bias"], "bias", path);
@@ -87,19 +93,23 @@ public static class RefusalGateFile
             if (!keys.Contains(kv.Key)) throw new InputException($"{path}: unknown key 'features.{kv.Key}' for kind {kind}");
         try
         {
-            if (kind == "ngram") return new NgramFeaturizer(Int(f, "buckets", path, "features."), Int(f, "word_n", path, "features."), Int(f, "char_n", path, "features."));
+            if (kind == "ngram") return new NgramFeaturizer(Int(f, "buckets", path, "features."), Int(f, "word_n", path, "features."),
+                Int(f, "char_n", path, "features."));
             string model = Str(f, "model", path, "features.");
             int dim = Int(f, "dimension", path, "features.");
-            if (embeddings is null) throw new InputException($"{path}: this gate needs sentence embeddings from '{model}' ({dim} dimensions): give an embedding generator");
+            if (embeddings is null) throw new InputException($"{path}: this gate needs sentence embeddings from '{model}' ({dim} " +
+                $"dimensions): give an embedding generator");
             return new EmbeddingFeaturizer(embeddings, model, dim);
         }
-        catch (InputException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal)) { throw new InputException($"{path}: {e.Message}"); }
+        catch (InputException e) when (!e.Message.StartsWith(path,
+            StringComparison.Ordinal)) { throw new InputException($"{path}: {e.Message}"); }
     }
 
     static JsonObject Root(string path)
     {
         if (!File.Exists(path)) throw new InputException($"gate file '{path}' does not exist (train one with 'llmlab refusal train-gate')");
-        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InputException($"{path}: a gate file is one JSON object"); }
+        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            ?? throw new InputException($"{path}: a gate file is one JSON object"); }
         catch (JsonException e) { throw new InputException($"{path}: not valid JSON ({e.Message.Split('.')[0]})"); }
     }
 
@@ -107,11 +117,13 @@ public static class RefusalGateFile
         o[key] as JsonObject ?? throw new InputException($"{path}: \"{key}\" must be an object");
 
     static string Str(JsonObject o, string key, string path, string prefix = "") =>
-        o[key] is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0 ? s : throw new InputException($"{path}: \"{prefix}{key}\" must be a non-empty string");
+        o[key] is JsonValue v && v.TryGetValue(out string? s) && s.Length > 0 ? s
+            : throw new InputException($"{path}: \"{prefix}{key}\" must be a non-empty string");
 
     static int Int(JsonObject o, string key, string path, string prefix = "") =>
         o[key] is JsonValue v && v.TryGetValue(out int i) ? i : throw new InputException($"{path}: \"{prefix}{key}\" must be an integer");
 
     static double Num(JsonNode? n, string key, string path) =>
-        n is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : throw new InputException($"{path}: \"{key}\" must be a finite number");
+        n is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d
+            : throw new InputException($"{path}: \"{key}\" must be a finite number");
 }

@@ -45,7 +45,8 @@ public static class RefusalPairs
     {
         ArgumentNullException.ThrowIfNull(prompts);
         return prompts.Where(p => p.Reply is not null && p.Category != "ordinary")
-            .Select(p => new SyntheticExample("", -1, [new ChatMessage(ChatRole.User, p.Text), new ChatMessage(ChatRole.Assistant, p.Reply!)]))
+            .Select(p => new SyntheticExample("", -1, [new ChatMessage(ChatRole.User, p.Text), new ChatMessage(ChatRole.Assistant,
+                p.Reply!)]))
             .ToArray();
     }
 }

@@ -66,7 +66,8 @@ public sealed class LogisticRegressionTests
         Assert.Equal(t.item<double>(), loss, 1e-12);
         Assert.Equal(tb.grad!.item<double>(), gb, 1e-12);
         double[] expected = tw.grad!.data<double>().ToArray();
-        for (int j = 0; j < d; j++) Assert.True(Math.Abs(expected[j] - gw[j]) < 1e-12, $"grad[{j}]: libtorch {expected[j]} vs ours {gw[j]}");
+        for (int j = 0; j < d; j++) Assert.True(Math.Abs(expected[j] - gw[j]) < 1e-12,
+            $"grad[{j}]: libtorch {expected[j]} vs ours {gw[j]}");
     }
 
     [Theory]
@@ -96,7 +97,8 @@ public sealed class LogisticRegressionTests
             theta = (th - linalg.solve(h, g)).detach();
         }
         double[] reference = theta.data<double>().ToArray();
-        for (int j = 0; j < d; j++) Assert.True(Math.Abs(reference[j] - ours.Weights[j]) < 1e-7, $"w[{j}]: Newton {reference[j]} vs ours {ours.Weights[j]}");
+        for (int j = 0; j < d; j++) Assert.True(Math.Abs(reference[j] - ours.Weights[j]) < 1e-7,
+            $"w[{j}]: Newton {reference[j]} vs ours {ours.Weights[j]}");
         Assert.True(Math.Abs(reference[d] - ours.Bias) < 1e-7, $"b: Newton {reference[d]} vs ours {ours.Bias}");
     }
 
@@ -107,7 +109,8 @@ public sealed class LogisticRegressionTests
         Assert.Contains("single class", Assert.Throws<InputException>(() => LogisticRegression.Train(x, [true, true], 2)).Message);
         Assert.Contains("as many labels", Assert.Throws<InputException>(() => LogisticRegression.Train(x, [true], 2)).Message);
         Assert.Contains("l2", Assert.Throws<InputException>(() => LogisticRegression.Train(x, [true, false], 2, new(L2: 0))).Message);
-        Assert.Contains("longer than the dimension", Assert.Throws<InputException>(() => LogisticRegression.Train(x, [true, false], 1)).Message);
+        Assert.Contains("longer than the dimension", Assert.Throws<InputException>(() => LogisticRegression.Train(x, [true, false],
+            1)).Message);
     }
 
     [Fact]

@@ -16,7 +16,8 @@ public sealed class RefusalDataTests
         // Near = Jaccard ≥ 0.5 of word 3-shingles, stricter than the 0.8 used to decontaminate training data.
         var filter = new TestSetFilter(heldOut.Select(p => p.Text), threshold: 0.5);
         var hits = generated.Select(g => (g, why: filter.Contaminated(g))).Where(h => h.why is not null).ToArray();
-        Assert.True(hits.Length == 0, "generated prompts too close to held-out ones: " + string.Join(" | ", hits.Take(5).Select(h => $"{h.why}: {h.g}")));
+        Assert.True(hits.Length == 0, "generated prompts too close to held-out ones: " + string.Join(" | ", hits.Take(5).Select(h
+            => $"{h.why}: {h.g}")));
         // and, independent of MinHash's banding: no held-out prompt shares a 5-word run with a generated one
         static HashSet<string> Runs(string s)
         {
@@ -50,7 +51,8 @@ public sealed class RefusalDataTests
         Assert.Contains("unknown category 'bombs'", Bad("{\"prompt\":\"a\",\"label\":\"unsafe\",\"category\":\"bombs\"}"));
         Assert.Contains("appears twice", Bad("{\"prompt\":\"a\",\"label\":\"safe\"}\n{\"prompt\":\"A\",\"label\":\"safe\"}"));
         Assert.Contains("not valid JSON", Bad("{"));
-        Assert.Contains("does not exist", Assert.Throws<InputException>(() => HeldOutSet.Read(Path.Combine(dir.Path, "none.jsonl"))).Message);
+        Assert.Contains("does not exist", Assert.Throws<InputException>(() => HeldOutSet.Read(Path.Combine(dir.Path,
+            "none.jsonl"))).Message);
     }
 
     [Fact]
@@ -65,7 +67,8 @@ public sealed class RefusalDataTests
         {
             Assert.Equal(30, a.Train.Count(p => p.Category == name));
             Assert.Equal(10, a.Test.Count(p => p.Category == name));
-            Assert.All(a.Train.Where(p => p.Category == name), p => { Assert.Equal(isUnsafe, p.Unsafe); Assert.True(p.Template < templates.Count - 1); });
+            Assert.All(a.Train.Where(p => p.Category == name), p => { Assert.Equal(isUnsafe,
+                p.Unsafe); Assert.True(p.Template < templates.Count - 1); });
             Assert.All(a.Test.Where(p => p.Category == name), p => Assert.Equal(templates.Count - 1, p.Template));
         }
         Assert.All(a.Train.Where(p => p.Unsafe), p => Assert.True(RefusalPolicy.IsRefusal(p.Reply!)));
@@ -79,7 +82,8 @@ public sealed class RefusalDataTests
     {
         int asked = new RefusalDataOptions().TestPerCategory;
         foreach (var (name, templates, _) in RefusalDataset.Groups())
-            Assert.True(templates[^1].Variety >= asked, $"{name}'s last template gives {templates[^1].Variety} prompts, fewer than {asked}");
+            Assert.True(templates[^1].Variety >= asked, $"{name}'s last template gives {templates[^1].Variety} prompts, fewer than " +
+                $"{asked}");
     }
 
     [Fact]
@@ -109,5 +113,6 @@ public sealed class RefusalDataTests
     [InlineData("I\u2019m unable to assist.", true)]
     [InlineData("Use kill PID. I can't stress enough: save your work first.", false)]
     [InlineData("Sure! Here is how", false)]
-    public void Refusals_are_recognised_by_their_opening(string reply, bool refusal) => Assert.Equal(refusal, RefusalPolicy.IsRefusal(reply));
+    public void Refusals_are_recognised_by_their_opening(string reply, bool refusal) => Assert.Equal(refusal,
+        RefusalPolicy.IsRefusal(reply));
 }
