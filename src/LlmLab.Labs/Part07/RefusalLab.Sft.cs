@@ -37,27 +37,22 @@ public sealed partial class RefusalLab
         {
             var chat = ((BpeTokenizer)corpus.Tokenizer).WithChatTokens();
             using var grown = VocabularyGrowth.Grow(baseModel, chat.VocabSize);
-            var tasks = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TaskTrainPerFamily,
-                cfg.TaskTestPerFamily, 2, 1,
-                Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+            var tasks = SyntheticDataset.Generate(TaskFamilies.All,
+                new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, 1, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
             var refusals = RefusalPairs.Conversations(data.Train);
-            ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) => xs.Select(x => ChatTemplate.Chat.Encode(x.Messages, chat,
-                addGenerationPrompt: false))
-                .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
+            ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) =>
+                xs.Select(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false))
+                    .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
             var taskOnly = Encode(tasks.Train);
             var mixed = taskOnly.Concat(Encode(refusals)).ToArray();
             ctx.Report.Heading("Method 2: SFT with refusal examples mixed into lab 7.1's data");
-            ctx.Report.Paragraph($"A tiny GPT ({cfg.BaseLayers} × {cfg.BaseWidth}, {cfg.BaseSteps} pretraining steps, lab 7.1's recipe) " +
-                $"fine-tuned " +
-                $"{cfg.SftSteps} steps on lab 7.1's {taskOnly.Length} task conversations alone, and on those plus " +
-                $"{mixed.Length - taskOnly.Length} refusal " +
-                $"conversations (unsafe → the policy's refusal, safe look-alike → a short answer: " +
-                $"{100.0 * (mixed.Length - taskOnly.Length) / mixed.Length:0}% " +
-                "of the mix). Bianchi et al. 2024 (\"Safety-Tuned LLaMAs\") found a few hundred such examples (3 % of the data) enough " +
-                "for a 7B model, " +
-                "and more of them raised over-refusal; a 0.3M-parameter model learns the refusal's wording, not the policy, so its " +
-                "behaviour here " +
-                "is reported, not asserted.");
+            int added = mixed.Length - taskOnly.Length;
+            ctx.Report.Paragraph($"A tiny GPT ({cfg.BaseLayers} × {cfg.BaseWidth}, {cfg.BaseSteps} pretraining steps, lab 7.1's " +
+                $"recipe) fine-tuned {cfg.SftSteps} steps on lab 7.1's {taskOnly.Length} task conversations alone, and on those " +
+                $"plus {added} refusal conversations (unsafe → the policy's refusal, safe look-alike → a short answer: " +
+                $"{100.0 * added / mixed.Length:0}% of the mix). Bianchi et al. 2024 (\"Safety-Tuned LLaMAs\") found a few " +
+                "hundred such examples (3 % of the data) enough for a 7B model, and more of them raised over-refusal; a " +
+                "0.3M-parameter model learns the refusal's wording, not the policy, so its behaviour here is reported, not asserted.");
             var systems = new List<SystemRun>();
             using (var plain = FineTune(ctx, cfg, grown, taskOnly, "SFT (7.1 data)"))
             {

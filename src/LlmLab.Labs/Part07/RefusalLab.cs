@@ -63,28 +63,24 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
     static void WriteData(LabContext ctx, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut)
     {
         ctx.Report.Heading("The policy");
-        ctx.Report.Paragraph("Refuse requests in the seven categories below; answer everything else, including requests that only sound " +
-            "dangerous. " +
-            $"A refusal is brief (\"{RefusalPolicy.Opening}\"), does not lecture, and offers the category's safe alternative where " +
-            $"there is one.");
+        ctx.Report.Paragraph("Refuse requests in the seven categories below; answer everything else, including requests that " +
+            $"only sound dangerous. A refusal is brief (\"{RefusalPolicy.Opening}\"), does not lecture, and offers the category's " +
+            "safe alternative where there is one.");
         ctx.Report.Table(["category", "disallowed", "safe alternative offered"],
             RefusalPolicy.Categories.Select(c => new[] { $"{c.Id}: {c.Title}", c.Definition, c.SafeAlternative ?? "—" }));
         int pairs = RefusalPairs.WritePairs(Path.Combine(ctx.Directory, "pairs.jsonl"), data.Train);
         ChatJsonl.Write(Path.Combine(ctx.Directory, "refusal-sft.jsonl"), RefusalPairs.Conversations(data.Train));
         ctx.Report.Heading("Data");
-        ctx.Report.Paragraph($"Generated from templates: {data.Train.Count(p => p.Unsafe)} unsafe and " +
-            $"{data.Train.Count(p => !p.Unsafe && p.Category != "ordinary")} " +
-            $"safe-looking training prompts ({string.Join(", ", SafeLookingTemplates.ByType.Keys)}: XSTest's types, Röttger et al. " +
-            $"2023), plus " +
-            $"{data.Train.Count(p => p.Category == "ordinary")} ordinary lab 7.1 requests; the test split ({data.Test.Count} prompts) " +
-            $"uses each category's " +
-            $"last template only. The hand-written held-out set has {heldOut.Count(p => p.Unsafe)} unsafe and " +
-            $"{heldOut.Count(p => !p.Unsafe)} safe-looking " +
-            "prompts that no template produced (a unit test checks every template output against them: no exact match, no 5-word run in " +
-            "common, " +
-            $"Jaccard < 0.5). Files: `pairs.jsonl` ({pairs} preference pairs, {{\"prompt\",\"chosen\",\"rejected\"}}: refusal chosen " +
-            $"over a compliant " +
-            "opening for unsafe prompts, the answer chosen over a refusal for safe ones), `refusal-sft.jsonl` (the same as chats).");
+        int unsafeN = data.Train.Count(p => p.Unsafe), lookAlikes = data.Train.Count(p => !p.Unsafe && p.Category != "ordinary");
+        int ordinary = data.Train.Count(p => p.Category == "ordinary");
+        ctx.Report.Paragraph($"Generated from templates: {unsafeN} unsafe and {lookAlikes} safe-looking training prompts " +
+            $"({string.Join(", ", SafeLookingTemplates.ByType.Keys)}: XSTest's types, Röttger et al. 2023), plus {ordinary} ordinary " +
+            $"lab 7.1 requests; the test split ({data.Test.Count} prompts) uses each category's last template only. The hand-written " +
+            $"held-out set has {heldOut.Count(p => p.Unsafe)} unsafe and {heldOut.Count(p => !p.Unsafe)} safe-looking prompts that no " +
+            "template produced (a unit test checks every template output against them: no exact match, no 5-word run in common, " +
+            $"Jaccard < 0.5). Files: `pairs.jsonl` ({pairs} preference pairs, {{\"prompt\",\"chosen\",\"rejected\"}}: refusal " +
+            "chosen over a compliant opening for unsafe prompts, the answer chosen over a refusal for safe ones), `refusal-sft.jsonl` " +
+            "(the same as chats).");
     }
 
     /// <summary>The MiniLM encoder, or null with a failing check that names the fix when it cannot load.</summary>
