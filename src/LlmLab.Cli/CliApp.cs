@@ -42,6 +42,7 @@ public static class CliApp
         new RmCommand(),
         new DpoCommand(),
         new PpoCommand(),
+        new RefusalTrainGateCommand(),
         new GenerateCommand(),
         new ServeCommand(),
         new BenchServeCommand(),

@@ -95,6 +95,7 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         app.Use((ctx, next) => RequestContext(ctx, next, log));
         app.Use(Authenticate);
         if (Options.RequestsPerSecondPerKey > 0) app.UseRateLimiter();
+        if (Options.RefusalGate is { } gate) app.Use(new RefusalGateMiddleware(gate, Options, Scheduler.Engine.Tokenizer).InvokeAsync);
         long started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         app.MapPost("/v1/chat/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: true));
         app.MapPost("/v1/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: false));

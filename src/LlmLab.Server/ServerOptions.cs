@@ -54,6 +54,9 @@ public sealed record ServerOptions
     /// <summary>The model behind <c>/v1/embeddings</c> (null: none, the route answers 404). Not owned by the server.</summary>
     public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? Embeddings { get; init; }
 
+    /// <summary>Lab 7.3's refusal gate in front of <c>/v1/chat/completions</c> (null: none). Not owned by the server.</summary>
+    public LlmLab.Alignment.Refusal.RefusalGate? RefusalGate { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {

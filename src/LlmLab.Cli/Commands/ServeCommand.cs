@@ -21,10 +21,11 @@ public sealed class ServeCommand : CliCommand
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
     public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
         "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--max-tokens-limit 4096] [--timeout-s 120] " +
-        "[--api-keys-file FILE] [--threads N] [--embeddings]";
+        "[--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json]";
     public override IReadOnlySet<string> Options => new HashSet<string>
     {
         "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "max-tokens-limit", "timeout-s", "api-keys-file", "threads",
+        "refusal-gate",
     };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings" };
 
@@ -33,20 +34,24 @@ public sealed class ServeCommand : CliCommand
         args.ExpectPositionals(0, this, "no argument");
         var options = BuildOptions(args, out bool demo);
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
+        // --refusal-gate: lab 7.3's gate in front of /v1/chat/completions; read before the model so a bad file costs nothing.
+        var (gate, gateEncoder) = RefusalGateLoader.Load(args.Get("refusal-gate"));
+        using var _ = gateEncoder;
         ChatTemplate? template = null;
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
             : FromCheckpoint(args.Get("checkpoint")!, out template);
         // --embeddings: /v1/embeddings answered by the local all-MiniLM-L6-v2 encoder (ONNX Runtime, LlmLab.Retrieval).
         using var embeddings = args.Flag("embeddings") ? LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm() : null;
-        options = options with { ChatTemplate = template, Embeddings = embeddings };
+        options = options with { ChatTemplate = template, Embeddings = embeddings, RefusalGate = gate };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
         server.StartAsync().GetAwaiter().GetResult();
         @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : "checkpoint")}) at {server.BaseAddress} " +
             $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
-            $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}; Ctrl+C to stop");
+            $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}" +
+            $"{(gate is null ? "" : $"; refusal gate {gate.Classifier.Featurizer.Title} at {gate.Threshold}")}; Ctrl+C to stop");
         server.App.WaitForShutdownAsync().GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         engine.Model.Dispose();

@@ -32,6 +32,7 @@ public static class LabRegistry
         ["6"] = () => new PretrainingLab(),
         ["7.1"] = () => new SftLab(),
         ["7.2"] = () => new DpoPpoLab(),
+        ["7.3"] = () => new RefusalLab(),
         ["8.1"] = () => new LlmLab.Labs.Part08.RagLab(),
         ["8.2"] = () => new LlmLab.Labs.Part08.AgentLab(),
         ["8.3"] = () => new LlmLab.Labs.Part08.MemoryLab(),
