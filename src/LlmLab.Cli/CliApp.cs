@@ -46,6 +46,8 @@ public static class CliApp
         new RagAskCommand(),
         new RagEvalCommand(),
         new BenchVectorsCommand(),
+        new DriftReferenceCommand(),
+        new DriftCheckCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)
