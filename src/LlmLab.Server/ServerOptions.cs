@@ -54,6 +54,12 @@ public sealed record ServerOptions
     /// <summary>The model behind <c>/v1/embeddings</c> (null: none, the route answers 404). Not owned by the server.</summary>
     public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? Embeddings { get; init; }
 
+    /// <summary>Opt-in capture of every finished completion request, prompt and reply in clear text (null: off). Not owned.</summary>
+    public LlmLab.Monitoring.Requests.RequestCapture? CaptureRequests { get; init; }
+
+    /// <summary>Live drift monitor fed with each request's features (no text) and exported as gauges (null: off).</summary>
+    public LlmLab.Monitoring.Requests.LiveDriftMonitor? DriftMonitor { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {
