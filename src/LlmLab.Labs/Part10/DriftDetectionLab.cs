@@ -18,6 +18,9 @@ public sealed partial class DriftDetectionLab : Lab<DriftDetectionConfig>
 {
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    // Embeddings of this run's texts, by text (Run clears it; labs run one at a time).
+    static readonly Dictionary<string, float[]> Embeddings = new(StringComparer.Ordinal);
+
     protected override string Id => "10.2";
 
     public override DriftDetectionConfig Defaults(Profile profile) => DriftDetectionConfig.For(profile);
@@ -27,6 +30,7 @@ public sealed partial class DriftDetectionLab : Lab<DriftDetectionConfig>
         ConfigRules.AtLeast("messages_per_group", cfg.MessagesPerGroup, 20);
         ConfigRules.AtLeast("documents_per_source", cfg.DocumentsPerSource, 20);
         ConfigRules.AtLeast("embedded_texts", cfg.EmbeddedTexts, 8);
+        ConfigRules.AtLeast("embed_chars", cfg.EmbedChars, 20);
         ConfigRules.AtLeast("permutations", cfg.Permutations, 10);
         ConfigRules.AtLeast("reference_rows", cfg.ReferenceRows, 20);
         ConfigRules.AtLeast("window", cfg.Window, 10);
@@ -38,10 +42,19 @@ public sealed partial class DriftDetectionLab : Lab<DriftDetectionConfig>
 
     public override void Run(LabContext ctx, DriftDetectionConfig cfg)
     {
-        CheckGoldens(ctx);
+        // Section times go to metrics.jsonl only (what a run cost; no check depends on them).
+        void Timed(string section, Action run)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            run();
+            ctx.Metrics.Log(new Dictionary<string, object?> { ["section"] = section, ["seconds"] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds });
+        }
+        Embeddings.Clear();
+        Timed("goldens", () => CheckGoldens(ctx));
         using var encoder = OnnxSentenceEncoder.CreateMiniLm();
-        RealShifts(ctx, cfg, encoder);
-        InjectedShift(ctx, cfg);
+        Timed("real-shifts", () => RealShifts(ctx, cfg, encoder));
+        Timed("injected-shift", () => InjectedShift(ctx, cfg));
+        Embeddings.Clear();
     }
 
     /// <summary>One comparison of two samples of texts: univariate tests on their features, MMD and the classifier test on embeddings.</summary>
@@ -50,17 +63,29 @@ public sealed partial class DriftDetectionLab : Lab<DriftDetectionConfig>
     static Comparison Compare(LabContext ctx, DriftDetectionConfig cfg, OnnxSentenceEncoder encoder, string name, IReadOnlyList<string> a,
         IReadOnlyList<string> b)
     {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var univariate = DriftDetector.Detect(TextFeatures.Table(a), TextFeatures.Table(b));
+        double univariateSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
         // Embeddings of the first EmbeddedTexts of each side (MiniLM truncates to its 256-token window anyway).
-        float[][] Embed(IReadOnlyList<string> texts) => encoder.Embed(texts.Take(cfg.EmbeddedTexts).Select(t => t.Length > 1500 ? t[..1500] : t).ToList());
+        // Each text is embedded once per run (a sample appears in several comparisons), cut to embed_chars first.
+        float[][] Embed(IReadOnlyList<string> texts)
+        {
+            var cut = texts.Take(cfg.EmbeddedTexts).Select(t => t.Length > cfg.EmbedChars ? t[..cfg.EmbedChars] : t).ToList();
+            var missing = cut.Where(t => !Embeddings.ContainsKey(t)).Distinct().ToList();
+            if (missing.Count > 0) foreach (var (t, e) in missing.Zip(encoder.Embed(missing))) Embeddings[t] = e;
+            return cut.Select(t => Embeddings[t]).ToArray();
+        }
+        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         var ea = Embed(a);
         var eb = Embed(b);
+        double embedSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(t1).TotalSeconds;
         int seed = (int)ctx.Seed;
         var mmd = MaximumMeanDiscrepancy.Test(ea, eb, cfg.Permutations, seed);
         var classifier = ClassifierTwoSampleTest.Test(ea, eb, seed);
         ctx.Metrics.Log(new Dictionary<string, object?>
         {
             ["comparison"] = name, ["drifted_share"] = univariate.DriftedShare, ["mmd2"] = mmd.Mmd2, ["mmd_p"] = mmd.PValue, ["auc"] = classifier.Auc,
+            ["univariate_seconds"] = univariateSeconds, ["embed_seconds"] = embedSeconds,
         });
         return new Comparison(name, univariate, mmd, classifier);
     }
