@@ -18,7 +18,8 @@ public sealed class RequestObserver(ServerOptions options, ITokenizer tokenizer)
     public static RequestObserver? For(ServerOptions options, ITokenizer tokenizer) =>
         options.CaptureRequests is null && options.DriftMonitor is null ? null : new RequestObserver(options, tokenizer);
 
-    /// <summary>Observes a request whose choices are <paramref name="runs"/> and whose first choice's text is <paramref name="reply"/>.</summary>
+    /// <summary>Observes a request whose choices are <paramref name="runs"/> and whose first choice's text is
+    /// <paramref name="reply"/>.</summary>
     /// Never throws: a capture that fails (a full disk) is counted in <see cref="Failures"/>, the answer already went out.
     public void Observe(string route, IReadOnlyList<ServingRequest> runs, string reply)
     {

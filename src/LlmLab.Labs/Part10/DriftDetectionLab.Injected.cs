@@ -69,7 +69,7 @@ public sealed partial class DriftDetectionLab
         if (alarms.Count > 0)
         {
             var m = plot.Add.ScatterPoints(alarms.Select(v => (double)v.End).ToArray(), alarms.Select(_ => 1.02).ToArray());
-            m.LegendText = "alarm: any column (Bonferroni)";
+            m.LegendText = "alarm: any numeric column (Bonferroni)";
         }
         var onset = plot.Add.VerticalLine(cfg.Onset, 2, Colors.Red, LinePattern.Dashed);
         onset.LegendText = $"onset (row {cfg.Onset})";

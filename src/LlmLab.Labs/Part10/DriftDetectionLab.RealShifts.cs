@@ -6,7 +6,8 @@ namespace LlmLab.Labs.Part10;
 
 public sealed partial class DriftDetectionLab
 {
-    /// <summary>Section 2: real shifts (SpamAssassin's later collections, the default corpus by source) and their random-split controls.</summary>
+    /// <summary>Section 2: real shifts (SpamAssassin's later collections, the default corpus by source) and their random-split
+    /// controls.</summary>
     static void RealShifts(LabContext ctx, DriftDetectionConfig cfg, OnnxSentenceEncoder encoder)
     {
         ctx.Report.Heading("2. Real shifts");

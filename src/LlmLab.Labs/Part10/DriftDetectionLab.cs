@@ -57,7 +57,8 @@ public sealed partial class DriftDetectionLab : Lab<DriftDetectionConfig>
         Embeddings.Clear();
     }
 
-    /// <summary>One comparison of two samples of texts: univariate tests on their features, MMD and the classifier test on embeddings.</summary>
+    /// <summary>One comparison of two samples of texts: univariate tests on their features, MMD and the classifier test on
+    /// embeddings.</summary>
     sealed record Comparison(string Name, DriftReport Univariate, MmdResult Mmd, ClassifierTestResult Classifier);
 
     static Comparison Compare(LabContext ctx, DriftDetectionConfig cfg, OnnxSentenceEncoder encoder, string name, IReadOnlyList<string> a,

@@ -12,7 +12,8 @@ public static class DriftHtmlReport
 {
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>The page for <paramref name="report"/>; <paramref name="referenceName"/> and <paramref name="currentName"/> label the samples.</summary>
+    /// <summary>The page for <paramref name="report"/>; <paramref name="referenceName"/> and <paramref name="currentName"/> label the
+    /// samples.</summary>
     public static string Render(DriftReport report, string referenceName, string currentName)
     {
         var sb = new StringBuilder();

@@ -3,7 +3,8 @@ namespace LlmLab.Monitoring.Drift;
 /// <summary>The univariate drift tests (Evidently's <c>stattest</c> names in brackets).</summary>
 public enum DriftMethod
 {
-    /// <summary>Evidently's default choice by column kind, distinct values and reference size (see <see cref="ColumnDriftTest.DefaultMethod"/>).</summary>
+    /// <summary>Evidently's default choice by column kind, distinct values and reference size (see
+    /// <see cref="ColumnDriftTest.DefaultMethod"/>).</summary>
     Auto,
     /// <summary>Two-sample Kolmogorov–Smirnov, p-value [ks].</summary>
     Ks,

@@ -18,7 +18,8 @@ public sealed class DriftTable
     /// <summary>Records the table was made from (a column may hold fewer values: missing ones are dropped).</summary>
     public int Rows { get; }
 
-    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of a table without missing values.</summary>
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of a table without missing
+    /// values.</summary>
     /// <exception cref="InvalidOperationException">A column has missing values (its rows no longer line up).</exception>
     public DriftTable Slice(int start, int count)
     {

@@ -1,6 +1,7 @@
 namespace LlmLab.Monitoring.Drift;
 
-/// <summary>The customary reading of a PSI value (Siddiqi 2006, "Credit Risk Scorecards"; Evidently's default threshold is the first bound).</summary>
+/// <summary>The customary reading of a PSI value (Siddiqi 2006, "Credit Risk Scorecards"; Evidently's default threshold is the first
+/// bound).</summary>
 public enum PsiBand
 {
     /// <summary>PSI &lt; 0.1: no significant change.</summary>

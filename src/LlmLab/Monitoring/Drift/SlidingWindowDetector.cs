@@ -11,7 +11,8 @@ public sealed record WindowVerdict(int End, bool Drifted, double DriftedShare);
 /// <param name="Window">Rows per window.</param>
 /// <param name="Step">Rows between evaluations.</param>
 /// <param name="Verdicts">Every evaluation, in order.</param>
-/// <param name="DetectionDelay">Shifted rows seen when the first alarm after the onset rang (window end − onset); null if none rang.</param>
+/// <param name="DetectionDelay">Shifted rows seen when the first alarm after the onset rang (window end − onset); null if none
+/// rang.</param>
 /// <param name="FalseAlarms">Alarms from windows that end at or before the onset (no shifted row inside).</param>
 /// <param name="CleanWindows">Windows that end at or before the onset.</param>
 public sealed record ShiftDetection(int Onset, int Window, int Step, IReadOnlyList<WindowVerdict> Verdicts, int? DetectionDelay, int FalseAlarms,

@@ -10,7 +10,8 @@ public readonly record struct TestResult(double Statistic, double PValue);
 /// </summary>
 public static class ChiSquare
 {
-    /// <summary>χ² = Σ (O − E)²/E and P(χ²(k − 1) ≥ χ²). A category with E = 0 and O &gt; 0 gives χ² = ∞, p = 0 (SciPy does the same).</summary>
+    /// <summary>χ² = Σ (O − E)²/E and P(χ²(k − 1) ≥ χ²). A category with E = 0 and O &gt; 0 gives χ² = ∞, p = 0 (SciPy does the
+    /// same).</summary>
     /// <exception cref="ArgumentException">Lengths differ, fewer than two categories, or a negative count.</exception>
     public static TestResult GoodnessOfFit(IReadOnlyList<double> observed, IReadOnlyList<double> expected)
     {
