@@ -59,6 +59,8 @@ public static class CliApp
         new ChatMemoriesListCommand(),
         new ChatMemoriesExportCommand(),
         new ChatMemoriesDeleteCommand(),
+        new DriftReferenceCommand(),
+        new DriftCheckCommand(),
     ];
 
     public static int Run(string[] args, TextWriter @out, TextWriter err)

@@ -16,6 +16,8 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
 {
     static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
 
+    readonly RequestObserver? _observer = RequestObserver.For(options, scheduler.Engine.Tokenizer);
+
     GenerationEngine Engine => scheduler.Engine;
 
     /// <exception cref="ApiError">Bad input (400/404/413), overload (503) or timeout before the first byte (504).</exception>
@@ -40,13 +42,15 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
         }
         string id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var reply = new System.Text.StringBuilder(); // choice 0's text, for the opt-in capture and the drift monitor
         try
         {
-            if (req.Stream) await StreamAsync(ctx, req, runs, id, created);              // 3.
+            if (req.Stream) await StreamAsync(ctx, req, runs, id, created, _observer is null ? null : reply);              // 3.
             else
             {
                 var results = await Task.WhenAll(runs.Select(r => r.CompleteAsync(CancellationToken.None)));
                 ThrowIfTimedOut(ctx, cts);
+                reply.Append(results[0].Text);
                 await WriteJsonAsync(ctx.Response, OpenAiResponses.Whole(req, id, created, options.ModelId, results, Engine.Tokenizer));
             }
         }
@@ -54,10 +58,11 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
         {
             await cts.CancelAsync();
             foreach (var r in runs) metrics.Record(await Drain(r));                                  // 4.
+            _observer?.Observe(ctx.Request.Path.Value ?? "", runs, chat ? reply.ToString().TrimStart() : reply.ToString());
         }
     }
 
-    async Task StreamAsync(HttpContext ctx, OpenAiRequest req, List<ServingRequest> runs, string id, long created)
+    async Task StreamAsync(HttpContext ctx, OpenAiRequest req, List<ServingRequest> runs, string id, long created, System.Text.StringBuilder? reply)
     {
         var res = ctx.Response;
         res.ContentType = "text/event-stream";
@@ -87,6 +92,7 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
                 }
                 string text = req.Chat && !started[i] ? c.Text.TrimStart() : c.Text;          // the template leaves a space after "Assistant:"
                 started[i] |= text.Length > 0;
+                if (i == 0) reply?.Append(text);
                 var lps = c.Logprob is { } lp ? new[] { lp } : [];
                 if (req.Chat)
                 {

@@ -63,6 +63,7 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         var scheduler = new BatchScheduler(engine, options.Scheduler);
         var metrics = new ServerMetrics(options.ModelId);
         metrics.Observe(scheduler);
+        if (options.DriftMonitor is { } drift) DriftMetrics.Register(metrics.Registry, drift);
         var server = new LlmLabServer(app, scheduler, metrics, options);
         server.Configure(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LlmLab.Server"));
         return server;

@@ -57,6 +57,12 @@ public sealed record ServerOptions
     /// <summary>Lab 7.3's refusal gate in front of <c>/v1/chat/completions</c> (null: none). Not owned by the server.</summary>
     public LlmLab.Alignment.Refusal.RefusalGate? RefusalGate { get; init; }
 
+    /// <summary>Opt-in capture of every finished completion request, prompt and reply in clear text (null: off). Not owned.</summary>
+    public LlmLab.Monitoring.Requests.RequestCapture? CaptureRequests { get; init; }
+
+    /// <summary>Live drift monitor fed with each request's features (no text) and exported as gauges (null: off).</summary>
+    public LlmLab.Monitoring.Requests.LiveDriftMonitor? DriftMonitor { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {

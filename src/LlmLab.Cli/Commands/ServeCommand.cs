@@ -21,11 +21,12 @@ public sealed class ServeCommand : CliCommand
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
     public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
         "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--max-tokens-limit 4096] [--timeout-s 120] " +
-        "[--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json]";
+        "[--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json]" +
+        " [--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]]";
     public override IReadOnlySet<string> Options => new HashSet<string>
     {
         "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "max-tokens-limit", "timeout-s", "api-keys-file", "threads",
-        "refusal-gate",
+        "refusal-gate", "capture-requests", "drift-reference", "drift-window",
     };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings" };
 
@@ -33,6 +34,8 @@ public sealed class ServeCommand : CliCommand
     {
         args.ExpectPositionals(0, this, "no argument");
         var options = BuildOptions(args, out bool demo);
+        // --capture-requests stores prompts and replies in clear text (opt-in); --drift-reference keeps only numeric features.
+        var drift = DriftMonitor(args);
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
         // --refusal-gate: lab 7.3's gate in front of /v1/chat/completions; read before the model so a bad file costs nothing.
         var (gate, gateEncoder) = RefusalGateLoader.Load(args.Get("refusal-gate"));
@@ -43,7 +46,10 @@ public sealed class ServeCommand : CliCommand
             : FromCheckpoint(args.Get("checkpoint")!, out template);
         // --embeddings: /v1/embeddings answered by the local all-MiniLM-L6-v2 encoder (ONNX Runtime, LlmLab.Retrieval).
         using var embeddings = args.Flag("embeddings") ? LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm() : null;
-        options = options with { ChatTemplate = template, Embeddings = embeddings, RefusalGate = gate };
+        // Opened last, once everything else has loaded: a bad option leaves no capture file behind.
+        using var capture = args.Get("capture-requests") is { } capturePath ? LlmLab.Monitoring.Requests.RequestCapture.Open(capturePath) : null;
+        options = options with { ChatTemplate = template, Embeddings = embeddings, CaptureRequests = capture, DriftMonitor = drift,
+            RefusalGate = gate };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
@@ -52,6 +58,8 @@ public sealed class ServeCommand : CliCommand
             $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
             $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}" +
             $"{(gate is null ? "" : $"; refusal gate {gate.Classifier.Featurizer.Title} at {gate.Threshold}")}; Ctrl+C to stop");
+        if (capture is not null) @out.WriteLine($"capturing every request, prompt and reply in clear text, to {capture.Path}");
+        if (drift is not null) @out.WriteLine($"drift monitor: {drift.Window} requests against {args.Get("drift-reference")} (gauges llmlab_drift_* on /metrics)");
         server.App.WaitForShutdownAsync().GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         engine.Model.Dispose();
@@ -102,6 +110,16 @@ public sealed class ServeCommand : CliCommand
         };
         options.Validate();
         return options;
+    }
+
+    /// <summary>The live drift monitor of <c>--drift-reference</c> (null without it).</summary>
+    internal static LlmLab.Monitoring.Requests.LiveDriftMonitor? DriftMonitor(CliArgs args)
+    {
+        int window = args.GetInt("drift-window", 500, min: 2, max: 1_000_000);
+        if (args.Get("drift-reference") is not { } path)
+            return args.Get("drift-window") is null ? null : throw new InputException("--drift-window needs --drift-reference ref.json");
+        var reference = LlmLab.Monitoring.Drift.DriftReferenceFile.Load(path);
+        return new LlmLab.Monitoring.Requests.LiveDriftMonitor(reference, window, minRequests: Math.Min(30, window));
     }
 
     static bool IsLoopback(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.IsLoopback || u.Host == "localhost");

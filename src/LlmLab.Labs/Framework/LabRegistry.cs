@@ -40,6 +40,7 @@ public static class LabRegistry
         ["9.2"] = () => new SpeculativeDecodingLab(),
         ["9.3"] = () => new QuantizationLab(),
         ["10.1"] = () => new LlmLab.Labs.Part10.ServingMonitoringLab(),
+        ["10.2"] = () => new LlmLab.Labs.Part10.DriftDetectionLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

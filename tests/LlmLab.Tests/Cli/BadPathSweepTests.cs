@@ -136,6 +136,11 @@ public sealed class BadPathSweepTests : IDisposable
             [PromptFile(p, "var", "{{answer}}", "{{answr}}")], [PromptFile(p, "key", "max_ms: 5000", "max_ms: 5000\n        max_s: 5")],
             [PromptFile(p, "ok", "", ""), "--provider", "bogus"], [PromptFile(p, "ok", "", ""), "--provider", "local:" + p.Missing],
             [PromptFile(p, "ok", "", ""), "--out", Path.Combine(p.Ro, "r")], [PromptFile(p, "ok", "", ""), "--out", p.File]],
+        ["drift reference"] = p => [[], ["--from", p.Missing, "--out", Path.Combine(p.Root, "r.json")],
+            ["--from", p.Corpus, "--out", Path.Combine(p.Root, "r.json")], // not JSONL
+            ["--from", DriftFiles(p).Rows, "--out", Path.Combine(p.Ro, "r.json")], ["--from", DriftFiles(p).Rows, "--out", DriftFiles(p).Rows],
+            ["--from", DriftFiles(p).Rows, "--out", p.Dir], ["--from", DriftFiles(p).Empty, "--out", Path.Combine(p.Root, "r.json")]],
+        ["drift check"] = p => DriftCheckCases(p, DriftFiles(p)),
     };
 
     public static TheoryData<string> Verbs() => new(CliApp.Commands.Select(c => c.Name));
@@ -179,6 +184,33 @@ public sealed class BadPathSweepTests : IDisposable
         File.WriteAllText(path, from.Length == 0 ? text : text.Replace(from, to, StringComparison.Ordinal));
         return path;
     }
+
+    /// <summary>A reference, matching records, records with other columns and an empty file, for the drift verbs.</summary>
+    static (string Reference, string Rows, string Other, string Empty) DriftFiles(Paths p)
+    {
+        string reference = Path.Combine(p.Root, "drift-ref.json"), rows = Path.Combine(p.Root, "drift-rows.jsonl");
+        string other = Path.Combine(p.Root, "drift-other.jsonl"), empty = Path.Combine(p.Root, "drift-empty.jsonl");
+        File.WriteAllText(reference, """{"format":"llmlab-drift-reference","version":1,"rows":3,"source":"t","columns":[{"name":"x","kind":"numeric","values":[1,2,3]}]}""");
+        File.WriteAllLines(rows, ["""{"x":1}""", """{"x":2}"""]);
+        File.WriteAllLines(other, ["""{"y":1}""", """{"y":2}"""]);
+        File.WriteAllText(empty, "");
+        return (reference, rows, other, empty);
+    }
+
+    static string[][] DriftCheckCases(Paths p, (string Reference, string Rows, string Other, string Empty) f) =>
+    [
+        [], ["--reference", f.Reference], ["--reference", p.Missing, "--current", f.Rows], ["--reference", f.Reference, "--current", p.Missing],
+        ["--reference", p.Corpus, "--current", f.Rows], ["--reference", f.Rows, "--current", f.Rows],
+        ["--reference", f.Reference, "--current", f.Other], // a reference with other columns
+        ["--reference", f.Reference, "--current", f.Empty], // an empty window
+        ["--reference", f.Reference, "--current", f.Rows, "--threshold", "1.5"], // outside [0, 1]
+        ["--reference", f.Reference, "--current", f.Rows, "--drift-share", "-0.1"],
+        ["--reference", f.Reference, "--current", f.Rows, "--distance-threshold", "x"],
+        ["--reference", f.Reference, "--current", f.Rows, "--method", "magic"],
+        ["--reference", f.Reference, "--current", f.Rows, "--report", Path.Combine(p.Ro, "r.html")],
+        ["--reference", f.Reference, "--current", f.Rows, "--report", f.Rows],
+        ["--reference", f.Reference, "--current", f.Rows, "--report", p.Dir],
+    ];
 
     static Paths Fixture(string work, string ro)
     {
