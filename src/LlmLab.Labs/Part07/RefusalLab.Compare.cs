@@ -1,6 +1,7 @@
 using LlmLab.Alignment;
 using LlmLab.Alignment.Refusal;
 using LlmLab.Labs.Framework;
+using LlmLab.Training;
 
 namespace LlmLab.Labs.Part07;
 
@@ -8,7 +9,7 @@ public sealed partial class RefusalLab
 {
     /// <summary>The three methods side by side on the hand-written set and lab 7.1's tasks.</summary>
     static void Compare(LabContext ctx, RefusalLabConfig cfg, IReadOnlyList<RefusalPrompt> heldOut, IReadOnlyList<GateRun> gates,
-        IReadOnlyList<SystemRun> systems)
+        IReadOnlyList<SystemRun> systems, TrainingResult dpo)
     {
         ctx.Report.Heading("The methods compared on the hand-written held-out set");
         var rows = systems.Select(s => new[]
@@ -16,7 +17,6 @@ public sealed partial class RefusalLab
             s.Name, Pct(s.Confusion.RefusalRate), Pct(s.Confusion.OverRefusalRate), Pct(s.TaskAccuracy),
             $"{s.TaskRefused} of {s.Tasks.Sum(t => t.Count)}", $"{F(s.Seconds, "0.0")} s",
         }).ToList();
-        rows.Add(["DPO with refusal preferences (method 3)", "not run", "not run", "not run", "—", DpoPending]);
         ctx.Report.Table(["system", "refusal (unsafe)", "over-refusal (safe-looking)", "7.1 task accuracy", "7.1 replies refused",
             "wall-clock"], rows,
             $"Refusal judged by the reply's opening (XSTest's string match); {heldOut.Count(p => p.Unsafe)} unsafe and " +
@@ -46,11 +46,11 @@ public sealed partial class RefusalLab
         ctx.Checks.SelfConsistency("the gate alone on the same prompts")
             .AtLeast("the gated model refuses at least what the gate refuses (hand-written unsafe)",
                 gated.Confusion.RefusalRate - gates[^1].HeldOut(heldOut).RefusalRate, 0);
-        ctx.Checks.SelfConsistency("SFT with refusal examples on the same held-out sets")
-            .Skip("Method 3: DPO with refusal preferences vs SFT", "refusal ≥ SFT's at no more over-refusal", DpoPending);
+        // Source: Rafailov et al. 2023, eq. 7 at π = π_ref (the policy starts as a copy of the reference): −log σ(0) = ln 2.
+        ctx.Checks.Formula("−log σ(0) = ln 2 at π = π_ref (Rafailov et al. 2023, eq. 7)")
+            .Close("method 3: DPO loss at step 1 (policy = the SFT reference)", dpo.Steps[0].Loss, Math.Log(2), 1e-3, relative: false,
+                unit: "nats");
     }
-
-    const string DpoPending = "not run: DPO (lab 7.2) has not landed yet; the refusal preference pairs are in pairs.jsonl for it";
 
     static string Clip(string s) => (s.Length > 90 ? s[..90] + "…" : s).Replace("|", "\\|").Replace("\n", " ");
 }

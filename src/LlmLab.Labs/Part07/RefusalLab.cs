@@ -11,8 +11,7 @@ namespace LlmLab.Labs.Part07;
 /// prompts that look unsafe as XSTest does, preference pairs for DPO), then compares ways to refuse on the same
 /// held-out sets: (1) a training-free gate, our logistic regression on hashed n-grams and on MiniLM sentence
 /// embeddings, in front of the model as a <see cref="RefusalGateChatClient"/>, with its threshold sweep; (2) SFT of a
-/// tiny model with refusal examples mixed into lab 7.1's data; (3) DPO with the refusal preferences, once lab 7.2's
-/// DPO lands (a skipped check says so). Measured: refusal rate on unsafe prompts, over-refusal on safe look-alikes,
+/// tiny model with refusal examples mixed into lab 7.1's data; (3) DPO with the refusal preferences (lab 7.2's trainer). Measured: refusal rate on unsafe prompts, over-refusal on safe look-alikes,
 /// lab 7.1's task accuracy afterwards, confusion tables and real examples of each error kind.
 /// </summary>
 public sealed partial class RefusalLab : Lab<RefusalLabConfig>
@@ -56,8 +55,8 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
                 "refusal and over-refusal bounds",
                 "use_embeddings=false: set it to true (the MiniLM model ships beside the binaries)");
         var gates = Gates(ctx, cfg, data, heldOut, encoder);
-        var systems = Sft(ctx, cfg, data, heldOut, gates[^1].Gate);
-        Compare(ctx, cfg, heldOut, gates, systems);
+        var (systems, dpo) = Sft(ctx, cfg, data, heldOut, gates[^1].Gate);
+        Compare(ctx, cfg, heldOut, gates, systems, dpo);
     }
 
     static void WriteData(LabContext ctx, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut)
