@@ -13,7 +13,7 @@ public sealed class Part07RefusalLabTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Lab_passes_at_smoke_writes_its_data_gates_and_plots_and_skips_dpo_with_its_reason()
+    public void Lab_passes_at_smoke_writes_its_data_gates_and_plots_and_runs_all_three_methods()
     {
         var summary = new LabRunner(NullProgress.Instance, TextWriter.Null)
             .Run([new RefusalLab()], new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root));
@@ -24,11 +24,11 @@ public sealed class Part07RefusalLabTests : IDisposable
             "threshold-sweep.png", "methods.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.Equal(0.5, RefusalGateFile.Load(Path.Combine(dir, "gate-ngram.json")).Threshold);
-        var dpo = Assert.Single(r.Checks, c => c.Name.StartsWith("Method 3", StringComparison.Ordinal));
-        Assert.Equal(CheckOutcome.Skipped, dpo.Outcome);
-        Assert.Contains("lab 7.2", dpo.Measured);
+        var dpo = Assert.Single(r.Checks, c => c.Name.StartsWith("method 3", StringComparison.Ordinal));
+        Assert.Equal(CheckOutcome.Passed, dpo.Outcome);
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.Contains("| SFT with refusal examples |", report);
+        Assert.Contains($"| {RefusalLab.DpoName} |", report);
         Assert.Contains("over-refusal (refused a safe one)", report);
     }
 
