@@ -105,6 +105,6 @@ public static class OpenAiResponses
 
     /// <summary>The token's own bytes: for a byte-level BPE token that is part of a character, its raw bytes (what the
     /// field exists for: a client joins them before decoding), not the UTF-8 of the U+FFFD its text shows.</summary>
-    static int[] Bytes(ITokenizer tok, int id) =>
+    internal static int[] Bytes(ITokenizer tok, int id) =>
         (tok is BpeTokenizer bpe ? bpe.TokenBytes(id) : Encoding.UTF8.GetBytes(Text(tok, id))).Select(b => (int)b).ToArray();
 }

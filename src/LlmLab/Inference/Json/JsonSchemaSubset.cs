@@ -33,8 +33,10 @@ public sealed class JsonSchemaSubset
     /// <summary>An object's properties in order (null: any members).</summary>
     public IReadOnlyList<(string Name, JsonSchemaSubset Schema)>? Properties { get; private init; }
 
-    /// <summary>An array's item schema.</summary>
-    public JsonSchemaSubset Items { get; private init; } = null!;
+    /// <summary>An array's item schema (any value by default).</summary>
+    public JsonSchemaSubset Items { get => _items ?? Any; private init => _items = value; }
+
+    readonly JsonSchemaSubset? _items;
 
     public int MinItems { get; private init; }
     public int MaxItems { get; private init; } = int.MaxValue;
