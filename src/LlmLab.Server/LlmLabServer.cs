@@ -59,6 +59,8 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         // ASP.NET's hosting scope puts the raw request path on every line (a key pasted into a URL would be logged);
         // it is only created when this category is enabled. Our own line logs the route template instead.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // A failed start (a busy port) is thrown to the host, which reports it in one line: no logged stack trace too.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);

@@ -186,7 +186,9 @@ public static class OpenAiRequestParser
         int v = engine.Tokenizer.VocabSize;
         foreach (var kv in b.EnumerateObject())
         {
-            string key = kv.Name;
+            string key;
+            try { key = kv.Name; }
+            catch (InvalidOperationException) { throw ApiError.BadField("logit_bias", "logit_bias keys must be token ids (a key is not valid Unicode)"); }
             if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || id >= v)
                 throw ApiError.BadField("logit_bias", $"logit_bias keys must be token ids in 0..{v - 1} (got '{OpenAiMessages.Short(key)}')");
             if (kv.Value.ValueKind != JsonValueKind.Number || !kv.Value.TryGetDouble(out double bias) || !(bias >= -100 && bias <= 100))
@@ -217,6 +219,10 @@ public static class OpenAiRequestParser
                 if (Get(js, "schema") is not { } schema) return JsonSchemaSubset.Any;
                 try { return JsonSchemaSubset.Parse(schema, "response_format.json_schema.schema"); }
                 catch (InputException e) { throw ApiError.BadField("response_format.json_schema.schema", e.Message); }
+                catch (InvalidOperationException)                                       // a name or string that is not valid Unicode
+                {
+                    throw ApiError.BadField("response_format.json_schema.schema", "response_format.json_schema.schema holds text that is not valid Unicode");
+                }
             default:
                 throw ApiError.BadField("response_format.type", $"response_format.type must be text, json_object or json_schema (got '{OpenAiMessages.Short(type)}')");
         }

@@ -20,7 +20,7 @@ internal static class TokenizerEndpoints
     static readonly JsonSerializerOptions Strict = new()
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        RespectNullableAnnotations = true,
+        RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
     };
 
     /// <summary><c>/tokenize</c>: exactly one of prompt and messages. add_special_tokens is accepted for vLLM's clients;

@@ -70,7 +70,7 @@ public sealed class BadPathSweepTests : IDisposable
             ["--config", p.Config, "--out", Path.Combine(p.Root, "run"), "--set", "trainer.device=cuda"],
             ["--config", p.Config, "--resume", p.Dir]],
         ["generate"] = p => [[], ["--checkpoint", p.Missing, "--prompt", "x"], ["--checkpoint", p.Dir, "--prompt", "x", "--max-tokens", "x"]],
-        ["serve"] = p => [[], ["--demo", "--port", "x"], ["--checkpoint", p.Missing]],
+        ["serve"] = p => [[], ["--demo", "--port", "x"], ["--checkpoint", p.Missing], ["--demo", "--drain-timeout", "-1"], ["--demo", "--rate-burst", "0"]],
         ["rag index"] = p => [[], [p.Corpus], [p.Missing, "--db", Path.Combine(p.Root, "r.db")], [p.Corpus, "--db", Path.Combine(p.Ro, "r.db")],
             [p.Corpus, "--db", p.Corpus], [p.Corpus, "--db", p.Dir], [p.Corpus, "--db", Path.Combine(p.Root, "r.db"), "--max-tokens", "x"]],
         ["rag ask"] = p => [[], ["what?"], ["what?", "--db", p.Missing], ["what?", "--db", p.Corpus], ["", "--db", p.Corpus]],
