@@ -38,7 +38,8 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
         {
             await cts.CancelAsync();
             foreach (var r in runs) metrics.Record(await Drain(r));
-            throw e is InputException ? new ApiError(400, e.Message, param: chat ? "messages" : "prompt") : ApiError.Unavailable(e.Message, "overloaded");
+            throw e is InputException ? new ApiError(400, e.Message,
+                param: chat ? "messages" : "prompt") : ApiError.Unavailable(e.Message, "overloaded");
         }
         string id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

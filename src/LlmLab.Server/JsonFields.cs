@@ -32,7 +32,8 @@ internal static class JsonFields
     {
         param ??= name;
         if (Get(obj, name) is not { } v) return fallback;
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int x)) throw ApiError.BadField(param, $"{param} must be an integer in {min}..{max}");
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int x)) throw ApiError.BadField(param,
+            $"{param} must be an integer in {min}..{max}");
         if (x < min || x > max) throw ApiError.BadField(param, $"{param} must be in {min}..{max} (got {x})");
         return x;
     }
@@ -68,7 +69,8 @@ internal static class JsonFields
         {
             string raw;
             try { raw = p.Name; }
-            catch (InvalidOperationException) { throw ApiError.BadField(prefix + "(a field name)", "a field name is not valid Unicode text"); }
+            catch (InvalidOperationException) { throw ApiError.BadField(prefix + "(a field name)",
+                "a field name is not valid Unicode text"); }
             if (known.Contains(raw)) continue;
             string name = raw.Length > 64 || raw.Any(char.IsControl) ? "(a field name)" : raw;
             throw ApiError.BadField(prefix + name, $"Unrecognized request argument supplied: {prefix}{name}");

@@ -23,15 +23,18 @@ internal static class OpenAiMessages
             string where = $"messages[{i++}]";
             if (m.ValueKind != JsonValueKind.Object) throw ApiError.BadField(where, $"{where} must be an object with role and content");
             if (Get(m, "tool_calls") is not null || Get(m, "function_call") is not null)
-                throw ApiError.BadField($"{where}.tool_calls", $"{where}: tool calls are not supported yet (the Part 8 agents work adds them)");
+                throw ApiError.BadField($"{where}.tool_calls",
+                    $"{where}: tool calls are not supported yet (the Part 8 agents work adds them)");
             OnlyKnown(m, MessageFields, where + ".");
-            string role = Get(m, "role") is { } r ? Str(r, $"{where}.role") : throw ApiError.BadField($"{where}.role", $"{where}.role must be a string");
+            string role = Get(m, "role") is { } r ? Str(r, $"{where}.role") : throw ApiError.BadField($"{where}.role",
+                $"{where}.role must be a string");
             var chatRole = role switch
             {
                 "system" or "developer" => ChatRole.System,
                 "user" => ChatRole.User,
                 "assistant" => ChatRole.Assistant,
-                _ => throw ApiError.BadField($"{where}.role", $"{where}.role '{Short(role)}' is not supported: use system, developer, user or assistant (tools come with Part 8)"),
+                _ => throw ApiError.BadField($"{where}.role",
+                    $"{where}.role '{Short(role)}' is not supported: use system, developer, user or assistant (tools come with Part 8)"),
             };
             if (Get(m, "name") is { } name) Str(name, $"{where}.name");                  // accepted (OpenAI's optional author name), not rendered
             list.Add(new ChatMessage(chatRole, Content(m, where)));
@@ -44,7 +47,8 @@ internal static class OpenAiMessages
         var c = Get(m, "content");
         if (c is null) return "";
         if (c.Value.ValueKind == JsonValueKind.String) return Str(c.Value, $"{where}.content");
-        if (c.Value.ValueKind != JsonValueKind.Array) throw ApiError.BadField($"{where}.content", $"{where}.content must be a string or an array of text parts");
+        if (c.Value.ValueKind != JsonValueKind.Array) throw ApiError.BadField($"{where}.content",
+            $"{where}.content must be a string or an array of text parts");
         var parts = new List<string>();
         int j = 0;
         foreach (var part in c.Value.EnumerateArray())
@@ -55,7 +59,8 @@ internal static class OpenAiMessages
             string kind = Str(type, $"{at}.type");
             if (kind != "text") throw ApiError.BadField(at, $"{at}: only text parts are supported (got type '{Short(kind)}')");
             OnlyKnown(part, new HashSet<string> { "type", "text" }, at + ".");
-            parts.Add(Get(part, "text") is { } t ? Str(t, $"{at}.text") : throw ApiError.BadField($"{at}.text", $"{at}.text must be a string"));
+            parts.Add(Get(part, "text") is { } t ? Str(t, $"{at}.text") : throw ApiError.BadField($"{at}.text",
+                $"{at}.text must be a string"));
         }
         return string.Concat(parts);
     }

@@ -49,6 +49,7 @@ public static class OpenAiRequestParser
         OnlyKnown(body, chat ? ChatFields : CompletionFields);
         if (OptionalText(body, "model") is { } model && model != o.ModelId)
             throw new ApiError(404, $"The model '{OpenAiMessages.Short(model)}' does not exist; this server serves '{o.ModelId}' (GET /v1/models)",
+                
                 param: "model", code: "model_not_found");
         OptionalText(body, "user");                                                           // accepted: an end-user id, not used
         if (chat) RefuseChatExtras(body);
@@ -62,14 +63,16 @@ public static class OpenAiRequestParser
         int promptLimit = Math.Min(o.MaxPromptTokens ?? int.MaxValue, engine.Context - 1);
         if (prompt.Count == 0) throw ApiError.BadField(promptField, $"{promptField} is empty: give at least one token of text");
         if (prompt.Count > promptLimit)
-            throw ApiError.BadField(promptField, $"{promptField} has {prompt.Count:N0} tokens; this server accepts at most {promptLimit:N0} (the model's context is {engine.Context:N0})");
+            throw ApiError.BadField(promptField,
+                $"{promptField} has {prompt.Count:N0} tokens; this server accepts at most {promptLimit:N0} (the model's context is {engine.Context:N0})");
 
         // vLLM and OpenAI refuse prompt + max_tokens beyond the context rather than cutting the reply silently.
         int room = Math.Min(o.MaxTokensLimit, engine.Context - prompt.Count);
         string maxField = chat && Get(body, "max_completion_tokens") is not null ? "max_completion_tokens" : "max_tokens";
         int maxTokens = Int(body, maxField, chat ? room : Math.Min(o.DefaultMaxTokens, room), 1, o.MaxTokensLimit);
         if (maxTokens > room)
-            throw ApiError.BadField(maxField, $"{maxField} is {maxTokens:N0} but the prompt has {prompt.Count:N0} tokens and the context is " +
+            throw ApiError.BadField(maxField,
+                $"{maxField} is {maxTokens:N0} but the prompt has {prompt.Count:N0} tokens and the context is " +
                 $"{engine.Context:N0}: at most {room:N0} tokens can be generated");
         double temperature = Number(body, "temperature", 1.0, 0, 2);
         double topP = Number(body, "top_p", 1.0, 0, 1, exclusiveMin: true);
@@ -82,7 +85,8 @@ public static class OpenAiRequestParser
         if (!chat && Get(body, "best_of") is not null && Int(body, "best_of", n, 1, o.MaxChoices) != n)
             throw ApiError.BadField("best_of", "best_of must equal n (this server returns every candidate it generates)");
         long? seed = Get(body, "seed") is { } s
-            ? s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out long sv) ? sv : throw ApiError.BadField("seed", "seed must be an integer in the 64-bit range")
+            ? s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out long sv) ? sv : throw ApiError.BadField("seed",
+                "seed must be an integer in the 64-bit range")
             : null;
         bool stream = Bool(body, "stream", false);
         bool includeUsage = false;
@@ -108,13 +112,15 @@ public static class OpenAiRequestParser
             top = Math.Max(0, top);
         }
         bool echo = !chat && Bool(body, "echo", false);
-        if (echo && logprobs) throw ApiError.BadField("echo", "echo cannot be combined with logprobs here (the prompt's log-probabilities are not computed)");
+        if (echo && logprobs) throw ApiError.BadField("echo",
+            "echo cannot be combined with logprobs here (the prompt's log-probabilities are not computed)");
         var json = ResponseFormat(body);
         var stops = Stops(body);
         var stopIds = StopTokenIds(body, engine);
         bool ignoreEos = Bool(body, "ignore_eos", false);
         if (json is not null && (stops.Count > 0 || stopIds.Count > 0))
-            throw ApiError.BadField(stops.Count > 0 ? "stop" : "stop_token_ids", "stop cannot be combined with a JSON response_format: the reply ends when the value is complete");
+            throw ApiError.BadField(stops.Count > 0 ? "stop" : "stop_token_ids",
+                "stop cannot be combined with a JSON response_format: the reply ends when the value is complete");
         List<int> stopTokens = [.. chat && template.UsesSpecialTokens && !ignoreEos ? template.StopTokenIds(engine.Tokenizer) : [], .. stopIds];
         var p = new SamplingParams(Temperature: temperature, TopK: topK > 0 ? topK : null, TopP: topP, MinP: minP, RepetitionPenalty: repetition,
             MaxTokens: maxTokens, Stop: json is not null ? [] : chat ? [.. template.Stops, .. stops] : stops,
@@ -129,7 +135,8 @@ public static class OpenAiRequestParser
     static void RefuseChatExtras(JsonElement body)
     {
         if (Bool(body, "store", false)) throw ApiError.BadField("store", "store is not supported: this server keeps no completions");
-        if (Get(body, "metadata") is not null) throw ApiError.BadField("metadata", "metadata is not supported (it is only kept with store)");
+        if (Get(body, "metadata") is not null) throw ApiError.BadField("metadata",
+            "metadata is not supported (it is only kept with store)");
         if (OptionalText(body, "service_tier") is { } tier && tier is not ("auto" or "default"))
             throw ApiError.BadField("service_tier", "service_tier must be auto or default: this server has one tier");
         if (Get(body, "modalities") is { } m && (m.ValueKind != JsonValueKind.Array || m.GetArrayLength() != 1 || Str(m[0], "modalities[0]") != "text"))
@@ -147,7 +154,8 @@ public static class OpenAiRequestParser
             if (items.Count == 1 && items[0].ValueKind == JsonValueKind.String) return engine.Tokenizer.Encode(text = Str(items[0], "prompt[0]"));
             if (items.Count > 0 && items.All(x => x.ValueKind == JsonValueKind.Number)) return TokenIds(items, engine, "prompt");
         }
-        throw ApiError.BadField("prompt", "prompt must be a string, a one-string array, or an array of token ids (one prompt per request: send several requests)");
+        throw ApiError.BadField("prompt",
+            "prompt must be a string, a one-string array, or an array of token ids (one prompt per request: send several requests)");
     }
 
     static List<int> TokenIds(IEnumerable<JsonElement> items, GenerationEngine engine, string param)
@@ -188,9 +196,11 @@ public static class OpenAiRequestParser
         {
             string key;
             try { key = kv.Name; }
-            catch (InvalidOperationException) { throw ApiError.BadField("logit_bias", "logit_bias keys must be token ids (a key is not valid Unicode)"); }
+            catch (InvalidOperationException) { throw ApiError.BadField("logit_bias",
+                "logit_bias keys must be token ids (a key is not valid Unicode)"); }
             if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || id >= v)
-                throw ApiError.BadField("logit_bias", $"logit_bias keys must be token ids in 0..{v - 1} (got '{OpenAiMessages.Short(key)}')");
+                throw ApiError.BadField("logit_bias",
+                    $"logit_bias keys must be token ids in 0..{v - 1} (got '{OpenAiMessages.Short(key)}')");
             if (kv.Value.ValueKind != JsonValueKind.Number || !kv.Value.TryGetDouble(out double bias) || !(bias >= -100 && bias <= 100))
                 throw ApiError.BadField("logit_bias", $"logit_bias[{id}] must be a number in [-100, 100]");
             map[id] = bias;
@@ -202,8 +212,10 @@ public static class OpenAiRequestParser
     static JsonSchemaSubset? ResponseFormat(JsonElement body)
     {
         if (Get(body, "response_format") is not { } rf) return null;
-        if (rf.ValueKind != JsonValueKind.Object) throw ApiError.BadField("response_format", "response_format must be an object with a type");
-        string type = OptionalText(rf, "type", "response_format.type") ?? throw ApiError.BadField("response_format.type", "response_format.type is required");
+        if (rf.ValueKind != JsonValueKind.Object) throw ApiError.BadField("response_format",
+            "response_format must be an object with a type");
+        string type = OptionalText(rf, "type", "response_format.type") ?? throw ApiError.BadField("response_format.type",
+            "response_format.type is required");
         switch (type)
         {
             case "text": OnlyKnown(rf, new HashSet<string> { "type" }, "response_format."); return null;
@@ -211,7 +223,8 @@ public static class OpenAiRequestParser
             case "json_schema":
                 OnlyKnown(rf, new HashSet<string> { "type", "json_schema" }, "response_format.");
                 if (Get(rf, "json_schema") is not { ValueKind: JsonValueKind.Object } js)
-                    throw ApiError.BadField("response_format.json_schema", "response_format.json_schema must be an object with name and schema");
+                    throw ApiError.BadField("response_format.json_schema",
+                        "response_format.json_schema must be an object with name and schema");
                 OnlyKnown(js, new HashSet<string> { "name", "schema", "strict", "description" }, "response_format.json_schema.");
                 OptionalText(js, "name", "response_format.json_schema.name");
                 OptionalText(js, "description", "response_format.json_schema.description");
@@ -221,10 +234,12 @@ public static class OpenAiRequestParser
                 catch (InputException e) { throw ApiError.BadField("response_format.json_schema.schema", e.Message); }
                 catch (InvalidOperationException)                                       // a name or string that is not valid Unicode
                 {
-                    throw ApiError.BadField("response_format.json_schema.schema", "response_format.json_schema.schema holds text that is not valid Unicode");
+                    throw ApiError.BadField("response_format.json_schema.schema",
+                        "response_format.json_schema.schema holds text that is not valid Unicode");
                 }
             default:
-                throw ApiError.BadField("response_format.type", $"response_format.type must be text, json_object or json_schema (got '{OpenAiMessages.Short(type)}')");
+                throw ApiError.BadField("response_format.type",
+                    $"response_format.type must be text, json_object or json_schema (got '{OpenAiMessages.Short(type)}')");
         }
     }
 }

@@ -75,7 +75,8 @@ internal static class TokenizerEndpoints
     static void CheckModel(string? model, ServerOptions o)
     {
         if (model is not null && model != o.ModelId)
-            throw new ApiError(404, $"The model '{OpenAiMessages.Short(model)}' does not exist; this server serves '{o.ModelId}'", param: "model", code: "model_not_found");
+            throw new ApiError(404, $"The model '{OpenAiMessages.Short(model)}' does not exist; this server serves '{o.ModelId}'",
+                param: "model", code: "model_not_found");
     }
 
     /// <summary>The body as <typeparamref name="T"/>, strictly: a wrong type, a missing required field or an unknown

@@ -5,8 +5,8 @@ namespace LlmLab.Inference;
 
 /// <summary>
 /// How one request is decoded: the processing of each step's logits (in this order: a JSON grammar's mask, logit bias,
-/// repetition/presence/frequency penalties, temperature, top-k, top-p, min-p), when to stop, and what to report. The names follow vLLM's <c>SamplingParams</c> and the
-/// OpenAI API. Immutable.
+/// repetition/presence/frequency penalties, temperature, top-k, top-p, min-p), when to stop, and what to report. The
+/// names follow vLLM's <c>SamplingParams</c> and the OpenAI API. Immutable.
 /// </summary>
 /// <param name="Temperature">Logits are divided by it: &lt; 1 sharpens, &gt; 1 flattens; 0 = greedy (argmax, no randomness).</param>
 /// <param name="TopK">Keep the k most likely tokens (Fan et al. 2018); null = all.</param>
@@ -60,19 +60,24 @@ public sealed record SamplingParams(
     public void Validate()
     {
         static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-        if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new InputException($"temperature must be a finite number >= 0 (got {F(Temperature)}); 0 = greedy");
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new InputException(
+            $"temperature must be a finite number >= 0 (got {F(Temperature)}); 0 = greedy");
         if (TopK is < 1) throw new InputException($"top_k must be >= 1, or absent for no cut (got {TopK})");
         if (!(TopP > 0 && TopP <= 1)) throw new InputException($"top_p must be in (0, 1] (got {F(TopP)}); 1 keeps every token");
         if (!(MinP >= 0 && MinP <= 1)) throw new InputException($"min_p must be in [0, 1] (got {F(MinP)}); 0 = off");
-        if (!(RepetitionPenalty > 0) || double.IsInfinity(RepetitionPenalty)) throw new InputException($"repetition_penalty must be a finite number > 0 (got {F(RepetitionPenalty)}); 1 = off");
+        if (!(RepetitionPenalty > 0) || double.IsInfinity(RepetitionPenalty)) throw new InputException(
+            $"repetition_penalty must be a finite number > 0 (got {F(RepetitionPenalty)}); 1 = off");
         if (MaxTokens < 0) throw new InputException($"max_tokens must be >= 0 (got {MaxTokens})");
         if (Stop is not null && Stop.Any(string.IsNullOrEmpty)) throw new InputException("stop sequences must be non-empty strings");
         if (TopLogprobs is < 0 or > 20) throw new InputException($"top_logprobs must be in 0..20 (got {TopLogprobs})");
-        if (!(PresencePenalty >= -2 && PresencePenalty <= 2)) throw new InputException($"presence_penalty must be in [-2, 2] (got {F(PresencePenalty)})");
-        if (!(FrequencyPenalty >= -2 && FrequencyPenalty <= 2)) throw new InputException($"frequency_penalty must be in [-2, 2] (got {F(FrequencyPenalty)})");
+        if (!(PresencePenalty >= -2 && PresencePenalty <= 2)) throw new InputException(
+            $"presence_penalty must be in [-2, 2] (got {F(PresencePenalty)})");
+        if (!(FrequencyPenalty >= -2 && FrequencyPenalty <= 2)) throw new InputException(
+            $"frequency_penalty must be in [-2, 2] (got {F(FrequencyPenalty)})");
         if (LogitBias is not null && LogitBias.Any(kv => kv.Key < 0 || !(kv.Value >= -100 && kv.Value <= 100)))
             throw new InputException("logit_bias maps token ids (>= 0) to biases in [-100, 100]");
         if (Json is not null && (Stop is { Count: > 0 } || StopTokens is { Count: > 0 }))
-            throw new InputException("stop sequences and stop tokens cannot be combined with a JSON constraint: the reply ends when the value is complete");
+            throw new InputException(
+                "stop sequences and stop tokens cannot be combined with a JSON constraint: the reply ends when the value is complete");
     }
 }

@@ -98,7 +98,8 @@ public sealed class JsonSchemaSubset
         if (min > max) throw new InputException($"{path}: minItems ({min}) > maxItems ({max})");
         if (required is not null && required.FirstOrDefault(r => props is null || props.All(p => p.Item1 != r)) is { } missing)
             throw new InputException($"{path}.required: '{missing}' is not in properties");
-        if (props is not null && (types & JsonTypes.Object) == 0) throw new InputException($"{path}: properties given but type excludes object");
+        if (props is not null && (types & JsonTypes.Object) == 0) throw new InputException(
+            $"{path}: properties given but type excludes object");
         return new JsonSchemaSubset(types) { Properties = props, Items = items, MinItems = min, MaxItems = max, Literals = literals };
     }
 
@@ -134,7 +135,8 @@ public sealed class JsonSchemaSubset
     static string Compact(JsonElement v) => v.ValueKind == JsonValueKind.String ? JsonSerializer.Serialize(v.GetString(), Relaxed) : v.GetRawText();
 
     static int Count(JsonElement v, string at) =>
-        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) && n >= 0 ? n : throw new InputException($"{at} must be an integer >= 0");
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) && n >= 0 ? n : throw new InputException(
+            $"{at} must be an integer >= 0");
 
     static JsonTypes TypesOf(JsonElement v, string at)
     {
@@ -151,7 +153,8 @@ public sealed class JsonSchemaSubset
                 "integer" => JsonTypes.Integer,
                 "boolean" => JsonTypes.Boolean,
                 "null" => JsonTypes.Null,
-                _ => throw new InputException($"{at}: unknown type {n.GetRawText()} (object, array, string, number, integer, boolean, null)"),
+                _ => throw new InputException(
+                    $"{at}: unknown type {n.GetRawText()} (object, array, string, number, integer, boolean, null)"),
             };
         return t == JsonTypes.None ? throw new InputException($"{at} must name at least one type") : t;
     }
