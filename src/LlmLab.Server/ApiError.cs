@@ -15,6 +15,12 @@ public sealed class ApiError(int status, string message, string type = "invalid_
     public string? Param { get; } = param;
     public string? Code { get; } = code;
 
+    /// <summary>Seconds after which a retry may succeed, sent as <c>Retry-After</c> (429, 503); null = none.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>A 503 a client should retry (elsewhere or later): a full queue or a server shutting down.</summary>
+    public static ApiError Unavailable(string message, string code) => new(503, message, "server_error", code: code) { RetryAfterSeconds = 1 };
+
     /// <summary>A 400 naming the request field at fault.</summary>
     public static ApiError BadField(string param, string message) => new(400, message, param: param);
 
@@ -26,6 +32,7 @@ public sealed class ApiError(int status, string message, string type = "invalid_
     {
         response.StatusCode = Status;
         response.ContentType = "application/json";
+        if (RetryAfterSeconds is { } s) response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return response.WriteAsync(JsonSerializer.Serialize(Body), response.HttpContext.RequestAborted);
     }
 }

@@ -17,6 +17,8 @@ internal sealed class EmbeddingsHandler(ServerOptions options)
 {
     const int MaxInputs = 2048; // OpenAI's limit per request
 
+    static readonly HashSet<string> Fields = ["input", "model", "encoding_format", "dimensions", "user"];
+
     public async Task<IResult> HandleAsync(HttpContext ctx)
     {
         var generator = options.Embeddings ?? throw new ApiError(404,
@@ -27,28 +29,18 @@ internal sealed class EmbeddingsHandler(ServerOptions options)
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
         string modelId = metadata?.DefaultModelId ?? "embeddings";
         int? dimensions = metadata?.DefaultModelDimensions;
-        bool base64 = false;
-        List<string>? inputs = null;
-        string? model = null;
-        foreach (var p in body.EnumerateObject())
-            switch (p.Name)
-            {
-                case "input": inputs = Inputs(p.Value); break;
-                case "model": model = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : throw ApiError.BadField("model", "model must be a string"); break;
-                case "encoding_format":
-                    base64 = p.Value.GetString() switch
-                    {
-                        "float" => false, "base64" => true,
-                        _ => throw ApiError.BadField("encoding_format", "encoding_format must be \"float\" or \"base64\""),
-                    };
-                    break;
-                case "dimensions":
-                    if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out int d) || d != dimensions)
-                        throw ApiError.BadField("dimensions", $"dimensions must be {dimensions} for {modelId} (its vectors are not truncated)");
-                    break;
-                case "user": break;
-                default: throw ApiError.BadField(p.Name, $"unknown field '{p.Name}' for /v1/embeddings");
-            }
+        JsonFields.OnlyKnown(body, Fields);
+        var inputs = JsonFields.Get(body, "input") is { } input ? Inputs(input) : null;
+        string? model = JsonFields.OptionalText(body, "model");
+        bool base64 = JsonFields.OptionalText(body, "encoding_format") switch
+        {
+            null or "float" => false,
+            "base64" => true,
+            _ => throw ApiError.BadField("encoding_format", "encoding_format must be \"float\" or \"base64\""),
+        };
+        if (JsonFields.Get(body, "dimensions") is { } dims && (dims.ValueKind != JsonValueKind.Number || !dims.TryGetInt32(out int d) || d != dimensions))
+            throw ApiError.BadField("dimensions", $"dimensions must be {dimensions} for {modelId} (its vectors are not truncated)");
+        JsonFields.OptionalText(body, "user");
         if (inputs is null) throw ApiError.BadField("input", "input is required: a string or an array of strings");
         if (model is null) throw ApiError.BadField("model", $"model is required: this server embeds with '{modelId}'");
         if (!string.Equals(model, modelId, StringComparison.Ordinal) && !modelId.EndsWith("/" + model, StringComparison.Ordinal))
@@ -66,14 +58,14 @@ internal sealed class EmbeddingsHandler(ServerOptions options)
 
     static List<string> Inputs(JsonElement value)
     {
-        if (value.ValueKind == JsonValueKind.String) return [NonEmpty(value.GetString()!, 0)];
+        if (value.ValueKind == JsonValueKind.String) return [NonEmpty(JsonFields.Str(value, "input"), 0)];
         if (value.ValueKind != JsonValueKind.Array) throw ApiError.BadField("input", "input must be a string or an array of strings");
         var list = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw ApiError.BadField("input", "input must hold strings (token-id inputs are not accepted by this server)");
-            list.Add(NonEmpty(item.GetString()!, list.Count));
+            list.Add(NonEmpty(JsonFields.Str(item, $"input[{list.Count}]"), list.Count));
         }
         if (list.Count is 0 or > MaxInputs) throw ApiError.BadField("input", $"input must hold 1 to {MaxInputs} strings (got {list.Count})");
         return list;

@@ -13,17 +13,19 @@ namespace LlmLab.Server;
 
 /// <summary>
 /// An OpenAI-compatible HTTP server over a local model (ASP.NET Core on Kestrel): <c>POST /v1/chat/completions</c> and
-/// <c>/v1/completions</c> (whole or streamed as server-sent events), <c>GET /v1/models</c>, <c>/health</c>,
-/// <c>/ready</c> and Prometheus' <c>/metrics</c>. Requests are decoded together by a <see cref="BatchScheduler"/>
+/// <c>/v1/completions</c> (whole or streamed as server-sent events), <c>GET /v1/models</c>, <c>POST /v1/embeddings</c>,
+/// vLLM's <c>/tokenize</c>, <c>/detokenize</c> and <c>/version</c>, <c>/health</c>, <c>/ready</c> and Prometheus'
+/// <c>/metrics</c>. Requests are decoded together by a <see cref="BatchScheduler"/>
 /// (continuous batching by default). The pipeline, in order: request id and log line → error shaping (OpenAI's
 /// <c>{"error": …}</c>) → API-key check → per-key rate limit → the endpoint. The host gives the
 /// <see cref="GenerationEngine"/> (the server owns neither it nor its model); the server owns its scheduler.
-/// Thread-safe; dispose it (drains in-flight requests first).
+/// Thread-safe; dispose it (drains in-flight requests first, see <see cref="StopAsync"/>).
 /// </summary>
 public sealed partial class LlmLabServer : IAsyncDisposable
 {
     volatile bool _draining;
-    int _disposed;
+    int _disposed, _stopping;
+    readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     LlmLabServer(WebApplication app, BatchScheduler scheduler, ServerMetrics metrics, ServerOptions options)
     {
@@ -54,17 +56,23 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // ASP.NET's hosting scope puts the raw request path on every line (a key pasted into a URL would be logged);
+        // it is only created when this category is enabled. Our own line logs the route template instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // A failed start (a busy port) is thrown to the host, which reports it in one line: no logged stack trace too.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+        // Kestrel's own wait at shutdown: after the drain (StopAsync) only the last events are left to write.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         AddRateLimiting(builder.Services, options);
         var app = builder.Build();
         var scheduler = new BatchScheduler(engine, options.Scheduler);
         var metrics = new ServerMetrics(options.ModelId);
         metrics.Observe(scheduler);
         if (options.DriftMonitor is { } drift) DriftMetrics.Register(metrics.Registry, drift);
-        var server = new LlmLabServer(app, scheduler, metrics, options);
+        var server = new LlmLabServer(app, scheduler, metrics, options) { _authFailures = AuthFailureLimiter(options) };
         server.Configure(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LlmLab.Server"));
         return server;
     }
@@ -72,14 +80,31 @@ public sealed partial class LlmLabServer : IAsyncDisposable
     /// <summary>Starts listening.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
-    /// <summary>Stops taking connections, lets in-flight requests finish (up to the shutdown timeout), then stops the
-    /// scheduler. Also what <see cref="DisposeAsync"/> does.</summary>
+    /// <summary>Sequences cut by the drain deadline at shutdown (0 when every running request finished).</summary>
+    public int CutAtShutdown { get; private set; }
+
+    /// <summary>
+    /// The graceful shutdown (what SIGTERM, Ctrl+C and <see cref="DisposeAsync"/> do): (1) with the listener still open,
+    /// <c>/ready</c> turns 503 (a load balancer sees it) and new completion requests get 503 with Retry-After; (2) requests
+    /// still queued get 503 with Retry-After at once; (3) running ones finish, until <see cref="ServerOptions.DrainTimeout"/>;
+    /// (4) those still running then are cut — a stream ends with an error event and no <c>[DONE]</c>, a whole request gets
+    /// 503 — and counted in <see cref="CutAtShutdown"/>; (5) the listener closes once the last answers are written.
+    /// </summary>
     public async Task StopAsync()
     {
-        _draining = true;
-        await App.StopAsync().ConfigureAwait(false);
-        await Scheduler.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _stopping, 1) != 0) { await _stopped.Task.ConfigureAwait(false); return; }
+        try
+        {
+            _draining = true;                                                                              // 1.
+            CutAtShutdown = await Scheduler.DrainAsync(Options.DrainTimeout).ConfigureAwait(false);         // 2.–4.
+            await App.StopAsync().ConfigureAwait(false);                                                   // 5.
+            await Scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+        finally { _stopped.TrySetResult(); }
     }
+
+    /// <summary>Completes when a shutdown was asked for (SIGTERM, Ctrl+C, or the host's StopApplication).</summary>
+    public Task ShutdownRequested => Task.Delay(Timeout.Infinite, App.Lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
 
     public async ValueTask DisposeAsync()
     {
@@ -91,28 +116,31 @@ public sealed partial class LlmLabServer : IAsyncDisposable
     void Configure(ILogger log)
     {
         var app = App;
-        var handler = new CompletionHandler(Scheduler, Metrics, Options);
+        var handler = new CompletionHandler(Scheduler, Metrics, Options, () => _draining);
         app.Lifetime.ApplicationStopping.Register(() => _draining = true);
         app.Use((ctx, next) => RequestContext(ctx, next, log));
         app.Use(Authenticate);
         if (Options.RequestsPerSecondPerKey > 0) app.UseRateLimiter();
         if (Options.RefusalGate is { } gate) app.Use(new RefusalGateMiddleware(gate, Options, Scheduler.Engine.Tokenizer).InvokeAsync);
         long started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        app.MapPost("/v1/chat/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: true));
-        app.MapPost("/v1/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: false));
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { Model(started) } }));
-        app.MapGet("/v1/models/{id}", (string id) => id == Options.ModelId ? Results.Json(Model(started))
-            : throw new ApiError(404, $"The model '{id}' does not exist", param: "model", code: "model_not_found"));
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/chat/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: true));
+        v1.MapPost("/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: false));
+        v1.MapGet("/models", () => TypedResults.Json(new { @object = "list", data = new[] { Model(started) } }));
+        v1.MapGet("/models/{id}", (string id) => id == Options.ModelId ? TypedResults.Json(Model(started))
+            : throw new ApiError(404, $"The model '{OpenAiMessages.Short(id)}' does not exist", param: "model", code: "model_not_found"));
         var embeddings = new EmbeddingsHandler(Options);
-        app.MapPost("/v1/embeddings", (Delegate)((HttpContext ctx) => embeddings.HandleAsync(ctx)));
-        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/ready", () => _draining || Scheduler.Stopped.IsCompleted
-            ? Results.Json(new { status = "draining" }, statusCode: 503)
-            : Results.Json(new { status = "ready", model = Options.ModelId }));
-        app.MapGet("/metrics", async (HttpContext ctx) =>
+        v1.MapPost("/embeddings", (Delegate)((HttpContext ctx) => embeddings.HandleAsync(ctx)));
+        TokenizerEndpoints.Map(app, Options, Scheduler.Engine);
+        string[] probe = ["GET", "HEAD"];                                                   // probes and uptime checks use HEAD
+        app.MapMethods("/health", probe, (Delegate)(() => TypedResults.Json(new { status = "ok" })));
+        app.MapMethods("/ready", probe, (Delegate)(() => _draining || Scheduler.Stopped.IsCompleted
+            ? TypedResults.Json<object>(new { status = "draining" }, statusCode: 503)
+            : TypedResults.Json<object>(new { status = "ready", model = Options.ModelId })));
+        app.MapMethods("/metrics", probe, async (HttpContext ctx) =>
         {
             ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await Metrics.ExportAsync(ctx.Response.Body, ctx.RequestAborted);
+            if (!HttpMethods.IsHead(ctx.Request.Method)) await Metrics.ExportAsync(ctx.Response.Body, ctx.RequestAborted);
         });
     }
 

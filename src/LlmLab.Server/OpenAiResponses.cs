@@ -38,7 +38,7 @@ public static class OpenAiResponses
             id, @object = "text_completion", created, model,
             choices = results.Select((r, i) => new
             {
-                text = r.Text, index = i,
+                text = req.Echo + r.Text, index = i,
                 logprobs = r.Logprobs is null ? null : CompletionLogprobs(r.Logprobs, tok, req.TopLogprobs),
                 finish_reason = FinishReasonText(r.Finish),
             }).ToArray(),
@@ -103,5 +103,8 @@ public static class OpenAiResponses
 
     static string Text(ITokenizer tok, int id) => tok.Decode([id]);
 
-    static int[] Bytes(ITokenizer tok, int id) => Encoding.UTF8.GetBytes(Text(tok, id)).Select(b => (int)b).ToArray();
+    /// <summary>The token's own bytes: for a byte-level BPE token that is part of a character, its raw bytes (what the
+    /// field exists for: a client joins them before decoding), not the UTF-8 of the U+FFFD its text shows.</summary>
+    internal static int[] Bytes(ITokenizer tok, int id) =>
+        (tok is BpeTokenizer bpe ? bpe.TokenBytes(id) : Encoding.UTF8.GetBytes(Text(tok, id))).Select(b => (int)b).ToArray();
 }

@@ -21,8 +21,13 @@ public sealed record ServerOptions
     /// <summary>Requests per second per API key (or per client address without keys), token-bucket refill; 0 = no limit.</summary>
     public double RequestsPerSecondPerKey { get; init; } = 20; // a chatty client, not a flood; raise it behind a trusted gateway
 
-    /// <summary>Burst allowed above the steady rate (the bucket's size).</summary>
-    public int RateLimitBurst { get; init; } = 40;
+    /// <summary>Requests a key may send at once before the steady rate applies (the token bucket's size); null = one
+    /// second's worth of the rate (<c>--rate-burst</c>).</summary>
+    public int? RateLimitBurst { get; init; }
+
+    /// <summary>Failed authentications allowed per client address per minute before it gets 429 (a key-guessing loop
+    /// must not run at full speed); 0 = no limit.</summary>
+    public int AuthFailuresPerMinute { get; init; } = 10; // a person mistyping a key a few times is never blocked
 
     /// <summary>Largest request body in bytes (413 beyond).</summary>
     public long MaxRequestBodyBytes { get; init; } = 1 << 20; // 1 MiB: far more than any prompt our models' contexts hold
@@ -42,8 +47,10 @@ public sealed record ServerOptions
     /// <summary>A request still running after this is cancelled (504, or an error event on a stream).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How long a shutdown waits for in-flight requests to finish.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a shutdown lets running requests finish (<c>--drain-timeout</c>). While it drains, the listener
+    /// stays open: <c>/ready</c> answers 503, new and queued requests get 503 with Retry-After, and running ones continue;
+    /// at the deadline those still running are cut (an error event on a stream, 503 otherwise).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30); // Kubernetes' default grace period is 30 s
 
     /// <summary>The batching scheduler's mode and limits.</summary>
     public SchedulerOptions Scheduler { get; init; } = new();
@@ -70,13 +77,15 @@ public sealed record ServerOptions
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
             throw new InputException($"the listen URL '{Url}' is not an http(s) URL: give e.g. http://127.0.0.1:8000");
         if (RequestsPerSecondPerKey < 0) throw new InputException($"the rate limit must be >= 0 requests/s (got {RequestsPerSecondPerKey}); 0 = off");
-        if (RateLimitBurst < 1) throw new InputException($"the rate-limit burst must be >= 1 (got {RateLimitBurst})");
+        if (RateLimitBurst is < 1) throw new InputException($"the rate-limit burst must be >= 1 (got {RateLimitBurst}) (--rate-burst)");
+        if (AuthFailuresPerMinute < 0) throw new InputException($"the failed-authentication limit must be >= 0 (got {AuthFailuresPerMinute})");
         if (MaxRequestBodyBytes < 1024) throw new InputException($"the body limit must be >= 1024 bytes (got {MaxRequestBodyBytes})");
         if (MaxTokensLimit < 1 || DefaultMaxTokens < 1 || DefaultMaxTokens > MaxTokensLimit)
             throw new InputException($"need 1 <= default max_tokens ({DefaultMaxTokens}) <= max_tokens limit ({MaxTokensLimit})");
         if (MaxPromptTokens is < 1) throw new InputException($"the prompt limit must be >= 1 token (got {MaxPromptTokens})");
         if (MaxChoices < 1) throw new InputException($"the n limit must be >= 1 (got {MaxChoices})");
-        if (RequestTimeout <= TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero) throw new InputException("timeouts must be positive");
+        if (RequestTimeout <= TimeSpan.Zero) throw new InputException("the request timeout must be positive (--timeout-s)");
+        if (DrainTimeout < TimeSpan.Zero) throw new InputException($"the drain timeout must be >= 0 s (got {DrainTimeout.TotalSeconds}) (--drain-timeout)");
         Scheduler.Validate();
     }
 }

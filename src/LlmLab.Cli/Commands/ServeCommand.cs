@@ -11,7 +11,8 @@ namespace LlmLab.Cli.Commands;
 
 /// <summary>
 /// <c>llmlab serve</c>: the OpenAI-compatible server (<see cref="LlmLabServer"/>) on a port, until Ctrl+C or SIGTERM,
-/// which drain the in-flight requests before exiting. API keys come from <c>LLMLAB_API_KEYS</c> or a file, never from
+/// which drain it (<see cref="LlmLabServer.StopAsync"/>: queued requests get 503 at once, running ones have
+/// <c>--drain-timeout</c> seconds to finish); the exit code is 1 when the deadline cut any, 0 otherwise. API keys come from <c>LLMLAB_API_KEYS</c> or a file, never from
 /// the command line (which other users can read in the process list). <c>--demo</c> serves a small randomly
 /// initialised, untrained GPT (its text is noise): the plumbing, metrics and batching, before a checkpoint exists.
 /// </summary>
@@ -20,13 +21,13 @@ public sealed class ServeCommand : CliCommand
     public override string Name => "serve";
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
     public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
-        "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--max-tokens-limit 4096] [--timeout-s 120] " +
-        "[--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json]" +
-        " [--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]]";
+        "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--rate-burst N] [--max-tokens-limit 4096] " +
+        "[--timeout-s 120] [--drain-timeout 30] [--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json] " +
+        "[--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]]";
     public override IReadOnlySet<string> Options => new HashSet<string>
     {
-        "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "max-tokens-limit", "timeout-s", "api-keys-file", "threads",
-        "refusal-gate", "capture-requests", "drift-reference", "drift-window",
+        "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "rate-burst", "max-tokens-limit", "timeout-s",
+        "drain-timeout", "api-keys-file", "threads", "refusal-gate", "capture-requests", "drift-reference", "drift-window",
     };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings" };
 
@@ -53,17 +54,29 @@ public sealed class ServeCommand : CliCommand
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
         var server = LlmLabServer.Create(engine, options, ServerLogging.JsonConsole);
-        server.StartAsync().GetAwaiter().GetResult();
+        try { server.StartAsync().GetAwaiter().GetResult(); }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                                    || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            server.Scheduler.Dispose();
+            server.App.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            engine.Model.Dispose();
+            throw new InputException($"{options.Url} is already in use by another process: choose another --port (0 = any free port)");
+        }
         @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : "checkpoint")}) at {server.BaseAddress} " +
             $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
             $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}" +
             $"{(gate is null ? "" : $"; refusal gate {gate.Classifier.Featurizer.Title} at {gate.Threshold}")}; Ctrl+C to stop");
         if (capture is not null) @out.WriteLine($"capturing every request, prompt and reply in clear text, to {capture.Path}");
         if (drift is not null) @out.WriteLine($"drift monitor: {drift.Window} requests against {args.Get("drift-reference")} (gauges llmlab_drift_* on /metrics)");
-        server.App.WaitForShutdownAsync().GetAwaiter().GetResult();
+        server.ShutdownRequested.GetAwaiter().GetResult();
+        @out.WriteLine($"draining: /ready is 503, queued requests are refused, running ones have {options.DrainTimeout.TotalSeconds:0.###} s to finish");
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         engine.Model.Dispose();
-        return 0;
+        if (server.CutAtShutdown == 0) return 0;
+        Console.Error.WriteLine($"error: the drain deadline (--drain-timeout {options.DrainTimeout.TotalSeconds:0.###} s) cut {server.CutAtShutdown} running " +
+            "sequence(s); their clients got an error (raise --drain-timeout to let them finish)");
+        return 1;
     }
 
     /// <summary>The model and tokenizer of a training run's checkpoint (<c>llmlab train</c>, lab 6), newest if a run directory is given.</summary>
@@ -103,6 +116,8 @@ public sealed class ServeCommand : CliCommand
             ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : "llmlab"),
             ApiKeys = keys is { Count: > 0 } ? keys : null,
             RequestsPerSecondPerKey = args.GetDouble("rate-limit", 20, min: 0),
+            RateLimitBurst = args.Get("rate-burst") is null ? null : args.GetInt("rate-burst", 1, min: 1),
+            DrainTimeout = TimeSpan.FromSeconds(args.GetDouble("drain-timeout", 30, min: 0)),
             MaxTokensLimit = args.GetInt("max-tokens-limit", 4096, min: 1),
             RequestTimeout = TimeSpan.FromSeconds(args.GetInt("timeout-s", 120, min: 1)),
             Scheduler = new SchedulerOptions(mode, args.GetInt("max-seqs", 16, min: 1, max: 4096),

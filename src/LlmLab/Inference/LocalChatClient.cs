@@ -45,7 +45,7 @@ public sealed class LocalChatClient : IChatClient
             TopP = options?.TopP ?? Defaults.TopP,
             TopK = options?.TopK ?? Defaults.TopK,
             MaxTokens = options?.MaxOutputTokens ?? Defaults.MaxTokens,
-            Seed = options?.Seed is { } s ? unchecked((int)s) : Defaults.Seed,
+            Seed = options?.Seed ?? Defaults.Seed,
             Stop = stops,
             StopTokens = stopIds.Length == 0 ? Defaults.StopTokens : stopIds,
         };

@@ -1,3 +1,4 @@
+using LlmLab.Inference.Json;
 using LlmLab.Tokenization;
 using static TorchSharp.torch;
 
@@ -8,7 +9,9 @@ namespace LlmLab.Inference;
 /// continuous-batching scheduler): given the next-token logits of this sequence, (1) process them by the request's
 /// <see cref="SamplingParams"/>, (2) pick a token with the request's own random stream, (3) record its log-probability
 /// if asked, (4) turn it into text (whole characters only) and (5) decide whether the sequence is finished — a stop
-/// token, a stop string (text cut before it, across token boundaries), max_tokens, or a full context.
+/// token, a stop string (text cut before it, across token boundaries), max_tokens, or a full context. Under a JSON
+/// constraint (<see cref="SamplingParams.Json"/>) tokens that cannot continue the value are masked before (1), and the
+/// sequence stops when the value is complete.
 /// Not thread-safe (one per sequence).
 /// </summary>
 public sealed class SequenceDecoder
@@ -22,19 +25,21 @@ public sealed class SequenceDecoder
     readonly List<TokenLogprob>? _logprobs;
     readonly System.Text.StringBuilder _text = new();
     readonly int _context, _vocab;
+    readonly JsonConstraint? _json;
 
     /// <param name="tokenizer">Decodes the chosen tokens.</param>
     /// <param name="prompt">The prompt as run (already fitted to the context).</param>
     /// <param name="p">Validated parameters.</param>
     /// <param name="context">The model's n_positions: the sequence ends when prompt + output fill it.</param>
     /// <param name="seed">Seeds the request's draws.</param>
-    public SequenceDecoder(ITokenizer tokenizer, IReadOnlyList<int> prompt, SamplingParams p, int context, int seed)
+    public SequenceDecoder(ITokenizer tokenizer, IReadOnlyList<int> prompt, SamplingParams p, int context, long seed)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(p);
         (Prompt, _p, _context) = (prompt, p, context);
-        _rng = new Random(seed);
+        _rng = SeededRandom.Create(seed);
+        _json = p.Json is { } schema ? new JsonConstraint(schema, tokenizer) : null;
         _vocab = tokenizer.VocabSize;
         _detok = new IncrementalDetokenizer(tokenizer);
         _stops = new StopSequenceMatcher(p.Stop);
@@ -72,9 +77,17 @@ public sealed class SequenceDecoder
         // A model may have more ids than its tokenizer (a vocabulary padded to a multiple of 64, as nanoGPT's 50,304):
         // those ids have no text and are never chosen; probabilities are over the tokenizer's ids.
         if (logits.shape[0] > _vocab) logits = logits.narrow(0, 0, _vocab);
-        var processed = LogitsProcessor.Process(logits, _p, _p.RepetitionPenalty != 1 ? Prompt.Concat(_output) : null); // 1.
+        var allowed = logits;
+        if (_json is not null)
+        {
+            var mask = _json.Allowed();
+            if (!mask.Contains(true)) return End(FinishReason.Length);                    // nothing in the vocabulary continues the value
+            allowed = logits.masked_fill(tensor(mask, device: logits.device).logical_not(), double.NegativeInfinity);
+        }
+        var processed = LogitsProcessor.Process(allowed, _p, _p.RepetitionPenalty != 1 ? Prompt.Concat(_output) : null, _output); // 1.
         int token = TokenSampler.Pick(processed, _p.IsGreedy, _rng);                      // 2.
         _output.Add(token);
+        _json?.Accept(token);
         TokenLogprob? lp = null;
         if (_logprobs is not null)                                                         // 3.
         {
@@ -101,15 +114,24 @@ public sealed class SequenceDecoder
             var (text, stopped) = _stops.Push(_detok.Push(token));                         // 4.
             emit = text;
             if (stopped) Finish = FinishReason.Stop;
-            else if (_output.Count >= _p.MaxTokens || Length >= _context)
+            else if (_json is { IsComplete: true } || _output.Count >= _p.MaxTokens || Length >= _context)
             {
                 var (rest, stoppedAtEnd) = _stops.Push(_detok.Flush());
                 emit += rest + (stoppedAtEnd ? "" : _stops.Flush());
-                Finish = stoppedAtEnd ? FinishReason.Stop : FinishReason.Length;
+                Finish = stoppedAtEnd || _json is { IsComplete: true } ? FinishReason.Stop : FinishReason.Length;
             }
         }
         _text.Append(emit);
         return new GenerationChunk(emit, token, lp, Finish);
+    }
+
+    /// <summary>Ends the sequence with no token (held text flushed) and returns that step's chunk.</summary>
+    GenerationChunk End(FinishReason reason)
+    {
+        string rest = _stops.Push(_detok.Flush()).Emit + _stops.Flush();
+        _text.Append(rest);
+        Finish = reason;
+        return new GenerationChunk(rest, null, null, reason);
     }
 
     /// <summary>Ends the sequence early (the request was cancelled); returns the held text.</summary>

@@ -71,7 +71,7 @@ public sealed class BadPathSweepTests : IDisposable
             ["--config", p.Config, "--resume", p.Dir]],
         ["generate"] = p => [[], ["--checkpoint", p.Missing, "--prompt", "x"], ["--checkpoint", p.Dir, "--prompt", "x", "--max-tokens", "x"]],
         ["serve"] = p => [[], ["--demo", "--port", "x"], ["--checkpoint", p.Missing], ["--demo", "--refusal-gate", p.Missing],
-            ["--demo", "--refusal-gate", p.Corpus]],
+            ["--demo", "--refusal-gate", p.Corpus], ["--demo", "--drain-timeout", "-1"], ["--demo", "--rate-burst", "0"]],
         ["refusal train-gate"] = p => [[], ["--out", Path.Combine(p.Ro, "g.json")], ["--out", p.Dir], ["--out", Path.Combine(p.Root, "g.json"), "--features", "bert"],
             ["--out", Path.Combine(p.Root, "g.json"), "--threshold", "x"], ["--out", Path.Combine(p.Root, "g.json"), "--threshold", "1.5"],
             ["--out", Path.Combine(p.Root, "g.json"), "--data", p.Missing], ["--out", Path.Combine(p.Root, "g.json"), "--data", p.Corpus],

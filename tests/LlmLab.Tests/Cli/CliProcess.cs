@@ -46,9 +46,14 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
-    public void Interrupt()
+    public void Interrupt() => Signal("INT");
+
+    /// <summary>Sends SIGTERM, as a service manager (systemd, Kubernetes) does to stop a process.</summary>
+    public void Terminate() => Signal("TERM");
+
+    void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }

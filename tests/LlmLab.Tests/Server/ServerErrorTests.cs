@@ -30,7 +30,7 @@ public sealed class ServerErrorTests : IAsyncLifetime
     [InlineData("""{"prompt":"abc","n":3}""", 400, "n")]
     [InlineData("""{"prompt":"abc","stop":["a","b","c","d","e"]}""", 400, "stop")]
     [InlineData("""{"prompt":"abc","stream_options":{"include_usage":true}}""", 400, "stream_options")]
-    [InlineData("""{"prompt":"abc","presence_penalty":1}""", 400, "presence_penalty")]
+    [InlineData("""{"prompt":"abc","presence_penalty":3}""", 400, "presence_penalty")]
     [InlineData("""{"max_tokens":2}""", 400, "prompt")]
     [InlineData("""{"prompt":"abc","model":"gpt-4o"}""", 404, "model")]
     public async Task A_bad_field_is_named_with_its_status(string body, int status, string param)

@@ -70,7 +70,7 @@ public sealed class TestServer : IAsyncDisposable
             public IDisposable BeginScope<TState>(TState state) where TState : notnull
             {
                 var list = Scopes.Value ??= [];
-                string text = state is IEnumerable<KeyValuePair<string, object>> kv ? string.Join(",", kv.Select(p => $"{p.Key}={p.Value}")) : state.ToString()!;
+                string text = (state is IEnumerable<KeyValuePair<string, object>> kv ? string.Join(",", kv.Select(p => $"{p.Key}={p.Value}")) + "|" : "") + state;
                 list.Add(text);
                 return new Pop(list);
             }

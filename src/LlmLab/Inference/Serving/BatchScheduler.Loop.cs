@@ -65,6 +65,12 @@ public sealed partial class BatchScheduler
     /// <summary>A cancelled request leaves the queue or the batch now; its slot and reservation are free for this iteration.</summary>
     void DropCancelled(SlotKvCache cache)
     {
+        for (int i = _waiting.Count - 1; i >= 0 && _refuseWaiting; i--)                      // a drain refuses what waits
+        {
+            _waiting[i].Fail(new SchedulerOverloadedException("the server is shutting down: retry on another replica"));
+            Interlocked.Decrement(ref _pending);
+            _waiting.RemoveAt(i);
+        }
         for (int i = _waiting.Count - 1; i >= 0; i--)
             if (IsCancelled(_waiting[i]))
             {
@@ -76,6 +82,11 @@ public sealed partial class BatchScheduler
             if (IsCancelled(_running[i].Request))
             {
                 var a = _running[i];
+                if (!a.Request.CancellationToken.IsCancellationRequested)                   // the server's abort, not the client's
+                {
+                    a.Request.CutAtShutdown = true;
+                    Interlocked.Increment(ref _cut);
+                }
                 a.Request.Emit(new GenerationChunk(a.Seq.Cancel(), null, null, FinishReason.Cancelled));
                 Release(cache, a);
                 _running.RemoveAt(i);

@@ -30,7 +30,8 @@ public sealed partial class BatchScheduler : IDisposable, IAsyncDisposable
     readonly CancellationTokenSource _abort = new();
     long _nextId, _pending;
     volatile SchedulerSnapshot _snapshot;
-    int _disposed;
+    volatile bool _refuseWaiting;
+    int _disposed, _cut;
 
     /// <param name="engine">Its model, tokenizer and prompt policy are used (not owned).</param>
     /// <param name="options">Limits and mode (null: the defaults).</param>
@@ -83,7 +84,7 @@ public sealed partial class BatchScheduler : IDisposable, IAsyncDisposable
             Interlocked.Decrement(ref _pending);
             throw new SchedulerOverloadedException($"the queue is full ({Options.MaxWaiting:N0} waiting requests): retry later");
         }
-        int seed;
+        long seed;
         lock (_seeds) seed = p.Seed ?? _seeds.Next();
         var request = new ServingRequest(Interlocked.Increment(ref _nextId), ids, p, seed, cancellationToken);
         if (!_incoming.Writer.TryWrite(request))
@@ -104,6 +105,27 @@ public sealed partial class BatchScheduler : IDisposable, IAsyncDisposable
 
     /// <summary>Tokens a sequence reserves in the budget: its prompt and every token it may add, within the context.</summary>
     int Reservation(int promptTokens, SamplingParams p) => Math.Min(promptTokens + p.MaxTokens, _engine.Context);
+
+    /// <summary>Sequences cancelled by <see cref="DrainAsync"/>'s deadline or <see cref="AbortAsync"/> while running.</summary>
+    public int CutSequences => Volatile.Read(ref _cut);
+
+    /// <summary>
+    /// The drain of a shutdown: (1) stop taking requests (<see cref="Submit"/> throws
+    /// <see cref="SchedulerOverloadedException"/>), (2) refuse every request still waiting — it fails with
+    /// <see cref="SchedulerOverloadedException"/> at once, so its client can retry elsewhere instead of waiting for a
+    /// server that is leaving, (3) let the running sequences finish until <paramref name="deadline"/>, (4) cancel what
+    /// still runs then (each ends with <see cref="FinishReason.Cancelled"/> and <see cref="ServingRequest.CutAtShutdown"/>).
+    /// Returns the number of sequences cut; the loop has stopped when it returns.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan deadline)
+    {
+        _refuseWaiting = true;
+        _incoming.Writer.TryComplete();                 // wakes an idle loop, which then stops
+        if (await Task.WhenAny(_stopped.Task, Task.Delay(deadline)).ConfigureAwait(false) != _stopped.Task)
+            try { _abort.Cancel(); } catch (ObjectDisposedException) { }
+        await _stopped.Task.ConfigureAwait(false);
+        return CutSequences;
+    }
 
     /// <summary>Stops taking requests, lets the queued and running ones finish (graceful drain), then stops the loop.</summary>
     public async ValueTask DisposeAsync()

@@ -16,7 +16,7 @@ public sealed class ServingRequest
     readonly Channel<GenerationChunk> _chunks = Channel.CreateUnbounded<GenerationChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     long _admitted, _first, _finished, _outputTokens;
 
-    internal ServingRequest(long id, IReadOnlyList<int> prompt, SamplingParams p, int seed, CancellationToken cancellationToken)
+    internal ServingRequest(long id, IReadOnlyList<int> prompt, SamplingParams p, long seed, CancellationToken cancellationToken)
     {
         (Id, Prompt, Params, Seed, CancellationToken) = (id, prompt, p, seed, cancellationToken);
         Arrival = Stopwatch.GetTimestamp();
@@ -31,7 +31,7 @@ public sealed class ServingRequest
     public SamplingParams Params { get; }
 
     /// <summary>The seed of the request's draws (its own, or one the scheduler chose).</summary>
-    public int Seed { get; }
+    public long Seed { get; }
 
     public CancellationToken CancellationToken { get; }
 
@@ -49,6 +49,9 @@ public sealed class ServingRequest
 
     /// <summary>Tokens generated so far.</summary>
     public int OutputTokens => (int)Interlocked.Read(ref _outputTokens);
+
+    /// <summary>True when the server cut it at shutdown (<see cref="BatchScheduler.DrainAsync"/>'s deadline), not its caller.</summary>
+    public bool CutAtShutdown { get; internal set; }
 
     /// <summary>Why it ended (null before the end; set before the last chunk is readable).</summary>
     public FinishReason? Finish { get; private set; }

@@ -48,7 +48,7 @@ public sealed class SpeculativeDecoder
         if (prompt.Count == 0 || prompt.Count >= Context)
             throw new InputException($"the prompt must have 1..{Context - 1} tokens (the context is {Context}); got {prompt.Count}");
         var start = Stopwatch.GetTimestamp();
-        var rng = new Random(p.Seed ?? seed);
+        var rng = SeededRandom.Create(p.Seed ?? seed);
         var stops = new HashSet<int>(p.StopTokens ?? []);
         var seq = prompt.ToList();
         var output = new List<int>();
