@@ -1,3 +1,4 @@
+using LlmLab.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -60,29 +61,14 @@ public static class ChatJsonl
     /// <summary>Reads every line of <paramref name="path"/> (blank lines are skipped).</summary>
     /// <exception cref="InputException">The file is missing, or a line is not a chat: not JSON, no messages, an unknown
     /// role, empty content, no assistant turn, a malformed tool call. The message names the file and line.</exception>
-    public static IReadOnlyList<SyntheticExample> Read(string path)
-    {
-        if (!File.Exists(path)) throw new InputException($"chat data file '{path}' does not exist");
-        var list = new List<SyntheticExample>();
-        int lineNo = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            list.Add(Parse(line, $"{path}:{lineNo}"));
-        }
-        if (list.Count == 0) throw new InputException($"chat data file '{path}' holds no conversation");
-        return list;
-    }
+    public static IReadOnlyList<SyntheticExample> Read(string path) =>
+        JsonlLines.ReadAll(path, "chat data file", Parse, "holds no conversation");
 
     /// <summary>One JSONL line; <paramref name="where"/> ("file:line") prefixes every error.</summary>
     /// <exception cref="InputException">The line is not a chat (see <see cref="Read"/>).</exception>
     public static SyntheticExample Parse(string line, string where)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(line); }
-        catch (JsonException e) { throw new InputException($"{where}: not valid JSON ({e.Message.Split('.')[0]})"); }
-        if (root is not JsonObject obj) throw new InputException($"{where}: each line must be a JSON object {{\"messages\": [...]}}");
+        var obj = JsonlLines.Object(line, where, "{\"messages\": [...]}");
         if (obj["messages"] is not JsonArray arr || arr.Count == 0)
             throw new InputException($"{where}: \"messages\" must be a non-empty array of {{\"role\", \"content\"}} objects");
         var messages = new List<ChatMessage>();

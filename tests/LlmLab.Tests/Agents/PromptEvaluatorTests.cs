@@ -59,7 +59,9 @@ public sealed class PromptEvaluatorTests : IDisposable
         var r = PromptEvaluator.Run(suite with { Tests = [suite.Tests[0]], Variants = [suite.Variants[0]] }, [broken, slow]);
         Assert.Equal("connection refused", r.Cell("broken", "plain", "add").Error);
         Assert.Equal("ERROR", PromptMatrix.Mark(r.Cell("broken", "plain", "add")));
-        Assert.True(r.Cell("slow", "plain", "add").LatencyMs >= 120);
+        // .NET's timers may fire up to a tick (~1 ms, coarser under load) before the Stopwatch says 120 ms have passed:
+        // the claim is that the delay is inside the measured latency, not its exact value.
+        Assert.True(r.Cell("slow", "plain", "add").LatencyMs >= 100, $"{r.Cell("slow", "plain", "add").LatencyMs} ms");
     }
 
     [Fact]

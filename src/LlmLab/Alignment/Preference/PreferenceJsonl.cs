@@ -1,3 +1,4 @@
+using LlmLab.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,29 +40,15 @@ public static class PreferenceJsonl
 
     /// <summary>Every pair of <paramref name="path"/> (blank lines skipped).</summary>
     /// <exception cref="InputException">A missing file, no pair, or a bad line (named with its key).</exception>
-    public static IReadOnlyList<PreferencePair> Read(string path)
-    {
-        if (!File.Exists(path)) throw new InputException($"preference file '{path}' does not exist");
-        var list = new List<PreferencePair>();
-        int lineNo = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            list.Add(Parse(line, $"{path}:{lineNo}"));
-        }
-        if (list.Count == 0) throw new InputException($"preference file '{path}' holds no pair: one JSON object a line with \"prompt\", \"chosen\", \"rejected\"");
-        return list;
-    }
+    public static IReadOnlyList<PreferencePair> Read(string path) =>
+        JsonlLines.ReadAll(path, "preference file", Parse,
+            "holds no pair: one JSON object a line with \"prompt\", \"chosen\", \"rejected\"");
 
     /// <summary>One line; <paramref name="where"/> ("file:line") starts every error.</summary>
     /// <exception cref="InputException">The line is not a valid pair.</exception>
     public static PreferencePair Parse(string line, string where)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(line); }
-        catch (JsonException e) { throw new InputException($"{where}: not valid JSON ({e.Message.Split('.')[0]})"); }
-        if (root is not JsonObject o) throw new InputException($"{where}: each line must be a JSON object {{\"prompt\", \"chosen\", \"rejected\"}}");
+        var o = JsonlLines.Object(line, where, "{\"prompt\", \"chosen\", \"rejected\"}");
         foreach (var (key, _) in o)
             if (!Keys.Contains(key)) throw new InputException($"{where}: unknown key \"{key}\" (keys: {string.Join(", ", Keys)})");
         var prompt = Prompt(o["prompt"], where);
