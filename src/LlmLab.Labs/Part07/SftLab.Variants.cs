@@ -34,13 +34,20 @@ public sealed partial class SftLab
         return new Variant($"base ({s.Cfg.Shots}-shot)", scores, 0, Stopwatch.GetElapsedTime(start).TotalSeconds, loss, null, 0, 0);
     }
 
-    /// <summary>Full fine-tuning of a copy of the grown base on the first <paramref name="examples"/> training chats.</summary>
-    static Variant FullFineTune(LabContext ctx, Setup s, int examples, string name)
+    /// <summary>Full fine-tuning of a copy of the grown base on the first <paramref name="examples"/> training chats;
+    /// with <paramref name="saveTo"/>, the fine-tuned model is written there as a chat checkpoint (what <c>llmlab sft</c>
+    /// writes), so <c>serve</c>, <c>generate --chat</c> and later labs (1.2) can use it.</summary>
+    static Variant FullFineTune(LabContext ctx, Setup s, int examples, string name, string? saveTo = null)
     {
         using var model = LabGptTrainer.Copy(s.Grown);
         var start = Stopwatch.GetTimestamp();
         var training = Train(ctx, s, model, SftLoss.For(model), examples, s.Cfg.SftLr, name);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (saveTo is not null)
+            ChatCheckpoint.Write(saveTo, training.Steps.Count, model, s.ChatTokenizer, "sft", new System.Text.Json.Nodes.JsonObject
+            {
+                ["chat_template"] = ChatTemplate.Chat.Name, ["source"] = $"lab 7.1, {name}", ["examples"] = examples,
+            });
         var scores = SftEvaluator.Evaluate(model, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens, onReply: Sample(ctx, name));
         double loss = LabGptTrainer.ValidationLoss(model, s.PretrainValidation, s.Cfg.Context);
         return new Variant(name, scores, model.ParameterCount, seconds, loss, training, 0, examples);

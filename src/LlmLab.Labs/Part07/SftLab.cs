@@ -75,7 +75,7 @@ public sealed partial class SftLab : Lab<SftLabConfig>
             Introduce(ctx, cfg, corpus, baseTraining, data, train.Length, chatTokenizer, baseTokenizer);
 
             var baseline = BaseFewShot(ctx, s, baseTokenizer);
-            var full = FullFineTune(ctx, s, train.Length, "full fine-tuning");
+            var full = FullFineTune(ctx, s, train.Length, "full fine-tuning", saveTo: Path.Combine(ctx.Directory, "sft-full"));
             var variants = new List<Variant> { baseline, full };
             foreach (int r in cfg.LoraRanks) variants.Add(Lora(ctx, s, r));
             var scaling = cfg.ScalingFractions.Where(f => f < 1).Select(f => (int)Math.Max(1, Math.Round(f * train.Length)))

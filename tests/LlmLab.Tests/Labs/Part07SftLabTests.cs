@@ -30,6 +30,9 @@ public sealed class Part07SftLabTests : IDisposable
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.Contains("| base (1-shot) |", report);
         Assert.Contains("| LoRA r = 8 |", report);
+        // the full fine-tune is left as a chat checkpoint (lab 1.2 and serve can use it)
+        var ckpt = LlmLab.Training.Checkpoint.Resolve(Path.Combine(dir, "sft-full"));
+        Assert.Same(LlmLab.Inference.ChatTemplate.Chat, ChatCheckpoint.TemplateOf(ckpt));
     }
 
     [Theory]
