@@ -76,31 +76,17 @@ internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions opti
         await ctx.Response.Body.FlushAsync(CancellationToken.None);
     }
 
-    /// <summary>The chat's messages (text content, string or text parts), or null when the body is not a chat request
-    /// for this model that the gate can read (the handler then answers it, with its own errors).</summary>
+    /// <summary>The chat's messages as the handler reads them (<see cref="OpenAiMessages.Read"/>), or null when the body
+    /// is not a chat request for this model that reads cleanly (the handler then answers it, with its own 400).</summary>
     List<ChatMessage>? Messages(JsonElement body)
     {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("messages", out var arr)
-            || arr.ValueKind != JsonValueKind.Array) return null;
-        if (body.TryGetProperty("model", out var m) && (m.ValueKind != JsonValueKind.String
-            || m.GetString() != options.ModelId)) return null;
-        var list = new List<ChatMessage>();
-        foreach (var e in arr.EnumerateArray())
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("messages", out var arr)) return null;
+        try
         {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("role", out var r)
-                || r.ValueKind != JsonValueKind.String) return null;
-            if (!e.TryGetProperty("content", out var c)) return null;
-            string? text = c.ValueKind switch
-            {
-                JsonValueKind.String => c.GetString(),
-                JsonValueKind.Array => string.Concat(c.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object
-                    && p.TryGetProperty("text", out var t)
-                    && t.ValueKind == JsonValueKind.String).Select(p => p.GetProperty("text").GetString())),
-                _ => null,
-            };
-            if (text is null) return null;
-            list.Add(new ChatMessage(new ChatRole(r.GetString()!), text));
+            if (body.TryGetProperty("model", out var m) && (m.ValueKind != JsonValueKind.String || m.GetString() != options.ModelId))
+                return null;
+            return OpenAiMessages.Read(arr);
         }
-        return list.Count == 0 ? null : list;
+        catch (Exception e) when (e is ApiError or InvalidOperationException) { return null; } // not valid text: the handler's 400
     }
 }

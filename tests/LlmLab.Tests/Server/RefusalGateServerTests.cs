@@ -64,5 +64,12 @@ public sealed class RefusalGateServerTests
         Assert.Equal(404, (int)wrongModel.StatusCode);
         var r = await http.PostAsync("/v1/chat/completions", TestServer.Json(body));
         Assert.Equal("refused", r.Headers.GetValues("X-Refusal-Gate").Single());
+        // The gate reads messages as the handler does: text it cannot decode is the handler's 400, never a 500.
+        foreach (string content in new[] { "\"a\\ud800b\"", "[{\"type\":\"text\",\"text\":\"a\\ud800b\"}]" })
+        {
+            var surrogate = await http.PostAsync("/v1/chat/completions", TestServer.Json(
+                $$"""{"model":"llmlab-demo-untrained","messages":[{"role":"user","content":{{content}}}]}"""));
+            Assert.Equal(400, (int)surrogate.StatusCode);
+        }
     }
 }
