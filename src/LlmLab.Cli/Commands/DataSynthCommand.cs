@@ -1,5 +1,7 @@
 using System.Globalization;
+using LlmLab.Agents.Agent;
 using LlmLab.Alignment;
+using Microsoft.Extensions.AI;
 
 namespace LlmLab.Cli.Commands;
 
@@ -10,8 +12,11 @@ public sealed class DataSynthCommand : CliCommand
     public override string Name => "data synth";
     public override string Summary => "generate checkable chat tasks (arithmetic, units, dates, strings, extraction, tool calls) as JSONL";
     public override string Usage =>
-        "--out TRAIN.jsonl --test-out TEST.jsonl [--families all|a,b,…] [--n 5000] [--test-n 500] [--test-templates 2] [--difficulty 1] [--seed 0]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "test-out", "families", "n", "test-n", "test-templates", "difficulty", "seed" };
+        "--out TRAIN.jsonl --test-out TEST.jsonl [--families all|a,b,…] [--n 5000] [--test-n 500] [--test-templates 2] [--difficulty 1] [--seed 0]" +
+        " [--teacher-model M [--teacher-base-url URL] [--teacher-fraction 1] [--teacher-no-verify]]";
+    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "test-out", "families", "n", "test-n", "test-templates", "difficulty", "seed",
+        "teacher-model", "teacher-base-url", "teacher-fraction" };
+    public override IReadOnlySet<string> Flags => new HashSet<string> { "teacher-no-verify" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -24,7 +29,25 @@ public sealed class DataSynthCommand : CliCommand
         var options = new SyntheticDataOptions(
             TrainPerFamily: (n + families.Count - 1) / families.Count, TestPerFamily: (testN + families.Count - 1) / families.Count,
             TestTemplates: args.GetInt("test-templates", 2, 1), Difficulty: args.GetInt("difficulty", 1, 1, 3), Seed: args.GetInt("seed", 0));
+        // The teacher (any OpenAI-compatible endpoint; key from OPENAI_API_KEY) rewrites training prompts; every rewrite
+        // is filtered (values kept, not near the test set, answer verified) before it replaces one. Checked before any work.
+        IChatClient? teacher = null;
+        ParaphraseOptions? teach = null;
+        if (args.Get("teacher-model") is { } teacherModel)
+        {
+            teach = new ParaphraseOptions(Fraction: args.GetDouble("teacher-fraction", 1.0, 0), Verify: !args.Flag("teacher-no-verify"), Seed: options.Seed);
+            teach.Validate();
+            teacher = OpenAiCompatible.Create(args.Get("teacher-base-url"), teacherModel, what: "--teacher-base-url");
+        }
+        else if (args.Get("teacher-base-url") is not null || args.Get("teacher-fraction") is not null || args.Flag("teacher-no-verify"))
+            throw new UsageException("--teacher-base-url, --teacher-fraction and --teacher-no-verify need --teacher-model", this);
         var data = SyntheticDataset.Generate(families, options);
+        string? teacherSummary = null;
+        if (teacher is not null)
+        {
+            var report = TeacherParaphraser.ParaphraseAsync(data, families, teacher, teach!).GetAwaiter().GetResult();
+            (data, teacherSummary) = (report.Dataset, report.Summary());
+        }
         ChatJsonl.Write(train, data.Train);
         ChatJsonl.Write(test, data.Test);
         @out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -32,6 +55,7 @@ public sealed class DataSynthCommand : CliCommand
         @out.WriteLine($"families   {string.Join(", ", families.Select(f => $"{f.Name} (train templates {string.Join(",", SyntheticDataset.TrainTemplates(f, options))}; " +
             $"test {string.Join(",", SyntheticDataset.TestTemplates(f, options))})"))}");
         @out.WriteLine($"decontaminated: {data.ExactRemoved} exact and {data.NearRemoved} near duplicates of test conversations dropped from training");
+        if (teacherSummary is not null) @out.WriteLine(teacherSummary);
         return 0;
     }
 }

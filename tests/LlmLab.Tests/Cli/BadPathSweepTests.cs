@@ -128,6 +128,8 @@ public sealed class BadPathSweepTests : IDisposable
             ["--user", "u", "--db", p.Missing], ["--user", "u", "--db", p.Missing, "--all", "--match", "x"],
             ["--user", "u", "--db", p.Missing, "--match", "x"]],
         ["data synth"] = p => [[], ["--out", Path.Combine(p.Root, "t.jsonl")], ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--n", "x"],
+            ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--teacher-fraction", "0.5"],
+            ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--teacher-model", "m", "--teacher-base-url", "ftp://x"],
             ["--out", Path.Combine(p.Ro, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl")],
             ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "t.jsonl")],
             ["--out", Path.Combine(p.Root, "t.jsonl"), "--test-out", Path.Combine(p.Root, "e.jsonl"), "--families", "poetry"]],
