@@ -8,7 +8,7 @@ namespace LlmLab.Cli.Commands;
 public sealed class DataSynthCommand : CliCommand
 {
     public override string Name => "data synth";
-    public override string Summary => "generate checkable chat tasks (arithmetic, units, dates, strings, extraction, tool calls) as JSONL";
+    public override string Summary => "generate checkable chat tasks (arithmetic, units, dates, strings, extraction, tool calls; agent_tools by name) as JSONL";
     public override string Usage =>
         "--out TRAIN.jsonl --test-out TEST.jsonl [--families all|a,b,…] [--n 5000] [--test-n 500] [--test-templates 2] [--difficulty 1] [--seed 0]";
     public override IReadOnlySet<string> Options => new HashSet<string> { "out", "test-out", "families", "n", "test-n", "test-templates", "difficulty", "seed" };
