@@ -83,7 +83,8 @@ internal static partial class OpenAiTools
     {
         if (field.ValueKind != JsonValueKind.Array || field.GetArrayLength() == 0)
             throw ApiError.BadField("tools", "tools must be a non-empty array of {\"type\": \"function\", \"function\": {...}}");
-        if (field.GetArrayLength() > 128) throw ApiError.BadField("tools", $"tools takes at most 128 functions (got {field.GetArrayLength()})");
+        if (field.GetArrayLength() > 128)
+            throw ApiError.BadField("tools", $"tools takes at most 128 functions (got {field.GetArrayLength()})");
         var list = new List<(string, JsonElement?)>();
         int i = 0;
         foreach (var t in field.EnumerateArray())
@@ -103,7 +104,7 @@ internal static partial class OpenAiTools
                     $"(got '{OpenAiMessages.Short(name)}')");
             if (list.Any(x => x.Item1 == name))
                 throw ApiError.BadField($"{at}.function.name", $"{at}.function.name '{name}' is given twice: names must be unique");
-            OptionalText(f, "description", $"{at}.function.description");                     // accepted; 7.1's tool list has no descriptions
+            OptionalText(f, "description", $"{at}.function.description");     // accepted; 7.1's tool list has no descriptions
             Bool(f, "strict", false, $"{at}.function.strict");
             var parameters = Get(f, "parameters");
             if (parameters is { ValueKind: not JsonValueKind.Object })
@@ -121,7 +122,8 @@ internal static partial class OpenAiTools
         {
             string s = Str(c, "tool_choice");
             return s is "none" or "auto" or "required" ? (s, null) : throw ApiError.BadField("tool_choice",
-                $"tool_choice must be none, auto, required or {{\"type\": \"function\", \"function\": {{\"name\": ...}}}} (got '{OpenAiMessages.Short(s)}')");
+                "tool_choice must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}} " +
+                $"(got '{OpenAiMessages.Short(s)}')");
         }
         if (c.ValueKind != JsonValueKind.Object) throw ApiError.BadField("tool_choice", "tool_choice must be a string or an object");
         OnlyKnown(c, ToolFields, "tool_choice.");
@@ -133,7 +135,8 @@ internal static partial class OpenAiTools
         string name = OptionalText(f, "name", "tool_choice.function.name") ?? throw ApiError.BadField("tool_choice.function.name",
             "tool_choice.function.name is required");
         if (tools.All(t => t.Name != name))
-            throw ApiError.BadField("tool_choice.function.name", $"tool_choice names '{OpenAiMessages.Short(name)}', which is not in tools");
+            throw ApiError.BadField("tool_choice.function.name",
+                $"tool_choice names '{OpenAiMessages.Short(name)}', which is not in tools");
         return ("function", name);
     }
 
@@ -143,7 +146,10 @@ internal static partial class OpenAiTools
         string names = JsonSerializer.Serialize(tools.Select(t => t.Name));
         var shapes = tools.Select(t => Arguments(t.Parameters)).Distinct().ToList();
         string args = shapes.Count == 1 ? shapes[0] : """{"type":"object"}""";
-        string schema = $$"""{"type":"object","properties":{"name":{"enum":{{names}}},"arguments":{{args}}},"required":["name","arguments"],"additionalProperties":false}""";
+        string schema = $$"""
+            {"type":"object","properties":{"name":{"enum":{{names}}},"arguments":{{args}}},
+             "required":["name","arguments"],"additionalProperties":false}
+            """;
         using var doc = JsonDocument.Parse(schema);
         return JsonSchemaSubset.Parse(doc.RootElement, "tools");
     }

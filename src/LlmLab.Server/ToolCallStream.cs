@@ -33,7 +33,8 @@ internal sealed class ToolCallStream(OpenAiRequest req, string id, long created,
             string held = _held[index].ToString();
             if (_state[index] == State.Undecided && held.Length > 0)
             {
-                if (_tools.IsForced || held[0] == '{' || held.StartsWith(ChatTokens.ToolCall, StringComparison.Ordinal)) _state[index] = State.Calling;
+                if (_tools.IsForced || held[0] == '{' || held.StartsWith(ChatTokens.ToolCall, StringComparison.Ordinal))
+                    _state[index] = State.Calling;
                 else if (!(held.Length < ChatTokens.ToolCall.Length && ChatTokens.ToolCall.StartsWith(held, StringComparison.Ordinal)))
                 {
                     _state[index] = State.Text;
@@ -51,8 +52,8 @@ internal sealed class ToolCallStream(OpenAiRequest req, string id, long created,
             {
                 chunks.Add(Delta(index, new { tool_calls = new[] { new { index = k, id = ToolReplies.NewId(), type = "function",
                     function = new { name = calls[k].Name, arguments = "" } } } }, null));
-                chunks.Add(Delta(index, new { tool_calls = new[] { new { index = k, function = new { arguments = calls[k].Arguments.GetRawText() } } } },
-                    null));
+                var args = new { index = k, function = new { arguments = calls[k].Arguments.GetRawText() } };
+                chunks.Add(Delta(index, new { tool_calls = new[] { args } }, null));
             }
             chunks.Add(Delta(index, new { }, "tool_calls"));
             return chunks;

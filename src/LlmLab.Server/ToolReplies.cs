@@ -21,7 +21,8 @@ internal static class ToolReplies
 
     /// <summary>The <c>message.tool_calls</c> array of a whole response.</summary>
     public static object[] Whole(IReadOnlyList<(string Name, JsonElement Arguments)> calls) =>
-        [.. calls.Select(c => new { id = NewId(), type = "function", function = new { name = c.Name, arguments = c.Arguments.GetRawText() } })];
+        [.. calls.Select(c => new { id = NewId(), type = "function",
+            function = new { name = c.Name, arguments = c.Arguments.GetRawText() } })];
 
     /// <summary>The assistant message of a whole chat response, and its finish reason.</summary>
     public static (object Message, string Finish) Message(ToolRequest? tools, GenerationResult r) =>

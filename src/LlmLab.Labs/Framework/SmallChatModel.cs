@@ -22,25 +22,32 @@ public static class SmallChatModel
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(s);
         string baseDir = Path.Combine(ctx.Directory, name + "-base"), sftDir = Path.Combine(ctx.Directory, name);
-        var pretraining = new PretrainingData(Tokenizer: "bpe", VocabSize: s.BpeVocab, TrainBytes: s.CorpusBytes, ValidationBytes: s.ValidationBytes);
+        var pretraining = new PretrainingData(Tokenizer: "bpe", VocabSize: s.BpeVocab, TrainBytes: s.CorpusBytes,
+            ValidationBytes: s.ValidationBytes);
         var text = PretrainingText.Load(pretraining, ctx.Corpus);
         var config = new PretrainingConfig
         {
-            Model = new GptConfig { VocabSize = text.Tokenizer.VocabSize, Context = s.Context, Width = s.Width, Layers = s.Layers, Heads = s.Heads },
+            Model = new GptConfig
+            {
+                VocabSize = text.Tokenizer.VocabSize, Context = s.Context, Width = s.Width, Layers = s.Layers, Heads = s.Heads,
+            },
             Data = pretraining,
             // Lab 7.1's base recipe (its LabGptTrainer): AdamW at 3e-3, clip 1.
-            Trainer = new TrainerOptions(s.BaseSteps, s.Batch, s.Context, 3e-3, EvalEvery: s.BaseSteps, EvalBatches: 2, LogEvery: 1_000_000),
+            Trainer = new TrainerOptions(s.BaseSteps, s.Batch, s.Context, 3e-3, EvalEvery: s.BaseSteps, EvalBatches: 2,
+                LogEvery: 1_000_000),
             Seed = Seeding.DeriveSeed(ctx.Seed, name + "-base"), CheckpointEvery = s.BaseSteps, KeepLast = 1,
         };
         using (var bar = ctx.Progress.Begin(name + " base model", s.BaseSteps))
         using (GptPretraining.Train(config, text, baseDir, onStep: _ => bar.Increment())) { }
         // Conversations longer than the context are dropped, as lab 7.1 does (SftRunner refuses them).
         var chat = ((BpeTokenizer)text.Tokenizer).WithChatTokens();
-        var fitting = train.Where(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length <= s.Context + 1).ToList();
+        var fitting = train.Where(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length <= s.Context + 1)
+            .ToList();
         if (fitting.Count == 0) throw new InputException($"no training conversation fits a context of {s.Context} tokens: raise context");
         string trainPath = Path.Combine(ctx.Directory, name + "-train.jsonl");
         ChatJsonl.Write(trainPath, fitting);
-        SftRunner.Run(baseDir, trainPath, sftDir, new SftOptions(s.SftSteps, s.Batch, 2e-3, Seed: (int)Seeding.DeriveSeed(ctx.Seed, name + "-sft")));
+        SftRunner.Run(baseDir, trainPath, sftDir,
+            new SftOptions(s.SftSteps, s.Batch, 2e-3, Seed: (int)Seeding.DeriveSeed(ctx.Seed, name + "-sft")));
         return (sftDir, fitting.Count);
     }
 

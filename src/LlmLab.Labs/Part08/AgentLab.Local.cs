@@ -56,20 +56,27 @@ public sealed partial class AgentLab
                 ["tasks with right tools, arguments and answer", Share(grades.Select(g => g.AllRight))],
             ], "The local GPT's figures, reported, not asserted: what a small model learns in this many steps is the measurement");
             ctx.Report.Headline("local GPT: held-out agent_tools calls right", $"{scores.Correct}/{scores.Count}");
-            ctx.Metrics.Log(new { section = "local", heldout_correct = scores.Correct, heldout_count = scores.Count, heldout_format = scores.FormatValid,
-                turns = raw.Turns, parsed = raw.Parsed, malformed = raw.Malformed, tasks_right = grades.Count(g => g.AllRight), tasks = grades.Count });
-            ctx.Checks.KnownAnswer("the task set").Equal("local GPT: tasks evaluated (each run to an answer or a limit)", grades.Count, tasks.Count);
+            ctx.Metrics.Log(new
+            {
+                section = "local", heldout_correct = scores.Correct, heldout_count = scores.Count, heldout_format = scores.FormatValid,
+                turns = raw.Turns, parsed = raw.Parsed, malformed = raw.Malformed, tasks_right = grades.Count(g => g.AllRight),
+                tasks = grades.Count,
+            });
+            ctx.Checks.KnownAnswer("the task set").Equal("local GPT: tasks evaluated (each run to an answer or a limit)", grades.Count,
+                tasks.Count);
             return grades;
         }
     }
 
     static (string Checkpoint, string Origin) FindOrTrain(LabContext ctx, AgentLabConfig cfg, SyntheticDataset data)
     {
-        if (cfg.LocalCheckpoint.Length > 0) return (Path.GetFullPath(cfg.LocalCheckpoint), "the checkpoint given with --set 8.2:local_checkpoint");
+        if (cfg.LocalCheckpoint.Length > 0)
+            return (Path.GetFullPath(cfg.LocalCheckpoint), "the checkpoint given with --set 8.2:local_checkpoint");
         if (cfg.LocalModel == "auto" && SmallChatModel.Prior(ctx, "8.2", d => Path.GetFileName(d) == "agent-sft") is { } prior)
             return (prior, $"the model an earlier 8.2 run fine-tuned on the agent_tools family (`{prior}`)");
         var (dir, count) = SmallChatModel.Train(ctx, cfg.LocalShape(), data.Train, "agent-sft");
-        return (dir, $"a {cfg.LocalLayers} × {cfg.LocalWidth} GPT trained here: {cfg.LocalBaseSteps} pretraining steps on `{ctx.Corpus.Name}`, " +
+        return (dir, $"a {cfg.LocalLayers} × {cfg.LocalWidth} GPT trained here: {cfg.LocalBaseSteps} pretraining steps on " +
+            $"`{ctx.Corpus.Name}`, " +
             $"then {cfg.LocalSftSteps} steps of lab 7.1's `SftRunner` on {count} agent_tools conversations (`llmlab data synth " +
             "--families agent_tools`: 8.2's tools, their real argument shapes, none of this lab's requests)");
     }

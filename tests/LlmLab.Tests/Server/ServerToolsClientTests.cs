@@ -67,7 +67,7 @@ public sealed class ServerToolsClientTests : IAsyncLifetime
         using var client = new FunctionInvokingChatClient(inner) { MaximumIterationsPerRequest = 2 };
         var response = await client.GetResponseAsync([new AiChatMessage(AiChatRole.User, "How warm is it?")],
             new ChatOptions { Tools = [tool], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 100, Temperature = 0 });
-        Assert.True(seen.Count > 0, tool.JsonSchema.GetRawText() + " => " + string.Join(" | ", response.Messages.Select(m => m.Role + ":" + m.Text + string.Join(",", m.Contents.Select(c => c.GetType().Name))))); // the call the server returned was run
+        Assert.True(seen.Count > 0, "the served call was not run: " + string.Join(" | ", response.Messages.Select(m => m.Role + ":" + m.Text)));
         var messages = response.Messages.SelectMany(m => m.Contents).ToList();
         var call = Assert.IsType<FunctionCallContent>(messages.First(c => c is FunctionCallContent));
         Assert.Equal("get_temperature", call.Name);
