@@ -99,6 +99,7 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
             if (req.Chat) await SendAsync(res, OpenAiResponses.Chunk(req, id, created, model, i, null, [], null, tok, role: true));
             else if (req.Echo is { } echo) await SendAsync(res, OpenAiResponses.Chunk(req, id, created, model, i, echo, [], null, tok));
         var started = new bool[runs.Count];
+        var tools = req.Tools is { ReadsCalls: true } ? new ToolCallStream(req, id, created, model) : null;
         try
         {
             await foreach (var (i, c) in merged.Reader.ReadAllAsync(CancellationToken.None))
@@ -115,7 +116,9 @@ public sealed class CompletionHandler(BatchScheduler scheduler, ServerMetrics me
                 started[i] |= text.Length > 0;
                 if (i == 0) reply?.Append(text);
                 var lps = c.Logprob is { } lp ? new[] { lp } : [];
-                if (req.Chat)
+                if (tools is not null)                                      // held while it may be a call (no logprobs with tools)
+                    foreach (var chunk in tools.Next(i, text, c.Finish)) await SendAsync(res, chunk);
+                else if (req.Chat)
                 {
                     if (text.Length > 0 || lps.Length > 0)
                         await SendAsync(res, OpenAiResponses.Chunk(req, id, created, model, i, text.Length > 0 ? text : null, lps, null, tok));

@@ -11,5 +11,6 @@ namespace LlmLab.Server;
 /// <param name="IncludeUsage">Streaming: send a last chunk with the token usage (<c>stream_options.include_usage</c>).</param>
 /// <param name="TopLogprobs">Alternatives per token when log-probabilities are asked for.</param>
 /// <param name="Echo">Completions with <c>echo</c>: the prompt's text, put before each choice's text; else null.</param>
+/// <param name="Tools">Chat with <c>tools</c>: the tools and how calls are chosen; else null.</param>
 public sealed record OpenAiRequest(bool Chat, IReadOnlyList<int> Prompt, SamplingParams Params, int N, bool Stream, bool IncludeUsage, int TopLogprobs,
-    string? Echo = null);
+    string? Echo = null, ToolRequest? Tools = null);

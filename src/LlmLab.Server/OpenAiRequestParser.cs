@@ -20,16 +20,17 @@ public static class OpenAiRequestParser
         "model", "max_tokens", "temperature", "top_p", "n", "stream", "stream_options", "stop", "seed", "logprobs", "presence_penalty",
         "frequency_penalty", "logit_bias", "user", "response_format", "top_k", "min_p", "repetition_penalty", "ignore_eos", "stop_token_ids",
     ];
-    static readonly HashSet<string> ChatOnly = ["messages", "max_completion_tokens", "top_logprobs", "store", "metadata", "service_tier", "modalities"];
+    static readonly HashSet<string> ChatOnly =
+    [
+        "messages", "max_completion_tokens", "top_logprobs", "store", "metadata", "service_tier", "modalities", "tools", "tool_choice",
+        "parallel_tool_calls",
+    ];
     static readonly HashSet<string> CompletionOnly = ["prompt", "echo", "suffix", "best_of"];
     static readonly HashSet<string> ChatFields = [.. Common, .. ChatOnly], CompletionFields = [.. Common, .. CompletionOnly];
 
     /// <summary>Fields refused whenever they are set (not null), with the reason given to the client.</summary>
     public static IReadOnlyDictionary<string, string> Refused { get; } = new Dictionary<string, string>
     {
-        ["tools"] = "tool calling is not supported yet (the Part 8 agents work adds it for models tuned on a tool-call format)",
-        ["tool_choice"] = "tool calling is not supported yet",
-        ["parallel_tool_calls"] = "tool calling is not supported yet",
         ["functions"] = "function calling is not supported",
         ["function_call"] = "function calling is not supported",
         ["suffix"] = "suffix needs a model trained for fill-in-the-middle; this server's models read left to right",
@@ -54,10 +55,12 @@ public static class OpenAiRequestParser
         OptionalText(body, "user");                                                           // accepted: an end-user id, not used
         if (chat) RefuseChatExtras(body);
         var template = o.ChatTemplate ?? ChatTemplate.Transcript;
+        var tools = chat ? OpenAiTools.Read(body, template, engine.Tokenizer) : null;
         IReadOnlyList<int> prompt;
         string? promptText = null;
         // A chat is encoded by its template, content with special tokens off (a user's "<|end|>" stays text).
-        if (chat) prompt = template.Encode(OpenAiMessages.Read(Get(body, "messages")), engine.Tokenizer, addGenerationPrompt: true).Ids;
+        if (chat) prompt = OpenAiTools.Encode(OpenAiMessages.Read(Get(body, "messages"), OpenAiTools.HasFormat(template, engine.Tokenizer)),
+            tools, template, engine.Tokenizer);
         else prompt = Prompt(body, engine, out promptText);
         string promptField = chat ? "messages" : "prompt";
         int promptLimit = Math.Min(o.MaxPromptTokens ?? int.MaxValue, engine.Context - 1);
@@ -115,19 +118,23 @@ public static class OpenAiRequestParser
         if (echo && logprobs) throw ApiError.BadField("echo",
             "echo cannot be combined with logprobs here (the prompt's log-probabilities are not computed)");
         var json = ResponseFormat(body);
+        if (tools is { ReadsCalls: true } && (json is not null || logprobs))
+            throw ApiError.BadField(json is not null ? "response_format" : "logprobs", (json is not null ? "response_format" : "logprobs") +
+                " cannot be combined with tools here (a call is read from the whole reply); send tool_choice: none to use it");
+        json = tools?.Constraint ?? json;
         var stops = Stops(body);
         var stopIds = StopTokenIds(body, engine);
         bool ignoreEos = Bool(body, "ignore_eos", false);
         if (json is not null && (stops.Count > 0 || stopIds.Count > 0))
             throw ApiError.BadField(stops.Count > 0 ? "stop" : "stop_token_ids",
-                "stop cannot be combined with a JSON response_format: the reply ends when the value is complete");
+                "stop cannot be combined with a JSON response_format or a forced tool call: the reply ends when the value is complete");
         List<int> stopTokens = [.. chat && template.UsesSpecialTokens && !ignoreEos ? template.StopTokenIds(engine.Tokenizer) : [], .. stopIds];
         var p = new SamplingParams(Temperature: temperature, TopK: topK > 0 ? topK : null, TopP: topP, MinP: minP, RepetitionPenalty: repetition,
             MaxTokens: maxTokens, Stop: json is not null ? [] : chat ? [.. template.Stops, .. stops] : stops,
             StopTokens: json is not null || stopTokens.Count == 0 ? null : stopTokens, Seed: seed, Logprobs: logprobs,
-            TopLogprobs: top, LogitBias: LogitBias(body, engine), PresencePenalty: presence, FrequencyPenalty: frequency, Json: json);
+            TopLogprobs: top, LogitBias: OpenAiTools.Bias(LogitBias(body, engine), tools, engine.Tokenizer), PresencePenalty: presence, FrequencyPenalty: frequency, Json: json);
         string? echoText = echo ? promptText ?? engine.Tokenizer.Decode(prompt.ToArray()) : null;
-        return new OpenAiRequest(chat, prompt, p, n, stream, includeUsage, top, echoText);
+        return new OpenAiRequest(chat, prompt, p, n, stream, includeUsage, top, echoText, tools);
     }
 
     /// <summary>Chat fields accepted only at their default: store (false), metadata (only kept with store),

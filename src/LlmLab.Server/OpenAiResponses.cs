@@ -24,12 +24,12 @@ public static class OpenAiResponses
             return new
             {
                 id, @object = "chat.completion", created, model,
-                choices = results.Select((r, i) => new
+                choices = results.Select((r, i) => (r, i, reply: ToolReplies.Message(req.Tools, r))).Select(x => new
                 {
-                    index = i,
-                    message = new { role = "assistant", content = r.Text.TrimStart() },
-                    logprobs = r.Logprobs is null ? null : ChatLogprobs(r.Logprobs, tok),
-                    finish_reason = FinishReasonText(r.Finish),
+                    index = x.i,
+                    message = x.reply.Message,
+                    logprobs = x.r.Logprobs is null ? null : ChatLogprobs(x.r.Logprobs, tok),
+                    finish_reason = x.reply.Finish,
                 }).ToArray(),
                 usage,
             };
@@ -70,6 +70,15 @@ public static class OpenAiResponses
             usage = (object?)null,
         };
     }
+
+    /// <summary>A chat chunk of choice <paramref name="index"/> with any <paramref name="delta"/> (tool-call deltas:
+    /// <see cref="ToolCallStream"/>) and an optional finish reason.</summary>
+    internal static object ChatChunk(string id, long created, string model, int index, object delta, string? finish) => new
+    {
+        id, @object = "chat.completion.chunk", created, model,
+        choices = new[] { new { index, delta, logprobs = (object?)null, finish_reason = finish } },
+        usage = (object?)null,
+    };
 
     /// <summary>The last chunk when <c>stream_options.include_usage</c> is set: no choices, the usage.</summary>
     public static object UsageChunk(OpenAiRequest req, string id, long created, string model, int completionTokens) => new

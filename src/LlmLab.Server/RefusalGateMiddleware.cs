@@ -85,7 +85,7 @@ internal sealed class RefusalGateMiddleware(RefusalGate gate, ServerOptions opti
         {
             if (body.TryGetProperty("model", out var m) && (m.ValueKind != JsonValueKind.String || m.GetString() != options.ModelId))
                 return null;
-            return OpenAiMessages.Read(arr);
+            return OpenAiMessages.Read(arr, toolFormat: true);
         }
         catch (Exception e) when (e is ApiError or InvalidOperationException) { return null; } // not valid text: the handler's 400
     }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using LlmLab.Alignment;
-using LlmLab.Tokenization;
+using LlmLab.Inference;
 using Microsoft.Extensions.AI;
 
 namespace LlmLab.Agents.Agent;
@@ -9,7 +9,8 @@ namespace LlmLab.Agents.Agent;
 /// <summary>
 /// Gives tools to a model fine-tuned with lab 7.1's tool-call format (<see cref="ToolCallFamily"/>): the offered tools
 /// become the system message the model was trained on ("Tools: name(arg, …), …. Answer with one tool call."), the
-/// model's <c>&lt;|tool_call|&gt;{"name":…,"arguments":{…}}</c> reply becomes a <see cref="FunctionCallContent"/>, and
+/// model's <c>&lt;|tool_call|&gt;{"name":…,"arguments":{…}}</c> reply becomes a <see cref="FunctionCallContent"/> (one per
+/// call, <see cref="ToolCallFormat.Parse"/>: the same reading as <c>llmlab serve</c>'s), and
 /// earlier calls and results stay in the conversation, which <see cref="Inference.ChatTemplate.Chat"/> renders as
 /// <c>&lt;|tool_call|&gt;</c> and <c>&lt;|tool_result|&gt;</c> turns. The inner client (e.g. LocalChatClient with the chat
 /// template) never sees <see cref="ChatOptions.Tools"/>. A reply that is not a well-formed call is returned as text.
@@ -22,30 +23,24 @@ public sealed class ToolCallChatClient(IChatClient inner) : IChatClient
     /// <summary>The model underneath.</summary>
     public IChatClient Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 
-    /// <summary>The system message listing <paramref name="tools"/> in 7.1's words (<see cref="ToolCallFamily.ToolList"/>).</summary>
+    /// <summary>The system message listing <paramref name="tools"/> in 7.1's words (<see cref="ToolCallFormat.ToolList"/>).</summary>
     public static string ToolList(IEnumerable<AIFunction> tools) =>
-        "Tools: " + string.Join(", ", tools.Select(t => $"{t.Name}({string.Join(", ", Parameters(t))})")) + ". Answer with one tool call.";
-
-    static IEnumerable<string> Parameters(AIFunction f) =>
-        f.JsonSchema.TryGetProperty("properties",
-            out var p) && p.ValueKind == JsonValueKind.Object ? p.EnumerateObject().Select(x => x.Name) : [];
+        ToolCallFormat.ToolList(tools.Select(t => (t.Name, ToolCallFormat.ParameterNames(t.JsonSchema))));
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var tools = options?.Tools?.OfType<AIFunction>().ToList() ?? [];
         var list = messages.ToList();
-        if (tools.Count > 0) list = [new ChatMessage(ChatRole.System, ToolList(tools)), .. list.Where(m => m.Role != ChatRole.System)];
+        if (tools.Count > 0) list = ToolCallFormat.WithToolList(list, ToolList(tools));
         var innerOptions = options?.Clone();
         if (innerOptions is not null) (innerOptions.Tools, innerOptions.ToolMode, innerOptions.AllowMultipleToolCalls) = (null, null, null);
         var response = await Inner.GetResponseAsync(list, innerOptions, cancellationToken).ConfigureAwait(false);
-        string text = response.Text.Trim();
-        bool marked = text.StartsWith(ChatTokens.ToolCall, StringComparison.Ordinal) || text.StartsWith('{');
-        if (tools.Count > 0 && marked && ToolCallFamily.Parse(text) is { } call)
+        if (tools.Count > 0 && ToolCallFormat.Parse(response.Text) is { } calls)
         {
-            var args = call.Arguments.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
-            var content = new FunctionCallContent($"local_{Interlocked.Increment(ref _calls)}", call.Name, args);
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, [content]))
+            var contents = calls.Select(call => (AIContent)new FunctionCallContent($"local_{Interlocked.Increment(ref _calls)}", call.Name,
+                call.Arguments.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone()))).ToList();
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
             {
                 ModelId = response.ModelId, ResponseId = response.ResponseId, CreatedAt = response.CreatedAt,
                 FinishReason = ChatFinishReason.ToolCalls, Usage = response.Usage,

@@ -10,7 +10,7 @@ namespace LlmLab.Cli.Commands;
 public sealed class DataSynthCommand : CliCommand
 {
     public override string Name => "data synth";
-    public override string Summary => "generate checkable chat tasks (arithmetic, units, dates, strings, extraction, tool calls) as JSONL";
+    public override string Summary => "generate checkable chat tasks (arithmetic, units, dates, strings, extraction, tool calls; agent_tools by name) as JSONL";
     public override string Usage =>
         "--out TRAIN.jsonl --test-out TEST.jsonl [--families all|a,b,…] [--n 5000] [--test-n 500] [--test-templates 2] [--difficulty 1] [--seed 0]" +
         " [--teacher-model M [--teacher-base-url URL] [--teacher-fraction 1] [--teacher-no-verify]]";

@@ -64,58 +64,20 @@ public sealed partial class PromptLab
     }
 
     /// <summary>The checkpoint to ask: the given one, the newest lab 7.1 fine-tune under the runs directory, or one
-    /// trained here (a base pretrained on the run's corpus, then lab 7.1's SftRunner on the families' training split).</summary>
+    /// trained here (<see cref="SmallChatModel"/>: a base pretrained on the run's corpus, then lab 7.1's SftRunner on the
+    /// families' training split).</summary>
     static (string Checkpoint, string Origin) FindOrTrain(LabContext ctx, PromptLabConfig cfg, SyntheticDataset data)
     {
         if (cfg.Model is not ("auto" or "train")) return (Path.GetFullPath(cfg.Model), "the checkpoint given with --set model");
-        if (cfg.Model == "auto" && PriorSft(ctx) is { } prior)
+        // A checkpoint with an SFT record (config.sft, as SftRunner writes) inside a lab 7.1 folder of an earlier run.
+        if (cfg.Model == "auto" && SmallChatModel.Prior(ctx, "7.1", dir => Checkpoint.Resolve(dir).Json["config"]?["sft"] is not null) is { } prior)
             return (prior, $"the fine-tuned model a lab 7.1 run left (`{prior}`)");
-        string baseDir = Path.Combine(ctx.Directory, "base"), sftDir = Path.Combine(ctx.Directory, "sft");
-        var pretraining = new PretrainingData(Tokenizer: "bpe", VocabSize: cfg.BpeVocab, TrainBytes: cfg.CorpusBytes,
-            ValidationBytes: cfg.ValidationBytes);
-        var text = PretrainingText.Load(pretraining, ctx.Corpus);
-        var config = new PretrainingConfig
-        {
-            Model = new GptConfig { VocabSize = text.Tokenizer.VocabSize, Context = cfg.Context, Width = cfg.Width, Layers = cfg.Layers,
-                Heads = cfg.Heads },
-            Data = pretraining,
-            // Lab 7.1's base recipe (its LabGptTrainer): AdamW at 3e-3, clip 1.
-            Trainer = new TrainerOptions(cfg.BaseSteps, cfg.Batch, cfg.Context, 3e-3, EvalEvery: cfg.BaseSteps, EvalBatches: 2,
-                LogEvery: 1_000_000),
-            Seed = Seeding.DeriveSeed(ctx.Seed, "prompt-lab-base"), CheckpointEvery = cfg.BaseSteps, KeepLast = 1,
-        };
-        using (var bar = ctx.Progress.Begin("1.2 base model", cfg.BaseSteps))
-        using (GptPretraining.Train(config, text, baseDir, onStep: _ => bar.Increment())) { }
-        // Conversations longer than the context are dropped here, as lab 7.1 does (SftRunner refuses them).
-        var chat = ((BpeTokenizer)text.Tokenizer).WithChatTokens();
-        var train = data.Train.Where(x => ChatTemplate.Chat.Encode(x.Messages, chat,
-            addGenerationPrompt: false).Ids.Length <= cfg.Context + 1).ToList();
-        string trainPath = Path.Combine(ctx.Directory, "sft-train.jsonl");
-        ChatJsonl.Write(trainPath, train);
-        SftRunner.Run(baseDir, trainPath, sftDir, new SftOptions(cfg.SftSteps, cfg.Batch, 2e-3, Seed: (int)Seeding.DeriveSeed(ctx.Seed,
-            "prompt-lab-sft")));
+        var shape = new SmallChatModelShape(cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab, cfg.Context, cfg.Layers, cfg.Width, cfg.Heads,
+            cfg.BaseSteps, cfg.SftSteps, cfg.Batch);
+        var (sftDir, count) = SmallChatModel.Train(ctx, shape, data.Train, "sft");
         string why = cfg.Model == "train" ? "--set model=train" : "no lab 7.1 run under the runs directory left a fine-tuned checkpoint";
         return (sftDir, $"a {cfg.Layers} × {cfg.Width} GPT trained here ({why}): {cfg.BaseSteps} pretraining steps on " +
-            $"`{ctx.Corpus.Name}`, then " +
-                        $"{cfg.SftSteps} steps of lab 7.1's `SftRunner` on {train.Count} of its training conversations");
-    }
-
-    /// <summary>The newest checkpoint with an SFT record (<c>config.sft</c>, as <c>SftRunner</c> writes) inside a lab 7.1
-    /// folder of an earlier run (runs/&lt;stamp&gt;/7.1-…/), or null.</summary>
-    static string? PriorSft(LabContext ctx)
-    {
-        string here = Path.GetFullPath(ctx.Directory);
-        string? runsRoot = Path.GetDirectoryName(Path.GetDirectoryName(here));
-        if (runsRoot is null || !Directory.Exists(runsRoot)) return null;
-        string slug = LabCatalog.Get("7.1").Slug;
-        foreach (string run in Directory.EnumerateDirectories(runsRoot).OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal))
-        {
-            string lab = Path.Combine(run, slug);
-            if (!Directory.Exists(lab) || here.StartsWith(run + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            foreach (string dir in Directory.EnumerateDirectories(lab, "*", SearchOption.AllDirectories).Prepend(lab))
-                if (Checkpoint.List(dir).Count > 0 && Checkpoint.Resolve(dir).Json["config"]?["sft"] is not null) return dir;
-        }
-        return null;
+            $"`{ctx.Corpus.Name}`, then {cfg.SftSteps} steps of lab 7.1's `SftRunner` on {count} of its training conversations");
     }
 
     static string Pct(double x) => double.IsNaN(x) ? "—" : F(100 * x, "0") + " %";

@@ -179,25 +179,7 @@ public sealed partial class AgentLab
     {
         ctx.Report.Heading("Other models, reported");
         var series = new List<(string Name, IReadOnlyList<AgentTaskGrade> Grades)> { ("scripted", scripted) };
-        if (cfg.LocalCheckpoint.Length == 0)
-        {
-            ctx.Checks.KnownAnswer("the task set's checkers").Skip("local GPT (7.1 tool-call format) evaluated on the task set",
-                "a checkpoint", "no local_checkpoint: fine-tune one (llmlab data synth --families tool_call; llmlab sft) and --set " +
-                    "8.2:local_checkpoint=DIR");
-        }
-        else
-        {
-            TorchRuntime.EnsureLoaded(ctx.Threads);
-            var (gpt, tokenizer, _) = GptPretraining.Load(cfg.LocalCheckpoint);
-            using (gpt)
-            {
-                var local = new ToolCallChatClient(new LocalChatClient(new GenerationEngine(gpt, tokenizer, PromptOverflow.Error), "local",
-                    ChatTemplate.Chat, new SamplingParams(Temperature: 0, MaxTokens: 96)));
-                var grades = Evaluate(local, tools, tasks, options, trace);
-                GradeTable(ctx, $"local GPT `{cfg.LocalCheckpoint}` through the <|tool_call|> adapter", grades);
-                series.Add(("local GPT", grades));
-            }
-        }
+        if (LocalModel(ctx, cfg, tools, tasks, options, trace) is { } local) series.Add(("local GPT", local));
         if (cfg.OpenaiBaseUrl.Length > 0)
         {
             var grades = Evaluate(OpenAiCompatible.Create(cfg.OpenaiBaseUrl, cfg.OpenaiModel), tools, tasks, options, trace);

@@ -33,6 +33,10 @@ public sealed partial class AgentLab : Lab<AgentLabConfig>
         ConfigRules.InRange("runaway_calls", cfg.RunawayCalls, 1, 1000);
         if (cfg.OpenaiBaseUrl.Length > 0 && cfg.OpenaiModel.Length == 0)
             throw new InputException("openai_model is empty: name the endpoint's model (--set 8.2:openai_model=NAME)");
+        if (cfg.LocalModel is not ("auto" or "train" or "none"))
+            throw new InputException($"local_model '{cfg.LocalModel}' is not auto, train or none");
+        ConfigRules.InRange("local_train_examples", cfg.LocalTrainExamples, 10, 1_000_000);
+        ConfigRules.InRange("local_context", cfg.LocalContext, 64, 4096);
         if (cfg.LocalCheckpoint.Length > 0 && !Directory.Exists(cfg.LocalCheckpoint))
             throw new InputException($"local_checkpoint '{cfg.LocalCheckpoint}' is not a directory: give an llmlab sft checkpoint");
     }

@@ -13,7 +13,8 @@ namespace LlmLab.Inference;
 /// <item><see cref="Chat"/>, for fine-tuned models (Part 7): <c>&lt;|user|&gt;text&lt;|end|&gt;&lt;|assistant|&gt;</c>,
 /// the markers being special tokens (<see cref="ChatTokens"/>) and the turn ending at the <c>&lt;|end|&gt;</c> id
 /// (<see cref="StopTokenIds"/>). A tool call is <c>&lt;|assistant|&gt;&lt;|tool_call|&gt;{"name":…,"arguments":{…}}&lt;|end|&gt;</c>
-/// and its result <c>&lt;|tool_result|&gt;text&lt;|end|&gt;</c>.</item>
+/// (parallel calls of one turn each after their own marker, before the one end marker) and its result
+/// <c>&lt;|tool_result|&gt;text&lt;|end|&gt;</c> (<see cref="ToolCallFormat"/>).</item>
 /// </list>
 /// <see cref="Encode"/> is the one way a conversation becomes ids, for training, the engine, <see cref="LocalChatClient"/>
 /// and the server: markers become their ids, and message content is always encoded with special tokens off, so a user
@@ -120,11 +121,11 @@ public sealed record ChatTemplate(string SystemPrefix, string UserPrefix, string
             else if (m.Role == ChatRole.Assistant)
             {
                 yield return (AssistantPrefix, sp, false);
-                var call = m.Contents.OfType<FunctionCallContent>().FirstOrDefault();
-                if (call is not null && !sp)
+                var calls = m.Contents.OfType<FunctionCallContent>().ToList();
+                if (calls.Count > 0 && !sp)
                     throw new InputException($"message {n}: tool calls need the special-token chat template (ChatTemplate.Chat)");
-                if (call is not null) { yield return (ChatTokens.ToolCall, true, true); yield return (ToolCallJson(call), false, true); }
-                else yield return ((sp ? "" : " ") + m.Text, false, true);
+                foreach (var call in calls) { yield return (ChatTokens.ToolCall, true, true); yield return (ToolCallJson(call), false, true); }
+                if (calls.Count == 0) yield return ((sp ? "" : " ") + m.Text, false, true);
                 yield return (Separator, sp, true); // the end marker is the assistant's: it learns to stop
             }
             else if (m.Role == ChatRole.Tool && sp)

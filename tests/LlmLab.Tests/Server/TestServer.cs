@@ -22,9 +22,11 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Greedy completions the engine gives alone, computed before the server owns the model.</summary>
     public Dictionary<string, GenerationResult> Expected { get; } = [];
 
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string[]? expectPrompts = null, int context = 64)
+    /// <param name="engine">The model to serve (the server's tests own it); null: a char-level demo of <paramref name="context"/>.</param>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string[]? expectPrompts = null, int context = 64,
+        GenerationEngine? engine = null)
     {
-        var engine = DemoModel.Create("char", context: context, layers: 1, width: 32);
+        engine ??= DemoModel.Create("char", context: context, layers: 1, width: 32);
         var logs = new LogSink();
         var options = new ServerOptions
         {
