@@ -12,8 +12,13 @@ public sealed partial class RagLab
 {
     static void French(LabContext ctx, RagLabConfig cfg, OnnxSentenceEncoder encoder)
     {
-        if (cfg.FrenchQuestions < 0) return;
         ctx.Report.Heading("The French FAQ (debian-faq-fr)");
+        if (cfg.FrenchQuestions < 0)
+        {
+            ctx.Checks.KnownAnswer("the French FAQ's own question → section structure").Skip("French FAQ: hybrid recall@10",
+                $"≥ {cfg.MinFrenchRecallAt10}", "french_questions = -1 (the smoke profile skips it; --profile quick runs it)");
+            return;
+        }
         if (!File.Exists(DebianFaq.FrenchPath))
         {
             ctx.Checks.Peer("the French Debian FAQ (package debian-faq-fr)")
