@@ -20,7 +20,8 @@ public sealed partial class RagLab
         if (!File.Exists(DebianFaq.EnglishPath))
         {
             ctx.Checks.Peer("the Debian FAQ (package debian-faq)")
-                .Unavailable("Debian FAQ installed (apt-get install debian-faq debian-faq-fr)", "installed", $"{DebianFaq.EnglishPath} missing");
+                .Unavailable("Debian FAQ installed (apt-get install debian-faq debian-faq-fr)", "installed",
+                    $"{DebianFaq.EnglishPath} missing");
             return;
         }
         var (docs, all) = DebianFaq.Parse(DebianFaq.ReadInstalled());
@@ -39,7 +40,8 @@ public sealed partial class RagLab
             var results = RetrievalTable(ctx, retriever, questions, "en");
             var hybrid = results[RetrievalMode.Hybrid];
             ctx.Checks.KnownAnswer("the FAQ's own question → section structure")
-                .AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", hybrid.RecallAt10, cfg.MinHybridRecallAt10);
+                .AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", hybrid.RecallAt10,
+                    cfg.MinHybridRecallAt10);
             ctx.Report.Headline("Hybrid recall@10 / MRR on the Debian FAQ", $"{F(hybrid.RecallAt10)} / {F(hybrid.Mrr)}");
             var answers = Answers(ctx, cfg, retriever, encoder, questions);
             LatencyTable(ctx, results, answers);
@@ -143,8 +145,11 @@ public sealed partial class RagLab
         ctx.Report.Table(["pipeline", "embed ms", "retrieve ms", "rerank ms", "generate ms", "total ms"],
             rows.Select(r => new[] { r.Name, Ms(r.L.EmbedMs), Ms(r.L.RetrieveMs), Ms(r.L.RerankMs), Ms(r.L.GenerateMs), Ms(r.L.TotalMs) }),
             "means per question, wall time on this machine (shared machines make these noisy): reported, not checked");
-        foreach (var r in rows) ctx.Metrics.Log(new { part = "latency", pipeline = r.Name, embed_ms = r.L.EmbedMs, retrieve_ms = r.L.RetrieveMs,
-            rerank_ms = r.L.RerankMs, generate_ms = r.L.GenerateMs });
+        foreach (var r in rows)
+        {
+            ctx.Metrics.Log(new { part = "latency", pipeline = r.Name, embed_ms = r.L.EmbedMs, retrieve_ms = r.L.RetrieveMs,
+                rerank_ms = r.L.RerankMs, generate_ms = r.L.GenerateMs });
+        }
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
@@ -195,8 +200,8 @@ public sealed partial class RagLab
         double seconds = sw.Elapsed.TotalSeconds;
         var retriever = new HybridRetriever(index, encoder);
         var m = RagEvaluator.Retrieval(retriever, questions, RetrievalMode.Hybrid);
-        int distracted = questions.Count(q => retriever.Search(q.Question, 1, RetrievalMode.Hybrid)[0].Chunk.Chunk.SourceId.StartsWith("sdk:",
-            StringComparison.Ordinal));
+        int distracted = questions.Count(q =>
+            retriever.Search(q.Question, 1, RetrievalMode.Hybrid)[0].Chunk.Chunk.SourceId.StartsWith("sdk:", StringComparison.Ordinal));
         ctx.Report.Table(["index", "chunks", "hybrid recall@1", "recall@10", "MRR", "ms/query", "questions whose top hit is SDK docs"],
             [["FAQ only", (index.Chunks.Count - stats.Added).ToString("N0", C), F(clean.RecallAt1), F(clean.RecallAt10), F(clean.Mrr),
                 clean.MillisecondsPerQuery.ToString("0.0", C), "—"],
@@ -207,7 +212,8 @@ public sealed partial class RagLab
         ctx.Metrics.Log(new { part = "distractors", sdk_docs = cfg.SdkDocs, chunks = index.Chunks.Count, recall_at_10 = m.RecallAt10,
             mrr = m.Mrr, top1_distracted = distracted });
         ctx.Checks.KnownAnswer("the FAQ's own question → section structure")
-            .AtLeast($"hybrid recall@10 with {cfg.SdkDocs:N0} SDK-docs distractors in the index", m.RecallAt10, cfg.MinDistractedRecallAt10);
+            .AtLeast($"hybrid recall@10 with {cfg.SdkDocs:N0} SDK-docs distractors in the index", m.RecallAt10,
+                cfg.MinDistractedRecallAt10);
     }
 
     static double[] RecallCurve(HybridRetriever retriever, IReadOnlyList<EvalQuestion> questions, RetrievalMode mode)

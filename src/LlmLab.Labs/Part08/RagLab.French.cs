@@ -42,7 +42,8 @@ public sealed partial class RagLab
             var sw = Stopwatch.StartNew();
             var stats = Indexer(store, cfg, encoder).Index(docs);
             var retriever = new HybridRetriever(RagIndex.Load(store), encoder);
-            ctx.Report.Paragraph($"{docs.Count} French sections → {stats.Added} chunks in {sw.Elapsed.TotalSeconds.ToString("0.0", C)} s; " +
+            ctx.Report.Paragraph($"{docs.Count} French sections → {stats.Added} chunks in " +
+                $"{sw.Elapsed.TotalSeconds.ToString("0.0", C)} s; " +
                 $"{questions.Count} of {all.Count} question headings asked. all-MiniLM-L6-v2 was trained on English pairs, so " +
                 "dense retrieval is expected to fall behind BM25 here (whose analyzer splits French words as Lucene's does).");
             var results = RetrievalTable(ctx, retriever, questions, "fr");

@@ -44,7 +44,8 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
     }
 
     /// <summary>Opens (or creates) the store at <paramref name="path"/> for <paramref name="modelId"/> and owns it.</summary>
-    public static RagVectorStoreCollection Open(string path, string modelId, IEmbeddingGenerator<string, Embedding<float>>? embedder = null) =>
+    public static RagVectorStoreCollection Open(string path, string modelId,
+        IEmbeddingGenerator<string, Embedding<float>>? embedder = null) =>
         new(RagStore.Open(path, modelId, RagChunkRecord.Dimensions), embedder, ownsStore: true);
 
     /// <inheritdoc />
@@ -88,7 +89,8 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
 
     /// <inheritdoc />
     public override async IAsyncEnumerable<RagChunkRecord> GetAsync(Expression<Func<RagChunkRecord, bool>> filter, int top,
-        FilteredRecordRetrievalOptions<RagChunkRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        FilteredRecordRetrievalOptions<RagChunkRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
@@ -149,7 +151,8 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
         {
             if (_embedder is null) throw new InvalidOperationException($"record {missing[0].Id} has no embedding and the collection " +
                 "has no embedding generator to make one");
-            var vectors = await _embedder.GenerateAsync(missing.Select(r => r.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var vectors = await _embedder.GenerateAsync(missing.Select(r => r.Text), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
             for (int i = 0; i < missing.Count; i++) missing[i].Embedding = vectors[i].Vector.ToArray();
         }
         lock (_lock)
@@ -202,7 +205,8 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
             }
             results = hits.Skip(skip)
                 .Where(h => options?.ScoreThreshold is not { } t || h.Score >= t)
-                .Select(h => new VectorSearchResult<RagChunkRecord>(ToRecord(index.Chunks[h.Key], options?.IncludeVectors ?? false), h.Score))
+                .Select(h => new VectorSearchResult<RagChunkRecord>(
+                    ToRecord(index.Chunks[h.Key], options?.IncludeVectors ?? false), h.Score))
                 .ToList();
         }
         foreach (var r in results)

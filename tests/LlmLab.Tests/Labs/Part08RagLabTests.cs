@@ -21,7 +21,8 @@ public sealed class Part08RagLabTests : IDisposable
         var r = Assert.Single(summary.Results);
         Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
         string dir = Path.Combine(summary.Directory, r.Directory);
-        foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "recall-at-k-en.png", "latency-per-stage.png", "hnsw-recall.png" })
+        string[] files = ["report.md", "result.json", "metrics.jsonl", "recall-at-k-en.png", "latency-per-stage.png", "hnsw-recall.png"];
+        foreach (string f in files)
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         var names = r.Checks.Select(c => c.Name).ToList();
         Assert.Contains("cos(man eating food, man eating bread) vs 0.7553", names);

@@ -65,7 +65,8 @@ public sealed class RagChatEndpointTests : IDisposable
         {
             var r = json.RootElement;
             Assert.False(r.GetProperty("refused").GetBoolean(), output);
-            Assert.Equal("apt-get install downloads a package and its dependencies from the archive. [1]", r.GetProperty("answer").GetString());
+            Assert.Equal("apt-get install downloads a package and its dependencies from the archive. [1]",
+                r.GetProperty("answer").GetString());
             Assert.Equal("fake-model", r.GetProperty("answerer").GetString());
             Assert.Equal([1], r.GetProperty("citations").EnumerateArray().Select(e => e.GetInt32()));
             Assert.Equal(1.0, r.GetProperty("faithfulness").GetDouble()); // a sentence quoted from the chunk it cites
@@ -84,7 +85,7 @@ public sealed class RagChatEndpointTests : IDisposable
         Assert.Contains("How do I install a package with its dependencies?", prompt);
 
         // A citation of a chunk that was never given: refused, and --verbose says which.
-        (code, output, err) = WithKey(() => CliRun.Run(Ask("Please invent where packages come from") ));
+        (code, output, err) = WithKey(() => CliRun.Run(Ask("Please invent where packages come from")));
         Assert.True(code == 0, err + output);
         using (var json = JsonDocument.Parse(output))
         {
@@ -93,8 +94,8 @@ public sealed class RagChatEndpointTests : IDisposable
         }
 
         // A claim its cited chunk does not support: answered (the citation exists) but scored unfaithful.
-        (code, output, err) = WithKey(() => CliRun.Run(["rag", "ask", "Which release receives security updates? (cheese)", "--db", db, "--verbose",
-            "--openai-base-url", fake.BaseUrl, "--model", "fake-model"]));
+        (code, output, err) = WithKey(() => CliRun.Run(["rag", "ask", "Which release receives security updates? (cheese)", "--db", db,
+            "--verbose", "--openai-base-url", fake.BaseUrl, "--model", "fake-model"]));
         Assert.True(code == 0, err + output);
         Assert.Contains("The moon is made of green cheese and orbits Jupiter. [1]", output);
         Assert.Contains("faithfulness 0.00: 0 of 1 sentences supported by a cited chunk", output);
