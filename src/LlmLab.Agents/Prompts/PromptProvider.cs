@@ -1,7 +1,7 @@
 using LlmLab.Inference;
 using LlmLab.Training;
 using Microsoft.Extensions.AI;
-using LlmLab.Agents.Agent;
+using LlmLab.Retrieval.Answering;
 
 namespace LlmLab.Agents.Prompts;
 

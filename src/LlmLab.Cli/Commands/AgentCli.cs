@@ -7,6 +7,7 @@ using LlmLab.Runtime;
 using LlmLab.Training;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using LlmLab.Retrieval.Answering;
 
 namespace LlmLab.Cli.Commands;
 

@@ -5,6 +5,7 @@ using LlmLab.Retrieval.Embeddings;
 using LlmLab.Runtime;
 using LlmLab.Training;
 using Microsoft.Extensions.AI;
+using LlmLab.Retrieval.Answering;
 
 namespace LlmLab.Cli.Commands;
 

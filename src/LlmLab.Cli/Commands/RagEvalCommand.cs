@@ -13,8 +13,9 @@ public sealed class RagEvalCommand : CliCommand
 {
     public override string Name => "rag eval";
     public override string Summary => "retrieval metrics per mode (and answer quality) on a JSONL question set";
-    public override string Usage => "--db rag.db --questions q.jsonl [--json] [--answers] [--limit N]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "db", "questions", "limit" };
+    public override string Usage => "--db rag.db --questions q.jsonl [--json] [--answers] [--limit N] " +
+        "[--openai-base-url URL --model NAME | --model CHECKPOINT_DIR]";
+    public override IReadOnlySet<string> Options => new HashSet<string> { "db", "questions", "limit", "openai-base-url", "model" };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "json", "answers" };
 
     public override int Execute(CliArgs args, TextWriter @out)
@@ -25,6 +26,8 @@ public sealed class RagEvalCommand : CliCommand
         var questions = QuestionSet.Load(qPath).Take(args.GetInt("limit", int.MaxValue, 1)).ToList();
         if (questions.Count == 0) throw new InputException($"{qPath}: no questions");
         using var encoder = OnnxSentenceEncoder.CreateMiniLm();
+        var (model, _, owned, _) = ChatCli.Model(args, encoder);
+        using var _owned = owned;
         RagIndex index;
         using (var store = RagCli.OpenExisting(db, encoder)) index = RagIndex.Load(store);
         var retriever = new HybridRetriever(index, encoder);
@@ -35,12 +38,17 @@ public sealed class RagEvalCommand : CliCommand
         }
         if (args.Flag("answers"))
         {
-            var q = RagEvaluator.Answers(new RagPipeline(retriever, new ExtractiveAnswerer(encoder)), questions);
-            result["extractive"] = new()
+            IRagAnswerer answerer = model is null ? new ExtractiveAnswerer(encoder) : new ChatAnswerer(model);
+            var q = RagEvaluator.Answers(new RagPipeline(retriever, answerer), questions);
+            var row = new Dictionary<string, double>
             {
                 ["token_f1"] = q.TokenF1, ["citation_precision"] = q.CitationPrecision, ["valid_citations"] = q.ValidCitations,
                 ["refusal_rate"] = q.RefusalRate, ["ms_per_answer"] = q.MillisecondsPerAnswer,
             };
+            // JSON has no NaN: faithfulness is left out when every question was refused.
+            if (!double.IsNaN(q.Faithfulness)) row["faithfulness"] = q.Faithfulness;
+            foreach (var (stage, ms) in q.Latency.ToDictionary()) row["ms_" + stage] = ms;
+            result[model is null ? "extractive" : "chat"] = row;
         }
         if (args.Flag("json"))
         {

@@ -7,6 +7,7 @@ using LlmLab.Runtime;
 using LlmLab.Training;
 using Microsoft.Extensions.AI;
 using ScottPlot;
+using LlmLab.Retrieval.Answering;
 
 namespace LlmLab.Labs.Part08;
 

@@ -16,10 +16,12 @@ namespace LlmLab.Labs.Part08;
 /// <summary>
 /// Lab 8.1 — a complete RAG pipeline. (1) MiniLM embeddings against published similarities; (2) the Debian FAQ indexed
 /// (answers without their question headings) and its questions retrieved by BM25, dense, hybrid and hybrid + MMR,
-/// scored against the gold sections; (3) extractive answers with checked citations; (4) our HNSW beside USearch and
-/// exact search on synthetic vectors (recall@10 vs ef_search, queries/s reported, not checked).
+/// scored against the gold sections, with latency per stage; (3) extractive answers (and a configured chat model's) with
+/// checked citations and faithfulness; (4) the same questions with a slice of the SDK-docs corpus as distractors; (5) the
+/// French FAQ; (6) our HNSW beside USearch and exact search on synthetic vectors (recall@10 vs ef_search, queries/s
+/// reported, not checked).
 /// </summary>
-public sealed class RagLab : Lab<RagLabConfig>
+public sealed partial class RagLab : Lab<RagLabConfig>
 {
     protected override string Id => "8.1";
 
@@ -41,6 +43,13 @@ public sealed class RagLab : Lab<RagLabConfig>
         ConfigRules.NotEmpty("ef_search", cfg.EfSearch);
         ConfigRules.InRange("min_hybrid_recall_at10", cfg.MinHybridRecallAt10, 0, 1);
         ConfigRules.InRange("min_hnsw_recall", cfg.MinHnswRecall, 0, 1);
+        ConfigRules.AtLeast("sdk_docs", cfg.SdkDocs, 0);
+        ConfigRules.InRange("min_distracted_recall_at10", cfg.MinDistractedRecallAt10, 0, 1);
+        ConfigRules.AtLeast("french_questions", cfg.FrenchQuestions, -1);
+        ConfigRules.InRange("min_french_recall_at10", cfg.MinFrenchRecallAt10, 0, 1);
+        ConfigRules.InRange("min_faithfulness", cfg.MinFaithfulness, 0, 1);
+        if (cfg.OpenaiBaseUrl.Length > 0 && cfg.OpenaiModel.Length == 0)
+            throw new InputException("8.1: openai_base_url needs openai_model (the endpoint's model name): --set 8.1:openai_model=NAME");
     }
 
     public override void Run(LabContext ctx, RagLabConfig cfg)
@@ -48,6 +57,7 @@ public sealed class RagLab : Lab<RagLabConfig>
         using var encoder = OnnxSentenceEncoder.CreateMiniLm(threads: ctx.Threads);
         Embeddings(ctx, encoder);
         Faq(ctx, cfg, encoder);
+        French(ctx, cfg, encoder);
         VectorIndexes(ctx, cfg);
     }
 
@@ -62,98 +72,6 @@ public sealed class RagLab : Lab<RagLabConfig>
         readme.Close("cos(weather, stadium) vs the README's 0.1046", VectorMath.Dot(v[0], v[2]), 0.1046, 1e-3, relative: false);
         ctx.Checks.Peer("the same ONNX model under another runtime")
             .Close("cos(man eating food, man eating bread) vs 0.7553", VectorMath.Dot(v[3], v[4]), 0.7553, 1e-3, relative: false);
-    }
-
-    static void Faq(LabContext ctx, RagLabConfig cfg, OnnxSentenceEncoder encoder)
-    {
-        ctx.Report.Heading("Retrieval on the Debian FAQ");
-        if (!File.Exists(DebianFaq.EnglishPath))
-        {
-            ctx.Checks.Peer("the Debian FAQ (package debian-faq)")
-                .Unavailable("Debian FAQ installed (apt-get install debian-faq debian-faq-fr)", "installed", $"{DebianFaq.EnglishPath} missing");
-            return;
-        }
-        var (docs, all) = DebianFaq.Parse(DebianFaq.ReadInstalled());
-        var questions = cfg.Questions == 0 || cfg.Questions >= all.Count ? all
-            : Enumerable.Range(0, cfg.Questions).Select(i => all[i * all.Count / cfg.Questions]).ToList();
-        string db = Path.Combine(Path.GetTempPath(), $"llmlab-lab81-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
-        try
-        {
-            var sw = Stopwatch.StartNew();
-            RagIndex index;
-            IndexingStats stats;
-            using (var store = RagStore.Open(db, encoder.ModelId, encoder.Dimensions))
-            {
-                stats = new RagIndexer(store, new Chunker(new ChunkerOptions(cfg.MaxTokens, cfg.OverlapTokens)), encoder).Index(docs);
-                index = RagIndex.Load(store);
-            }
-            double indexSeconds = sw.Elapsed.TotalSeconds;
-            ctx.Report.Paragraph($"{docs.Count} sections of the FAQ (answers only: the heading is the question) → " +
-                $"{stats.Added} chunks, " +
-                $"embedded and indexed in {indexSeconds.ToString("0.0", C)} s; {questions.Count} of its {all.Count} question " +
-                    $"headings asked.");
-            var retriever = new HybridRetriever(index, encoder);
-            var curves = new Dictionary<RetrievalMode, double[]>();
-            var rows = new List<string[]>();
-            foreach (var mode in Enum.GetValues<RetrievalMode>())
-            {
-                var m = RagEvaluator.Retrieval(retriever, questions, mode);
-                curves[mode] = RecallCurve(retriever, questions, mode);
-                rows.Add([mode.ToString(), F(m.RecallAt1), F(m.RecallAt5), F(m.RecallAt10), F(m.Mrr), F(m.NdcgAt10),
-                    m.MillisecondsPerQuery.ToString("0.0", C)]);
-                ctx.Metrics.Log(new { part = "retrieval", mode = mode.ToString(), recall_at_1 = m.RecallAt1, recall_at_5 = m.RecallAt5,
-                    recall_at_10 = m.RecallAt10, mrr = m.Mrr, ndcg_at_10 = m.NdcgAt10, ms_per_query = m.MillisecondsPerQuery });
-                if (mode == RetrievalMode.Hybrid)
-                {
-                    ctx.Checks.KnownAnswer("the FAQ's own question → section structure")
-                        .AtLeast("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", m.RecallAt10,
-                        cfg.MinHybridRecallAt10);
-                    ctx.Report.Headline("Hybrid recall@10 / MRR on the Debian FAQ", $"{F(m.RecallAt10)} / {F(m.Mrr)}");
-                }
-            }
-            ctx.Report.Table(["mode", "recall@1", "recall@5", "recall@10", "MRR", "nDCG@10", "ms/query"], rows,
-                "a question counts its gold section once however many of its chunks are retrieved");
-            ctx.Plot("recall-at-k", CurvePlot(curves), "recall@k per retrieval mode (gold: the question's own FAQ section)");
-            Answers(ctx, cfg, retriever, encoder, questions);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { db, db + "-wal", db + "-shm" }) if (File.Exists(f)) File.Delete(f);
-        }
-    }
-
-    static double[] RecallCurve(HybridRetriever retriever, IReadOnlyList<EvalQuestion> questions, RetrievalMode mode)
-    {
-        var curve = new double[10];
-        foreach (var q in questions)
-        {
-            var ranked = RetrievalMetrics.DistinctSources(retriever.Search(q.Question, 20, mode).Select(c => c.Chunk.Chunk.SourceId));
-            for (int k = 1; k <= 10; k++) curve[k - 1] += RetrievalMetrics.RecallAt(ranked, q.Relevant.ToHashSet(), k) / questions.Count;
-        }
-        return curve;
-    }
-
-    static void Answers(LabContext ctx, RagLabConfig cfg, HybridRetriever retriever, OnnxSentenceEncoder encoder,
-        List<EvalQuestion> questions)
-    {
-        ctx.Report.Heading("Grounded answers (extractive answerer)");
-        var sample = cfg.AnswerQuestions == 0 ? questions : questions.Take(cfg.AnswerQuestions).ToList();
-        var pipeline = new RagPipeline(retriever, new ExtractiveAnswerer(encoder)) { K = cfg.K };
-        var q = RagEvaluator.Answers(pipeline, sample);
-        ctx.Report.Table(["questions", "token F1 vs first gold paragraph", "citation precision", "valid citations", "refused", "ms/answer"],
-            [[sample.Count.ToString(C), F(q.TokenF1), F(q.CitationPrecision), F(q.ValidCitations), F(q.RefusalRate),
-                q.MillisecondsPerAnswer.ToString("0", C)]]);
-        ctx.Checks.SelfConsistency("the chunks actually given to the answerer")
-            .AtLeast("answers whose citations name only given chunks (share of answered questions)",
-            q.ValidCitations / Math.Max(1e-9, 1 - q.RefusalRate), 0.99);
-        var off = pipeline.AskAsync("What is the best recipe for chocolate cake?").GetAwaiter().GetResult();
-        ctx.Checks.KnownAnswer("an off-topic question the FAQ cannot answer")
-            .True("an off-topic question is refused (\"not in the documents\")", off.Refused,
-            $"best similarity {off.Chunks.Select(c => c.Similarity).DefaultIfEmpty(0).Max().ToString("0.000", C)}");
-        var example = pipeline.AskAsync(sample[0].Question).GetAwaiter().GetResult();
-        ctx.Report.Code($"Q: {sample[0].Question}\nA: {example.Text}\n" + string.Join("\n",
-            example.Chunks.Select((c, i) => $"[{i + 1}] {c.Chunk.Chunk.Title} ({c.Chunk.Chunk.SourceId})")));
     }
 
     static void VectorIndexes(LabContext ctx, RagLabConfig cfg)
@@ -210,17 +128,6 @@ public sealed class RagLab : Lab<RagLabConfig>
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < queries.Length; i++) hits += index.Search(queries[i], 10).Count(r => truth[i].Contains(r.Key));
         return (hits / (10.0 * queries.Length), queries.Length / sw.Elapsed.TotalSeconds);
-    }
-
-    static Plot CurvePlot(Dictionary<RetrievalMode, double[]> curves)
-    {
-        var plot = new Plot();
-        var ks = Enumerable.Range(1, 10).Select(k => (double)k).ToArray();
-        foreach (var (mode, curve) in curves) plot.Add.Scatter(ks, curve).LegendText = mode.ToString();
-        plot.XLabel("k (distinct sources)");
-        plot.YLabel("recall@k");
-        plot.ShowLegend();
-        return plot;
     }
 
     static string F(double v) => v.ToString("0.000", C);

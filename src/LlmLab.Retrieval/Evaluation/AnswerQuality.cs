@@ -1,3 +1,5 @@
+using LlmLab.Retrieval.Search;
+
 namespace LlmLab.Retrieval.Evaluation;
 
 /// <summary>Answer quality of one answerer over a question set.</summary>
@@ -6,5 +8,8 @@ namespace LlmLab.Retrieval.Evaluation;
 /// <param name="ValidCitations">Share of answers whose citations name only given chunks (and at least one).</param>
 /// <param name="RefusalRate">Share of questions refused.</param>
 /// <param name="MillisecondsPerAnswer">Mean time to retrieve and answer.</param>
+/// <param name="Faithfulness">Mean, over answered questions, of the share of answer sentences a cited chunk supports
+/// (<see cref="FaithfulnessChecker"/>); NaN when no question was answered.</param>
+/// <param name="Latency">Mean wall time per stage and question.</param>
 public sealed record AnswerQuality(double TokenF1, double CitationPrecision, double ValidCitations, double RefusalRate,
-    double MillisecondsPerAnswer);
+    double MillisecondsPerAnswer, double Faithfulness, StageLatency Latency);

@@ -13,11 +13,13 @@ public static class RagEvaluator
         int depth = 20)
     {
         double r1 = 0, r5 = 0, r10 = 0, mrr = 0, ndcg = 0;
+        var latency = new StageLatency();
         var sw = Stopwatch.StartNew();
         foreach (var q in questions)
         {
             // Chunks are retrieved deeper than 10 so that 10 distinct sources remain after several chunks of one collapse.
-            var ranked = RetrievalMetrics.DistinctSources(retriever.Search(q.Question, depth, mode).Select(c => c.Chunk.Chunk.SourceId));
+            var hits = retriever.Search(q.Question, depth, mode, latency: latency);
+            var ranked = RetrievalMetrics.DistinctSources(hits.Select(c => c.Chunk.Chunk.SourceId));
             var rel = q.Relevant.ToHashSet(StringComparer.Ordinal);
             r1 += RetrievalMetrics.RecallAt(ranked, rel, 1);
             r5 += RetrievalMetrics.RecallAt(ranked, rel, 5);
@@ -26,21 +28,27 @@ public static class RagEvaluator
             ndcg += RetrievalMetrics.NdcgAt(ranked, rel, 10);
         }
         int n = Math.Max(questions.Count, 1);
-        return new ModeMetrics(r1 / n, r5 / n, r10 / n, mrr / n, ndcg / n, sw.Elapsed.TotalMilliseconds / n);
+        return new ModeMetrics(r1 / n, r5 / n, r10 / n, mrr / n, ndcg / n, sw.Elapsed.TotalMilliseconds / n, latency.Scaled(1.0 / n));
     }
 
-    /// <summary>Answers every question with <paramref name="pipeline"/> and scores the answers.</summary>
-    public static AnswerQuality Answers(RagPipeline pipeline, IReadOnlyList<EvalQuestion> questions)
+    /// <summary>Answers every question with <paramref name="pipeline"/> and scores the answers; faithfulness by
+    /// <paramref name="faithfulness"/> (default: the lexical checker).</summary>
+    public static AnswerQuality Answers(RagPipeline pipeline, IReadOnlyList<EvalQuestion> questions,
+        FaithfulnessChecker? faithfulness = null)
     {
-        double f1 = 0, valid = 0, refused = 0;
-        int citedTotal = 0, citedRelevant = 0;
-        var sw = Stopwatch.StartNew();
+        faithfulness ??= new FaithfulnessChecker();
+        double f1 = 0, valid = 0, refused = 0, faithful = 0;
+        int citedTotal = 0, citedRelevant = 0, judged = 0;
+        var latency = new StageLatency();
         foreach (var q in questions)
         {
             var a = pipeline.AskAsync(q.Question).GetAwaiter().GetResult();
+            latency.Add(a.Latency);
             if (a.Refused) { refused++; continue; }
             f1 += AnswerMetrics.TokenF1(a.Text, q.Answer);
             if (a.Citations.IsValid) valid++;
+            double score = faithfulness.CheckAsync(a.Text, a.Chunks).GetAwaiter().GetResult().Score;
+            if (!double.IsNaN(score)) { faithful += score; judged++; }
             var rel = q.Relevant.ToHashSet(StringComparer.Ordinal);
             foreach (int c in a.Citations.Cited)
             {
@@ -49,7 +57,8 @@ public static class RagEvaluator
             }
         }
         int n = Math.Max(questions.Count, 1);
+        var mean = latency.Scaled(1.0 / n);
         return new AnswerQuality(f1 / n, citedTotal == 0 ? 0 : (double)citedRelevant / citedTotal, valid / n, refused / n,
-            sw.Elapsed.TotalMilliseconds / n);
+            mean.TotalMs, judged == 0 ? double.NaN : faithful / judged, mean);
     }
 }

@@ -25,12 +25,17 @@ public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, 
     public float[] Embed(string query) =>
         VectorMath.Normalized(embedder.GenerateAsync([query]).GetAwaiter().GetResult()[0].Vector.Span);
 
-    /// <summary>Top <paramref name="k"/> chunks for <paramref name="query"/>.</summary>
-    public List<RetrievedChunk> Search(string query, int k, RetrievalMode mode, Func<Chunk, bool>? filter = null)
+    /// <summary>Top <paramref name="k"/> chunks for <paramref name="query"/>; when <paramref name="latency"/> is given, the
+    /// embed, retrieve and rerank stages' wall times are added to it.</summary>
+    public List<RetrievedChunk> Search(string query, int k, RetrievalMode mode, Func<Chunk, bool>? filter = null,
+        StageLatency? latency = null)
     {
         if (string.IsNullOrWhiteSpace(query)) throw new LlmLab.InputException("the question is empty: give a question");
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        long t = System.Diagnostics.Stopwatch.GetTimestamp();
         var q = Embed(query);
+        double embedMs = StageLatency.Since(t);
+        t = System.Diagnostics.Stopwatch.GetTimestamp();
         Func<long, bool>? keep = filter is null ? null : key => filter(index.Chunks[key].Chunk);
         int n = Math.Max(k * CandidateFactor, 20);
         List<(long Key, double Score)> ranked = mode switch
@@ -40,11 +45,19 @@ public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, 
             _ => ReciprocalRankFusion.Fuse(
                 [Lexical(query, n, keep).Select(x => x.Key).ToList(), Dense(q, n, keep).Select(x => x.Key).ToList()]),
         };
+        double retrieveMs = StageLatency.Since(t);
+        t = System.Diagnostics.Stopwatch.GetTimestamp();
         if (mode == RetrievalMode.HybridRerank)
         {
             var pool = ranked.Take(n).ToList();
             var order = MaximalMarginalRelevance.Select(q, pool.Select(p => index.Chunks[p.Key].Embedding).ToList(), k, MmrLambda);
             ranked = order.Select(i => pool[i]).ToList();
+        }
+        if (latency is not null)
+        {
+            latency.EmbedMs += embedMs;
+            latency.RetrieveMs += retrieveMs;
+            latency.RerankMs += mode == RetrievalMode.HybridRerank ? StageLatency.Since(t) : 0;
         }
         return ranked.Take(k).Select(p =>
         {

@@ -46,16 +46,7 @@ public sealed class RagStore : IDisposable
         {
             db.Open();
             Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-            Exec(db, """
-                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS chunks(
-                    key INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL, title TEXT NOT NULL,
-                    section TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, tokens INTEGER NOT NULL,
-                    embedding BLOB NOT NULL);
-                CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_id);
-                CREATE TABLE IF NOT EXISTS graph(id INTEGER PRIMARY KEY CHECK (id = 1), chunk_count INTEGER NOT NULL,
-                    max_key INTEGER NOT NULL, data BLOB NOT NULL);
-                """);
+            CreateTables(db);
             string? storedModel = Meta(db, "model_id"), storedDims = Meta(db, "dimensions");
             if (storedModel is null)
             {
@@ -81,6 +72,33 @@ public sealed class RagStore : IDisposable
         }
         return new RagStore(db, path, modelId, dimensions);
     }
+
+    static void CreateTables(SqliteConnection db) => Exec(db, """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS chunks(
+            key INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL, title TEXT NOT NULL,
+            section TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL, tokens INTEGER NOT NULL,
+            embedding BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_id);
+        CREATE TABLE IF NOT EXISTS graph(id INTEGER PRIMARY KEY CHECK (id = 1), chunk_count INTEGER NOT NULL,
+            max_key INTEGER NOT NULL, data BLOB NOT NULL);
+        """);
+
+    /// <summary>Whether the chunk table exists (false after <see cref="DropChunks"/>).</summary>
+    public bool HasChunks()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunks'");
+        return (long)cmd.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>Creates the tables if they are missing (they are made on open; this undoes <see cref="DropChunks"/>).</summary>
+    public void EnsureChunks() => CreateTables(_db);
+
+    /// <summary>Drops every chunk and the graph snapshot; the model id and dimension stay recorded.</summary>
+    public void DropChunks() => Exec(_db, "DROP TABLE IF EXISTS graph; DROP TABLE IF EXISTS chunks;");
+
+    /// <summary>The chunk whose content hash is <paramref name="id"/>, or null.</summary>
+    public StoredChunk? Get(string id) => Read("WHERE id = $id", ("$id", id)).FirstOrDefault();
 
     /// <summary>Content hashes of the chunks stored for one source, by chunk id → key.</summary>
     public Dictionary<string, long> ChunkIdsOf(string sourceId)
@@ -125,9 +143,11 @@ public sealed class RagStore : IDisposable
     }
 
     /// <summary>Every stored chunk, in key order.</summary>
-    public IEnumerable<StoredChunk> All()
+    public IEnumerable<StoredChunk> All() => Read("ORDER BY key");
+
+    IEnumerable<StoredChunk> Read(string where, params (string Name, object Value)[] args)
     {
-        using var cmd = Command("SELECT key, id, source_id, title, section, position, text, tokens, embedding FROM chunks ORDER BY key");
+        using var cmd = Command("SELECT key, id, source_id, title, section, position, text, tokens, embedding FROM chunks " + where, args);
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

@@ -97,8 +97,8 @@ public sealed class PromptEvaluatorTests : IDisposable
     public async Task The_openai_provider_talks_to_an_openai_compatible_server()
     {
         await using var server = await TestServer.StartAsync();
-        string? saved = Environment.GetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable);
-        Environment.SetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable, TestServer.Key);
+        string? saved = Environment.GetEnvironmentVariable(LlmLab.Retrieval.Answering.OpenAiCompatible.ApiKeyVariable);
+        Environment.SetEnvironmentVariable(LlmLab.Retrieval.Answering.OpenAiCompatible.ApiKeyVariable, TestServer.Key);
         try
         {
             using var provider = PromptProvider.Open(ProviderSpec.Parse("openai:" + LlmLab.Server.DemoModel.ModelId), new Uri(server.Base,
@@ -116,7 +116,7 @@ public sealed class PromptEvaluatorTests : IDisposable
         }
         finally
         {
-            Environment.SetEnvironmentVariable(LlmLab.Agents.Agent.OpenAiCompatible.ApiKeyVariable, saved);
+            Environment.SetEnvironmentVariable(LlmLab.Retrieval.Answering.OpenAiCompatible.ApiKeyVariable, saved);
         }
     }
 }

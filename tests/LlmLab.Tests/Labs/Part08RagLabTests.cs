@@ -21,18 +21,28 @@ public sealed class Part08RagLabTests : IDisposable
         var r = Assert.Single(summary.Results);
         Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
         string dir = Path.Combine(summary.Directory, r.Directory);
-        foreach (string f in new[] { "report.md", "result.json", "metrics.jsonl", "recall-at-k.png", "hnsw-recall.png" })
+        string[] files = ["report.md", "result.json", "metrics.jsonl", "recall-at-k-en.png", "latency-per-stage.png", "hnsw-recall.png"];
+        foreach (string f in files)
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         var names = r.Checks.Select(c => c.Name).ToList();
         Assert.Contains("cos(man eating food, man eating bread) vs 0.7553", names);
         Assert.Contains("hybrid retrieval: gold FAQ section in the top 10 sources (recall@10)", names);
         Assert.Contains(names, n => n.StartsWith("our HNSW recall@10 vs exact search", StringComparison.Ordinal));
+        Assert.Contains("faithfulness checker on the extractive answers", names);
+        Assert.Contains("faithfulness checker on misattributed answers (negative control)", names);
+        Assert.Contains(names, n => n.StartsWith("hybrid recall@10 with 50 SDK-docs distractors", StringComparison.Ordinal));
+        Assert.Contains("French FAQ: hybrid recall@10", names); // skipped at smoke, with its reason
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("| extractive answer (hybrid) |", report);
     }
 
     [Theory]
     [InlineData("k", "0")]
     [InlineData("overlap_tokens", "150")]
     [InlineData("min_hnsw_recall", "2")]
+    [InlineData("sdk_docs", "-1")]
+    [InlineData("french_questions", "-2")]
+    [InlineData("openai_base_url", "http://127.0.0.1:9/v1")]
     public void Bad_config_names_the_key(string key, string value)
     {
         var e = Assert.Throws<InputException>(() => new LabRunner(NullProgress.Instance, TextWriter.Null)

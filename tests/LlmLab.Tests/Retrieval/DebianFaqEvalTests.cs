@@ -29,6 +29,21 @@ public sealed class DebianFaqEvalTests : IDisposable
     }
 
     [Fact]
+    public void ParsesTheFrenchFaqWithTheEnglishNumbering()
+    {
+        Assert.True(File.Exists(DebianFaq.FrenchPath), "needs Debian's debian-faq-fr package: apt-get install debian-faq-fr");
+        var (docs, questions) = DebianFaq.Parse(DebianFaq.ReadInstalled(DebianFaq.FrenchPath));
+        // French typography puts a no-break space before '?': still a question, and the space is normalised.
+        var q = questions.Single(x => x.Relevant[0] == "faq-1.2");
+        Assert.Equal("Qu'est-ce que Debian GNU/Linux ?", q.Question);
+        Assert.DoesNotContain("Qu'est-ce que Debian GNU/Linux", docs.Single(d => d.SourceId == "faq-1.2").Text);
+        // The translation keeps the English edition's sections: every French question names an English section.
+        var english = DebianFaq.Parse(DebianFaq.ReadInstalled()).Documents.Select(d => d.SourceId).ToHashSet();
+        Assert.InRange(questions.Count, 90, docs.Count);
+        Assert.All(questions, x => Assert.Contains(x.Relevant[0], english));
+    }
+
+    [Fact]
     public void HybridRetrievalFindsTheGoldSection()
     {
         var (docs, questions) = DebianFaq.Parse(DebianFaq.ReadInstalled());

@@ -2,10 +2,12 @@ using System.ClientModel;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
-namespace LlmLab.Agents.Agent;
+namespace LlmLab.Retrieval.Answering;
 
 /// <summary>Any OpenAI-compatible chat endpoint (OpenAI, vLLM, llama.cpp's server, Ollama, our own <c>llmlab serve</c>)
-/// as an <see cref="IChatClient"/>, through the official OpenAI client and Microsoft.Extensions.AI.OpenAI.</summary>
+/// as an <see cref="IChatClient"/>, through the official OpenAI client and Microsoft.Extensions.AI.OpenAI. It lives in
+/// LlmLab.Retrieval, the lowest library that needs a remote model (RAG answers), so that Agents, Labs and the CLI share
+/// this one factory.</summary>
 public static class OpenAiCompatible
 {
     /// <summary>The environment variable the API key is read from.</summary>
