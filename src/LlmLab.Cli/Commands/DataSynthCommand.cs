@@ -1,5 +1,5 @@
 using System.Globalization;
-using LlmLab.Agents.Agent;
+using LlmLab.Retrieval.Answering;
 using LlmLab.Alignment;
 using Microsoft.Extensions.AI;
 

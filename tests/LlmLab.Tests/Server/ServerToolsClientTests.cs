@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Text.Json;
 using LlmLab.Agents.Agent;
+using LlmLab.Retrieval.Answering;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
