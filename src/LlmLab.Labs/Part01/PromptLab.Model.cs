@@ -68,7 +68,7 @@ public sealed partial class PromptLab
     static (string Checkpoint, string Origin) FindOrTrain(LabContext ctx, PromptLabConfig cfg, SyntheticDataset data)
     {
         if (cfg.Model is not ("auto" or "train")) return (Path.GetFullPath(cfg.Model), "the checkpoint given with --set model");
-        if (cfg.Model == "auto" && PriorSft(ctx) is { } prior)
+        if (cfg.Model == "auto" && PriorRuns.NewestSft(ctx) is { } prior)
             return (prior, $"the fine-tuned model a lab 7.1 run left (`{prior}`)");
         string baseDir = Path.Combine(ctx.Directory, "base"), sftDir = Path.Combine(ctx.Directory, "sft");
         var pretraining = new PretrainingData(Tokenizer: "bpe", VocabSize: cfg.BpeVocab, TrainBytes: cfg.CorpusBytes,
@@ -98,24 +98,6 @@ public sealed partial class PromptLab
         return (sftDir, $"a {cfg.Layers} × {cfg.Width} GPT trained here ({why}): {cfg.BaseSteps} pretraining steps on " +
             $"`{ctx.Corpus.Name}`, then " +
                         $"{cfg.SftSteps} steps of lab 7.1's `SftRunner` on {train.Count} of its training conversations");
-    }
-
-    /// <summary>The newest checkpoint with an SFT record (<c>config.sft</c>, as <c>SftRunner</c> writes) inside a lab 7.1
-    /// folder of an earlier run (runs/&lt;stamp&gt;/7.1-…/), or null.</summary>
-    static string? PriorSft(LabContext ctx)
-    {
-        string here = Path.GetFullPath(ctx.Directory);
-        string? runsRoot = Path.GetDirectoryName(Path.GetDirectoryName(here));
-        if (runsRoot is null || !Directory.Exists(runsRoot)) return null;
-        string slug = LabCatalog.Get("7.1").Slug;
-        foreach (string run in Directory.EnumerateDirectories(runsRoot).OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal))
-        {
-            string lab = Path.Combine(run, slug);
-            if (!Directory.Exists(lab) || here.StartsWith(run + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            foreach (string dir in Directory.EnumerateDirectories(lab, "*", SearchOption.AllDirectories).Prepend(lab))
-                if (Checkpoint.List(dir).Count > 0 && Checkpoint.Resolve(dir).Json["config"]?["sft"] is not null) return dir;
-        }
-        return null;
     }
 
     static string Pct(double x) => double.IsNaN(x) ? "—" : F(100 * x, "0") + " %";

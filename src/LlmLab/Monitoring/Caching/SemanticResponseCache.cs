@@ -76,7 +76,8 @@ public sealed class SemanticResponseCache
         foreach (var e in expired) _lru.Remove(e.Key);
         bool hit = best is not null && bestSim >= t;
         if (hit) Evict(_lru.Touch(best!.Key));
-        Interlocked.Increment(ref hit ? ref _hits : ref _misses);
+        if (hit) Interlocked.Increment(ref _hits);
+        else Interlocked.Increment(ref _misses);
         return new SemanticLookup(prompt, vector, best?.Response, bestSim, hit);
     }
 
