@@ -73,6 +73,9 @@ public sealed record ServerOptions
     /// <summary>The response cache in front of the completion routes (<c>--cache</c>; null: off). Not owned by the server.</summary>
     public ServerResponseCache? Cache { get; init; }
 
+    /// <summary>A small/large cascade answering <c>/v1/chat/completions</c> (<c>--cascade</c>; null: the engine does). Not owned.</summary>
+    public CascadeEndpoint? Cascade { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {

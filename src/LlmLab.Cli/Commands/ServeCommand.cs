@@ -20,14 +20,14 @@ public sealed class ServeCommand : CliCommand
 {
     public override string Name => "serve";
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
-    public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
+    public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR | --cascade small=DIR,large=DIR[,threshold=0.5]   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
         "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--rate-burst N] [--max-tokens-limit 4096] " +
         "[--timeout-s 120] [--drain-timeout 30] [--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json] " +
         "[--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]] " +
         "[--cache exact|semantic [--cache-threshold 0.95] [--cache-ttl 3600] [--cache-size 10000] [--cache-sampled] [--cache-redis HOST:PORT]]";
     public override IReadOnlySet<string> Options => new HashSet<string>(
     [
-        "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "rate-burst", "max-tokens-limit", "timeout-s",
+        "checkpoint", "cascade", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "rate-burst", "max-tokens-limit", "timeout-s",
         "drain-timeout", "api-keys-file", "threads", "refusal-gate", "capture-requests", "drift-reference", "drift-window",
         .. ServeCache.OptionNames,
     ]);
@@ -40,6 +40,7 @@ public sealed class ServeCommand : CliCommand
         // --capture-requests stores prompts and replies in clear text (opt-in); --drift-reference keeps only numeric features.
         var drift = DriftMonitor(args);
         var cacheSpec = ServeCache.Parse(args, this);
+        var cascadeSpec = args.Get("cascade") is { } cascadeText ? ServeCascade.Parse(cascadeText) : ((string Small, string Large, double Threshold)?)null;
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
         // --refusal-gate: lab 7.3's gate in front of /v1/chat/completions; read before the model so a bad file costs nothing.
         var (gate, gateEncoder) = RefusalGateLoader.Load(args.Get("refusal-gate"));
@@ -52,13 +53,16 @@ public sealed class ServeCommand : CliCommand
         var cache = cacheSpec is { } spec ? ServeCache.Build(args, spec.Kind, spec.Options, embeddings, out cacheConnection) : null;
         using var __ = cacheConnection;
         ChatTemplate? template = null;
+        // --cascade: the small and large chat checkpoints behind lab 10.3's cascade; the large one also serves the other routes.
+        using var cascade = cascadeSpec is { } cs ? ServeCascade.Load(cs.Small, cs.Large, cs.Threshold, options.ModelId) : null;
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
-            : FromCheckpoint(args.Get("checkpoint")!, out template);
+            : cascade is not null ? cascade.Engine : FromCheckpoint(args.Get("checkpoint")!, out template);
+        template ??= cascade?.Template;
         // Opened last, once everything else has loaded: a bad option leaves no capture file behind.
         using var capture = args.Get("capture-requests") is { } capturePath ? LlmLab.Monitoring.Requests.RequestCapture.Open(capturePath) : null;
         options = options with { ChatTemplate = template, Embeddings = args.Flag("embeddings") ? embeddings : null, Cache = cache,
-            CaptureRequests = capture, DriftMonitor = drift,
+            CaptureRequests = capture, DriftMonitor = drift, Cascade = cascade is null ? null : new CascadeEndpoint(cascade.Client, options),
             RefusalGate = gate };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
@@ -72,7 +76,8 @@ public sealed class ServeCommand : CliCommand
             engine.Model.Dispose();
             throw new InputException($"{options.Url} is already in use by another process: choose another --port (0 = any free port)");
         }
-        @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : "checkpoint")}) at {server.BaseAddress} " +
+        @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : cascade is null ? "checkpoint"
+            : $"cascade: small answers, large below confidence {cascade.Client.Threshold.ToString(CultureInfo.InvariantCulture)}")}) at {server.BaseAddress} " +
             $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
             $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}" +
             $"{(gate is null ? "" : $"; refusal gate {gate.Classifier.Featurizer.Title} at {gate.Threshold}")}; Ctrl+C to stop");
@@ -108,7 +113,8 @@ public sealed class ServeCommand : CliCommand
     internal ServerOptions BuildOptions(CliArgs args, out bool demo)
     {
         demo = args.Flag("demo");
-        if (demo == (args.Get("checkpoint") is not null)) throw new UsageException("give exactly one of --demo and --checkpoint DIR", this);
+        if ((demo ? 1 : 0) + (args.Get("checkpoint") is null ? 0 : 1) + (args.Get("cascade") is null ? 0 : 1) != 1)
+            throw new UsageException("give exactly one of --demo, --checkpoint DIR and --cascade small=DIR,large=DIR", this);
         string host = args.Get("host") ?? "127.0.0.1";
         int port = args.GetInt("port", 8000, min: 0, max: 65535);
         var mode = args.Get("mode") switch
@@ -126,7 +132,7 @@ public sealed class ServeCommand : CliCommand
         var options = new ServerOptions
         {
             Url = string.Create(CultureInfo.InvariantCulture, $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}"),
-            ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : "llmlab"),
+            ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : args.Get("cascade") is null ? "llmlab" : "llmlab-cascade"),
             ApiKeys = keys is { Count: > 0 } ? keys : null,
             RequestsPerSecondPerKey = args.GetDouble("rate-limit", 20, min: 0),
             RateLimitBurst = args.Get("rate-burst") is null ? null : args.GetInt("rate-burst", 1, min: 1),
