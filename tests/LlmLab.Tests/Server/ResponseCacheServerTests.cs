@@ -56,6 +56,24 @@ public sealed class ResponseCacheServerTests
     }
 
     [Fact]
+    public void Two_keys_with_one_id_are_refused_since_the_id_scopes_the_cache()
+    {
+        // A birthday search over 32-bit ids: a clash comes after ~2^16 keys.
+        var seen = new Dictionary<string, string>();
+        string a, b;
+        for (int i = 0; ; i++)
+        {
+            string key = $"sk-clash-search-{i:D8}";
+            string id = ApiKeyStore.KeyId(key);
+            if (seen.TryGetValue(id, out var other)) { (a, b) = (other, key); break; }
+            seen[id] = key;
+        }
+        var e = Assert.Throws<InputException>(() => ApiKeyStore.FromKeys([a, b]));
+        Assert.Contains("share the id", e.Message);
+        Assert.Equal(1, ApiKeyStore.FromKeys([a, a]).Count);                            // the same key twice is one key
+    }
+
+    [Fact]
     public async Task Semantic_cache_serves_a_close_question_and_says_so()
     {
         var cache = new ServerResponseCache(CacheKind.Semantic, Memory(), new ResponseCacheOptions { SemanticThreshold = 0.7 }, new Trigrams());
