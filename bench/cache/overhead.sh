@@ -21,7 +21,7 @@ run() {
   miss=$(for i in $(seq 1 "$N"); do ask "unique question number $i about caching"; done | median)
   hit=$(for i in $(seq 1 "$N"); do ask "the same question about caching"; done | median)
   echo "$name | misses: $miss | repeats: $hit"
-  kill -INT "$pid"; wait "$pid" || true
+  kill -TERM "$pid"; wait "$pid" || true   # SIGTERM drains like Ctrl+C (a background job ignores SIGINT)
 }
 run "no cache"
 run "exact (memory)" --cache exact
