@@ -30,7 +30,11 @@ public sealed class ApiKeyStore
             if (k.Length < 16) throw new InputException($"API key #{i + 1} has {k.Length} characters: use at least 16 random characters (e.g. `openssl rand -hex 24`)");
             i++;
         }
-        return new ApiKeyStore(list.Select(Hash).ToArray());
+        var hashes = list.Distinct(StringComparer.Ordinal).Select(Hash).ToArray();
+        // The key id scopes rate limits and the response cache: two keys with one id would share a cache.
+        if (hashes.GroupBy(KeyId).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new InputException($"two API keys share the id {clash.Key} (the first 8 hex digits of their SHA-256): replace one of them");
+        return new ApiKeyStore(hashes);
     }
 
     /// <summary>Keys from <c>LLMLAB_API_KEYS</c> (comma-separated), or null when it is unset or empty.</summary>

@@ -14,7 +14,7 @@ namespace LlmLab.Server;
 
 public sealed partial class LlmLabServer
 {
-    const string KeyItem = "llmlab.key", StatusItem = "llmlab.status";
+    internal const string KeyItem = "llmlab.key", StatusItem = "llmlab.status";
 
     PartitionedRateLimiter<string>? _authFailures;
 

@@ -72,6 +72,8 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         var metrics = new ServerMetrics(options.ModelId);
         metrics.Observe(scheduler);
         if (options.DriftMonitor is { } drift) DriftMetrics.Register(metrics.Registry, drift);
+        options.Cache?.Register(metrics.Registry);
+        options.Cascade?.Register(metrics.Registry);
         var server = new LlmLabServer(app, scheduler, metrics, options) { _authFailures = AuthFailureLimiter(options) };
         server.Configure(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LlmLab.Server"));
         return server;
@@ -122,6 +124,8 @@ public sealed partial class LlmLabServer : IAsyncDisposable
         app.Use(Authenticate);
         if (Options.RequestsPerSecondPerKey > 0) app.UseRateLimiter();
         if (Options.RefusalGate is { } gate) app.Use(new RefusalGateMiddleware(gate, Options, Scheduler.Engine.Tokenizer).InvokeAsync);
+        if (Options.Cache is { } cache) app.Use(new ResponseCacheMiddleware(cache, Options).InvokeAsync);
+        if (Options.Cascade is { } cascade) app.Use(cascade.InvokeAsync);                  // behind the cache: cascade + cache
         long started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", (HttpContext ctx) => handler.HandleAsync(ctx, chat: true));

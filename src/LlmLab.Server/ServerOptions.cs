@@ -70,6 +70,12 @@ public sealed record ServerOptions
     /// <summary>Live drift monitor fed with each request's features (no text) and exported as gauges (null: off).</summary>
     public LlmLab.Monitoring.Requests.LiveDriftMonitor? DriftMonitor { get; init; }
 
+    /// <summary>The response cache in front of the completion routes (<c>--cache</c>; null: off). Not owned by the server.</summary>
+    public ServerResponseCache? Cache { get; init; }
+
+    /// <summary>A small/large cascade answering <c>/v1/chat/completions</c> (<c>--cascade</c>; null: the engine does). Not owned.</summary>
+    public CascadeEndpoint? Cascade { get; init; }
+
     /// <exception cref="InputException">A bound out of range, named.</exception>
     public void Validate()
     {

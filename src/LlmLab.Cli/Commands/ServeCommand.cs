@@ -20,16 +20,18 @@ public sealed class ServeCommand : CliCommand
 {
     public override string Name => "serve";
     public override string Summary => "OpenAI-compatible server with continuous batching and Prometheus /metrics";
-    public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
+    public override string Usage => "--demo [--demo-tokenizer char|gpt2] | --checkpoint DIR | --cascade small=DIR,large=DIR[,threshold=0.5]   [--host 127.0.0.1] [--port 8000] [--model-id ID] " +
         "[--mode continuous|static] [--max-seqs 16] [--max-kv-tokens N] [--rate-limit 20] [--rate-burst N] [--max-tokens-limit 4096] " +
         "[--timeout-s 120] [--drain-timeout 30] [--api-keys-file FILE] [--threads N] [--embeddings] [--refusal-gate GATE.json] " +
-        "[--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]]";
-    public override IReadOnlySet<string> Options => new HashSet<string>
-    {
-        "checkpoint", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "rate-burst", "max-tokens-limit", "timeout-s",
+        "[--capture-requests FILE] [--drift-reference ref.json [--drift-window 500]] " +
+        "[--cache exact|semantic [--cache-threshold 0.95] [--cache-ttl 3600] [--cache-size 10000] [--cache-sampled] [--cache-redis HOST:PORT]]";
+    public override IReadOnlySet<string> Options => new HashSet<string>(
+    [
+        "checkpoint", "cascade", "demo-tokenizer", "host", "port", "model-id", "mode", "max-seqs", "max-kv-tokens", "rate-limit", "rate-burst", "max-tokens-limit", "timeout-s",
         "drain-timeout", "api-keys-file", "threads", "refusal-gate", "capture-requests", "drift-reference", "drift-window",
-    };
-    public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings" };
+        .. ServeCache.OptionNames,
+    ]);
+    public override IReadOnlySet<string> Flags => new HashSet<string> { "demo", "embeddings", "cache-sampled" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -37,19 +39,30 @@ public sealed class ServeCommand : CliCommand
         var options = BuildOptions(args, out bool demo);
         // --capture-requests stores prompts and replies in clear text (opt-in); --drift-reference keeps only numeric features.
         var drift = DriftMonitor(args);
+        var cacheSpec = ServeCache.Parse(args, this);
+        var cascadeSpec = args.Get("cascade") is { } cascadeText ? ServeCascade.Parse(cascadeText) : ((string Small, string Large, double Threshold)?)null;
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
         // --refusal-gate: lab 7.3's gate in front of /v1/chat/completions; read before the model so a bad file costs nothing.
         var (gate, gateEncoder) = RefusalGateLoader.Load(args.Get("refusal-gate"));
         using var _ = gateEncoder;
+        // --embeddings: /v1/embeddings answered by the local all-MiniLM-L6-v2 encoder (ONNX Runtime, LlmLab.Retrieval); the
+        // semantic cache embeds questions with the same model. Loaded (and Redis reached) before the model: a bad option costs nothing.
+        bool semantic = cacheSpec?.Kind == LlmLab.Monitoring.Caching.CacheKind.Semantic;
+        using var embeddings = args.Flag("embeddings") || semantic ? LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm() : null;
+        IDisposable? cacheConnection = null;
+        var cache = cacheSpec is { } spec ? ServeCache.Build(args, spec.Kind, spec.Options, embeddings, out cacheConnection) : null;
+        using var __ = cacheConnection;
         ChatTemplate? template = null;
+        // --cascade: the small and large chat checkpoints behind lab 10.3's cascade; the large one also serves the other routes.
+        using var cascade = cascadeSpec is { } cs ? ServeCascade.Load(cs.Small, cs.Large, cs.Threshold, options.ModelId) : null;
         var engine = demo
             ? DemoModel.Create(args.Get("demo-tokenizer") ?? "char")
-            : FromCheckpoint(args.Get("checkpoint")!, out template);
-        // --embeddings: /v1/embeddings answered by the local all-MiniLM-L6-v2 encoder (ONNX Runtime, LlmLab.Retrieval).
-        using var embeddings = args.Flag("embeddings") ? LlmLab.Retrieval.Embeddings.OnnxSentenceEncoder.CreateMiniLm() : null;
+            : cascade is not null ? cascade.Engine : FromCheckpoint(args.Get("checkpoint")!, out template);
+        template ??= cascade?.Template;
         // Opened last, once everything else has loaded: a bad option leaves no capture file behind.
         using var capture = args.Get("capture-requests") is { } capturePath ? LlmLab.Monitoring.Requests.RequestCapture.Open(capturePath) : null;
-        options = options with { ChatTemplate = template, Embeddings = embeddings, CaptureRequests = capture, DriftMonitor = drift,
+        options = options with { ChatTemplate = template, Embeddings = args.Flag("embeddings") ? embeddings : null, Cache = cache,
+            CaptureRequests = capture, DriftMonitor = drift, Cascade = cascade is null ? null : new CascadeEndpoint(cascade.Client, options),
             RefusalGate = gate };
         if (options.ApiKeys is null && !IsLoopback(options.Url))
             @out.WriteLine($"warning: no API keys (set {ApiKeyStore.EnvironmentVariable} or --api-keys-file) and listening beyond loopback");
@@ -63,11 +76,16 @@ public sealed class ServeCommand : CliCommand
             engine.Model.Dispose();
             throw new InputException($"{options.Url} is already in use by another process: choose another --port (0 = any free port)");
         }
-        @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : "checkpoint")}) at {server.BaseAddress} " +
+        @out.WriteLine($"serving '{options.ModelId}' ({(demo ? "UNTRAINED demo model: its text is noise" : cascade is null ? "checkpoint"
+            : $"cascade: small answers, large below confidence {cascade.Client.Threshold.ToString(CultureInfo.InvariantCulture)}")}) at {server.BaseAddress} " +
             $"— {options.Scheduler.Mode.ToString().ToLowerInvariant()} batching, up to {options.Scheduler.MaxRunningSequences} sequences; " +
             $"{(options.ApiKeys is { } k ? $"{k.Count} API key(s)" : "no API key")}" +
             $"{(gate is null ? "" : $"; refusal gate {gate.Classifier.Featurizer.Title} at {gate.Threshold}")}; Ctrl+C to stop");
         if (capture is not null) @out.WriteLine($"capturing every request, prompt and reply in clear text, to {capture.Path}");
+        if (cache is not null) @out.WriteLine($"response cache: {cache.Kind.ToString().ToLowerInvariant()} ({cache.StoreName}" +
+            $"{(cache.Semantic is null ? "" : "; semantic entries in this instance, threshold " +
+                cache.Exact.Options.SemanticThreshold.ToString(CultureInfo.InvariantCulture))}), TTL " +
+            $"{cache.Exact.Options.Ttl.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, {cache.Exact.Options.MaxEntries} entries; llmlab_cache_hits_total on /metrics");
         if (drift is not null) @out.WriteLine($"drift monitor: {drift.Window} requests against {args.Get("drift-reference")} (gauges llmlab_drift_* on /metrics)");
         server.ShutdownRequested.GetAwaiter().GetResult();
         @out.WriteLine($"draining: /ready is 503, queued requests are refused, running ones have {options.DrainTimeout.TotalSeconds:0.###} s to finish");
@@ -95,7 +113,8 @@ public sealed class ServeCommand : CliCommand
     internal ServerOptions BuildOptions(CliArgs args, out bool demo)
     {
         demo = args.Flag("demo");
-        if (demo == (args.Get("checkpoint") is not null)) throw new UsageException("give exactly one of --demo and --checkpoint DIR", this);
+        if ((demo ? 1 : 0) + (args.Get("checkpoint") is null ? 0 : 1) + (args.Get("cascade") is null ? 0 : 1) != 1)
+            throw new UsageException("give exactly one of --demo, --checkpoint DIR and --cascade small=DIR,large=DIR", this);
         string host = args.Get("host") ?? "127.0.0.1";
         int port = args.GetInt("port", 8000, min: 0, max: 65535);
         var mode = args.Get("mode") switch
@@ -113,7 +132,7 @@ public sealed class ServeCommand : CliCommand
         var options = new ServerOptions
         {
             Url = string.Create(CultureInfo.InvariantCulture, $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}"),
-            ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : "llmlab"),
+            ModelId = args.Get("model-id") ?? (demo ? DemoModel.ModelId : args.Get("cascade") is null ? "llmlab" : "llmlab-cascade"),
             ApiKeys = keys is { Count: > 0 } ? keys : null,
             RequestsPerSecondPerKey = args.GetDouble("rate-limit", 20, min: 0),
             RateLimitBurst = args.Get("rate-burst") is null ? null : args.GetInt("rate-burst", 1, min: 1),

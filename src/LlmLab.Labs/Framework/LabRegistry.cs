@@ -41,6 +41,7 @@ public static class LabRegistry
         ["9.3"] = () => new QuantizationLab(),
         ["10.1"] = () => new LlmLab.Labs.Part10.ServingMonitoringLab(),
         ["10.2"] = () => new LlmLab.Labs.Part10.DriftDetectionLab(),
+        ["10.3"] = () => new LlmLab.Labs.Part10.CostCascadeLab(),
     };
 
     public static bool IsImplemented(string id) => Factories.ContainsKey(id);

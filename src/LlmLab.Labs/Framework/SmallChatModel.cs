@@ -9,7 +9,7 @@ namespace LlmLab.Labs.Framework;
 
 /// <summary>
 /// A small chat model for labs that evaluate "the local GPT" (1.2, 8.2): the newest one an earlier run left
-/// (<see cref="Prior"/>), else one trained here (<see cref="Train"/>: a base pretrained on the run's corpus, then lab
+/// (<see cref="PriorRuns"/>), else one trained here (<see cref="Train"/>: a base pretrained on the run's corpus, then lab
 /// 7.1's SftRunner on the given conversations). Stateless.
 /// </summary>
 public static class SmallChatModel
@@ -49,24 +49,5 @@ public static class SmallChatModel
         SftRunner.Run(baseDir, trainPath, sftDir,
             new SftOptions(s.SftSteps, s.Batch, 2e-3, Seed: (int)Seeding.DeriveSeed(ctx.Seed, name + "-sft")));
         return (sftDir, fitting.Count);
-    }
-
-    /// <summary>The newest folder holding checkpoints, inside lab <paramref name="labId"/>'s folder of an earlier run
-    /// (runs/&lt;stamp&gt;/&lt;lab slug&gt;/…), that <paramref name="accept"/> takes; null when there is none.</summary>
-    public static string? Prior(LabContext ctx, string labId, Func<string, bool> accept)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        string here = Path.GetFullPath(ctx.Directory);
-        string? runsRoot = Path.GetDirectoryName(Path.GetDirectoryName(here));
-        if (runsRoot is null || !Directory.Exists(runsRoot)) return null;
-        string slug = LabCatalog.Get(labId).Slug;
-        foreach (string run in Directory.EnumerateDirectories(runsRoot).OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal))
-        {
-            string lab = Path.Combine(run, slug);
-            if (!Directory.Exists(lab) || here.StartsWith(run + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            foreach (string dir in Directory.EnumerateDirectories(lab, "*", SearchOption.AllDirectories).Prepend(lab))
-                if (Checkpoint.List(dir).Count > 0 && accept(dir)) return dir;
-        }
-        return null;
     }
 }

@@ -69,8 +69,7 @@ public sealed partial class PromptLab
     static (string Checkpoint, string Origin) FindOrTrain(LabContext ctx, PromptLabConfig cfg, SyntheticDataset data)
     {
         if (cfg.Model is not ("auto" or "train")) return (Path.GetFullPath(cfg.Model), "the checkpoint given with --set model");
-        // A checkpoint with an SFT record (config.sft, as SftRunner writes) inside a lab 7.1 folder of an earlier run.
-        if (cfg.Model == "auto" && SmallChatModel.Prior(ctx, "7.1", dir => Checkpoint.Resolve(dir).Json["config"]?["sft"] is not null) is { } prior)
+        if (cfg.Model == "auto" && PriorRuns.NewestSft(ctx) is { } prior)
             return (prior, $"the fine-tuned model a lab 7.1 run left (`{prior}`)");
         var shape = new SmallChatModelShape(cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab, cfg.Context, cfg.Layers, cfg.Width, cfg.Heads,
             cfg.BaseSteps, cfg.SftSteps, cfg.Batch);

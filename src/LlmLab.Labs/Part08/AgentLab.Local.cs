@@ -72,7 +72,7 @@ public sealed partial class AgentLab
     {
         if (cfg.LocalCheckpoint.Length > 0)
             return (Path.GetFullPath(cfg.LocalCheckpoint), "the checkpoint given with --set 8.2:local_checkpoint");
-        if (cfg.LocalModel == "auto" && SmallChatModel.Prior(ctx, "8.2", d => Path.GetFileName(d) == "agent-sft") is { } prior)
+        if (cfg.LocalModel == "auto" && PriorRuns.Newest(ctx, "8.2", d => Path.GetFileName(d) == "agent-sft") is { } prior)
             return (prior, $"the model an earlier 8.2 run fine-tuned on the agent_tools family (`{prior}`)");
         var (dir, count) = SmallChatModel.Train(ctx, cfg.LocalShape(), data.Train, "agent-sft");
         return (dir, $"a {cfg.LocalLayers} × {cfg.LocalWidth} GPT trained here: {cfg.LocalBaseSteps} pretraining steps on " +

@@ -58,11 +58,17 @@ public sealed class LocalChatClient : IChatClient
         // Ids, not text: content is encoded with special tokens off (a user's "<|end|>" stays text).
         var prompt = _template.Encode(messages, _engine.Tokenizer, addGenerationPrompt: true, options?.Instructions).Ids;
         var p = ToSamplingParams(options);
+        // "logprobs": true in the options' additional properties puts each generated token's log-probability in the
+        // response's AdditionalProperties["logprobs"] (a double[]; lab 10.3's cascade scorer reads it).
+        bool logprobs = options?.AdditionalProperties?.TryGetValue("logprobs", out var lp) == true && lp is true;
+        if (logprobs) p = p with { Logprobs = true };
         return Task.Run(() =>
         {
             var r = _engine.Generate(prompt, p, cancellationToken);
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, r.Text.Trim()))
             {
+                AdditionalProperties = logprobs ? new AdditionalPropertiesDictionary { ["logprobs"] = r.Logprobs?.Select(l => l.Logprob).ToArray() ?? [] }
+                    : null,
                 ModelId = ModelId,
                 CreatedAt = DateTimeOffset.UtcNow,
                 ResponseId = Guid.NewGuid().ToString("N"),

@@ -109,7 +109,7 @@ public sealed class BenchClientTests
         Assert.Contains("exactly one of --rate", err);
         var (serveBad, _, serveErr) = CliRun.Run(["serve", "--demo", "--checkpoint", "x"]);
         Assert.Equal(2, serveBad);
-        Assert.Contains("exactly one of --demo and --checkpoint", serveErr);
+        Assert.Contains("exactly one of --demo, --checkpoint DIR and --cascade", serveErr);
         dir.Delete(true);
     }
 
