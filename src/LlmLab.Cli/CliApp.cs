@@ -30,6 +30,8 @@ public static class CliApp
         new TokenizerDecodeCommand(),
         new TokenizerInfoCommand(),
         new TokenizerExportCommand(),
+        new ExportGgufCommand(),
+        new ExportInspectCommand(),
         new DataStatsCommand(),
         new DataLangIdTrainCommand(),
         new DataShardCommand(),
