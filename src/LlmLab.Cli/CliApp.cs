@@ -32,6 +32,7 @@ public static class CliApp
         new TokenizerExportCommand(),
         new ExportGgufCommand(),
         new ExportInspectCommand(),
+        new ExportHfCommand(),
         new DataStatsCommand(),
         new DataLangIdTrainCommand(),
         new DataShardCommand(),

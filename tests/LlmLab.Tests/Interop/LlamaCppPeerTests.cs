@@ -14,7 +14,7 @@ namespace LlmLab.Tests.Interop;
 public sealed class LlamaCppPeerTests
 {
     [Fact]
-    public void Llama_cpp_runs_our_gguf_with_the_same_logits_tokens_and_perplexity()
+    public async Task Llama_cpp_runs_our_gguf_with_the_same_logits_tokens_and_perplexity()
     {
         string dll = PeerDll();
         using var dir = new TempDir();
@@ -24,9 +24,10 @@ public sealed class LlamaCppPeerTests
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(300_000), "the peer did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"the peer exited {p.ExitCode}: {stdout} {stderr.Result}");
+        string stdout = await p.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await p.WaitForExitAsync(timeout.Token);
+        Assert.True(p.ExitCode == 0, $"the peer exited {p.ExitCode}: {stdout} {await stderr}");
         var rows = JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("model").GetString()!);
         foreach (var (model, tolerance) in new[] { ("llama", 1e-4), ("small", 5e-3) })
         {
