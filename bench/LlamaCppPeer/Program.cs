@@ -18,8 +18,10 @@ var inv = CultureInfo.InvariantCulture;
 var opts = Options.Parse(args);
 if (opts is null)
 {
-    Console.WriteLine("usage: LlamaCppPeer [--models small,llama,large] [--checkpoint DIR] [--types f32,f16,q8_0,q4_0] [--windows N] [--window T]");
-    Console.WriteLine("                    [--decode N] [--threads N] [--tol X] [--text FILE] [--work DIR] [--json FILE] [--repeats N] [--keep]");
+    Console.WriteLine("usage: LlamaCppPeer [--models small,llama,large] [--checkpoint DIR] [--types f32,f16,q8_0,q4_0] " +
+        "[--windows N] [--window T]");
+    Console.WriteLine("                    [--decode N] [--threads N] [--tol X] [--text FILE] [--work DIR] [--json FILE] " +
+        "[--repeats N] [--keep]");
     return 0;
 }
 NativeLibraryConfig.All.WithLogCallback((level, message) => { if (level >= LLamaLogLevel.Error) Console.Error.Write(message); });
@@ -90,7 +92,8 @@ Dictionary<string, object> Compare(string name, long parameters, string type, lo
     double prefillOurs = windows[0].Length / pa, prefillTheirs = windows[0].Length / pb, decodeOurs = o.Decode / da, decodeTheirs = o.Decode / db;
     var lines = sample.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(200).ToArray();
     int sameIds = lines.Count(l => tokenizer.Encode(l).SequenceEqual(theirs.Tokenize(l)));
-    Console.WriteLine(string.Create(inv, $"| {name} | {parameters / 1e6:F1}M | {type} | {bytes / 1e6:F1} | {maxAbs:E2} | {pplOurs:F4} | {pplTheirs:F4} | " +
+    Console.WriteLine(string.Create(inv, $"| {name} | {parameters / 1e6:F1}M | {type} | {bytes / 1e6:F1} | {maxAbs:E2} | " +
+        $"{pplOurs:F4} | {pplTheirs:F4} | " +
         $"{Signed((pplOurs / pplTheirs - 1) * 100)}% | {equalGreedy}/{checkedGreedy} | {prefillOurs:F0} / {prefillTheirs:F0} | " +
         $"{decodeOurs:F1} / {decodeTheirs:F1} | {decodeOurs / decodeTheirs:F2} |"));
     Console.Error.WriteLine(string.Create(inv, $"  {name} {type}: tokenizer ids equal on {sameIds}/{lines.Length} lines; " +
@@ -135,7 +138,8 @@ static (GptModel, BpeTokenizer) Build(string name, Options o)
 {
     if (name == "lab6")
     {
-        var (m, tok, info) = GptPretraining.Load(o.Checkpoint ?? throw new ArgumentException("--checkpoint DIR is needed for the lab6 model"));
+        var (m, tok, info) = GptPretraining.Load(o.Checkpoint ?? throw new ArgumentException("--checkpoint DIR is needed for " +
+            "the lab6 model"));
         return (m, tok as BpeTokenizer ?? throw new ArgumentException($"{info.Directory} has no BPE tokenizer"));
     }
     var gpt2 = PretrainedTokenizers.Gpt2();
@@ -173,7 +177,8 @@ sealed record Options(string[] Models, string? Checkpoint, string[] Types, int W
         {
             if (args[i] is "--help" or "-h") return null;
             if (args[i] == "--keep") { d["keep"] = "1"; continue; }
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) throw new ArgumentException($"bad argument '{args[i]}'");
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) throw new ArgumentException($"bad " +
+                $"argument '{args[i]}'");
             d[args[i][2..]] = args[++i];
         }
         string Get(string k, string v) => d.GetValueOrDefault(k, v);

@@ -28,9 +28,12 @@ public sealed class ExportGgufCommand : CliCommand
         using (model)
         {
             if (tokenizer is not BpeTokenizer bpe)
-                throw new InputException($"checkpoint '{info.Directory}' has a character tokenizer; GGUF holds byte-level BPE tokenizers only (train with a BPE tokenizer)");
-            var summary = GgufExport.Write(outPath, model, bpe, type, ChatCheckpoint.TemplateOf(info), Path.GetFileName(info.Directory.TrimEnd('/')));
-            @out.WriteLine($"wrote {outPath}: {summary.Architecture}, {summary.Tensors} tensors ({summary.TensorsInType} in {GgmlTypes.Name(type)}), " +
+                throw new InputException($"checkpoint '{info.Directory}' has a character tokenizer; GGUF holds byte-level BPE " +
+                    $"tokenizers only (train with a BPE tokenizer)");
+            string name = Path.GetFileName(info.Directory.TrimEnd('/'));
+            var summary = GgufExport.Write(outPath, model, bpe, type, ChatCheckpoint.TemplateOf(info), name);
+            @out.WriteLine($"wrote {outPath}: {summary.Architecture}, {summary.Tensors} tensors ({summary.TensorsInType} in " +
+                $"{GgmlTypes.Name(type)}), " +
                 $"{summary.FileBytes / 1e6:F1} MB");
         }
         return 0;

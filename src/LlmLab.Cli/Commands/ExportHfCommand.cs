@@ -22,15 +22,18 @@ public sealed class ExportHfCommand : CliCommand
         string checkpoint = args.Get("checkpoint") ?? throw new UsageException("--checkpoint DIR is required", this);
         string outDir = args.Get("out") ?? throw new UsageException("--out DIR is required", this);
         OutputPaths.Directory(outDir, "--out");
-        if (OutputPaths.Same(outDir, checkpoint)) throw new InputException($"--out '{outDir}' is the checkpoint itself: give another directory");
+        if (OutputPaths.Same(outDir, checkpoint)) throw new InputException($"--out '{outDir}' is the checkpoint itself: give " +
+            $"another directory");
         TorchRuntime.EnsureLoaded();
         var (model, tokenizer, info) = GptPretraining.Load(checkpoint);
         using (model)
         {
             if (tokenizer is not BpeTokenizer bpe)
-                throw new InputException($"checkpoint '{info.Directory}' has a character tokenizer; tokenizer.json export needs a byte-level BPE tokenizer");
+                throw new InputException($"checkpoint '{info.Directory}' has a character tokenizer; tokenizer.json export needs " +
+                    $"a byte-level BPE tokenizer");
             HfExport.Write(outDir, model, bpe, ChatCheckpoint.TemplateOf(info));
-            @out.WriteLine($"wrote {outDir}: config.json, model.safetensors ({model.ParameterCount / 1e6:F1}M parameters, fp32), tokenizer.json, tokenizer_config.json");
+            @out.WriteLine($"wrote {outDir}: config.json, model.safetensors ({model.ParameterCount / 1e6:F1}M parameters, " +
+                $"fp32), tokenizer.json, tokenizer_config.json");
         }
         return 0;
     }

@@ -18,17 +18,20 @@ public sealed class ExportInspectCommand : CliCommand
         args.ExpectPositionals(1, this, "FILE.gguf");
         var file = GgufFile.Open(args.Positionals[0]);
         bool all = args.Flag("all");
-        @out.WriteLine($"GGUF v{file.Version}: {file.Metadata.Count} metadata keys, {file.Tensors.Count} tensors, data at byte {file.DataStart} (alignment {file.Alignment})");
+        @out.WriteLine($"GGUF v{file.Version}: {file.Metadata.Count} metadata keys, {file.Tensors.Count} tensors, data at byte " +
+            $"{file.DataStart} (alignment {file.Alignment})");
         foreach (var (key, value) in file.Metadata) @out.WriteLine($"  {key} = {Show(value, all)}");
         foreach (var t in file.Tensors)
-            @out.WriteLine($"  {t.Name,-28} [{string.Join(", ", t.Dimensions)}] {GgmlTypes.Name(t.Type)} @ {t.Offset} ({t.ByteSize} bytes)");
+            @out.WriteLine($"  {t.Name,-28} [{string.Join(", ", t.Dimensions)}] {GgmlTypes.Name(t.Type)} @ {t.Offset} " +
+                $"({t.ByteSize} bytes)");
         return 0;
     }
 
     static string Show(object value, bool all) => value switch
     {
         string s => Quote(s),
-        Array a when !all && a.Length > 8 => $"[{string.Join(", ", a.Cast<object>().Take(8).Select(v => Show(v, all)))}, … ({a.Length} items)]",
+        Array a when !all && a.Length > 8 => $"[{string.Join(", ", a.Cast<object>().Take(8).Select(v => Show(v, all)))}, … " +
+            $"({a.Length} items)]",
         Array a => $"[{string.Join(", ", a.Cast<object>().Select(v => Show(v, all)))}]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -32,7 +32,8 @@ static class ByteLevelBpeImport
             k++;
             if (made.Contains(id)) continue; // the same token by another split
             if (list.Count > 0 && id < list[^1].Id)
-                throw new InputException($"{source}: merge {k} ('{left}' + '{right}') makes id {id}, below the previous merge's {list[^1].Id}; ids must follow merge order");
+                throw new InputException($"{source}: merge {k} ('{left}' + '{right}') makes id {id}, below the previous merge's " +
+                    $"{list[^1].Id}; ids must follow merge order");
             list.Add(new BpeMerge(l, r, id));
             made.Add(id);
         }

@@ -2,7 +2,8 @@ namespace LlmLab.Interop;
 
 /// <summary>
 /// The element types of GGUF tensors that LlmLab writes and reads (ggml's <c>enum ggml_type</c>; the numbers are the
-/// file's). Quantized types pack blocks of 32 weights along the first (fastest) dimension, see <see cref="Inference.Quantization.GgmlBlocks"/>.
+/// file's). Quantized types pack blocks of 32 weights along the first (fastest) dimension, see
+/// <see cref="Inference.Quantization.GgmlBlocks"/>.
 /// </summary>
 public enum GgmlType : uint
 {

@@ -33,9 +33,12 @@ public static class GgufExport
     {
         ArgumentNullException.ThrowIfNull(config);
         if (config.IsMixtureOfExperts) throw new InputException("GGUF export supports dense models only (this one has num_local_experts)");
-        if (config is { PositionEmbedding: PositionEmbeddingKind.Learned, Norm: NormalizationKind.LayerNorm, Mlp: FeedForwardKind.Gelu }) return "gpt2";
-        if (config is { PositionEmbedding: PositionEmbeddingKind.Rope, Norm: NormalizationKind.RmsNorm, Mlp: FeedForwardKind.SwiGlu }) return "llama";
-        throw new InputException($"GGUF export knows GPT-2 (learned + layernorm + gelu) and Llama (rope + rmsnorm + swiglu) shapes; this model is " +
+        if (config is { PositionEmbedding: PositionEmbeddingKind.Learned, Norm: NormalizationKind.LayerNorm, Mlp: FeedForwardKind.Gelu })
+            return "gpt2";
+        if (config is { PositionEmbedding: PositionEmbeddingKind.Rope, Norm: NormalizationKind.RmsNorm, Mlp: FeedForwardKind.SwiGlu })
+            return "llama";
+        throw new InputException($"GGUF export knows GPT-2 (learned + layernorm + gelu) and Llama (rope + rmsnorm + swiglu) " +
+            $"shapes; this model is " +
             $"{config.PositionEmbedding} + {config.Norm} + {config.Mlp}: train one of those two shapes");
     }
 
@@ -43,7 +46,8 @@ public static class GgufExport
     /// <paramref name="type"/>; returns what was written.</summary>
     /// <exception cref="InputException">A shape <see cref="ArchitectureOf"/> refuses, a tokenizer larger than the model's
     /// vocabulary, or a split pattern llama.cpp has no pre-tokenizer for.</exception>
-    public static GgufFileSummary Write(string path, GptModel model, BpeTokenizer tokenizer, GgmlType type, ChatTemplate? template = null, string name = "llmlab")
+    public static GgufFileSummary Write(string path, GptModel model, BpeTokenizer tokenizer, GgmlType type, ChatTemplate? template = null,
+        string name = "llmlab")
     {
         var (metadata, tensors) = Build(model, tokenizer, type, template, name);
         GgufWriter.Write(path, metadata, tensors);
@@ -52,7 +56,8 @@ public static class GgufExport
     }
 
     /// <summary>The metadata and tensors <see cref="Write"/> writes.</summary>
-    public static (List<KeyValuePair<string, object>> Metadata, List<GgufTensor> Tensors) Build(GptModel model, BpeTokenizer tokenizer, GgmlType type,
+    public static (List<KeyValuePair<string, object>> Metadata, List<GgufTensor> Tensors) Build(GptModel model, BpeTokenizer tokenizer,
+        GgmlType type,
         ChatTemplate? template = null, string name = "llmlab")
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -140,7 +145,8 @@ public static class GgufExport
             list.Add(Matrix(b + "ffn_gate.weight", w[h + "mlp.c_gate.weight"], ff, c.Width, type));
             list.Add(Matrix(b + "ffn_up.weight", w[h + "mlp.c_fc.weight"], ff, c.Width, type));
             list.Add(Matrix(b + "ffn_down.weight", w[h + "mlp.c_proj.weight"], c.Width, ff, type));
-            foreach (var (ours, theirs) in new[] { ("mlp.c_gate.bias", "ffn_gate.bias"), ("mlp.c_fc.bias", "ffn_up.bias"), ("mlp.c_proj.bias", "ffn_down.bias") })
+            var ffnBiases = new[] { ("mlp.c_gate.bias", "ffn_gate.bias"), ("mlp.c_fc.bias", "ffn_up.bias"), ("mlp.c_proj.bias", "ffn_down.bias") };
+            foreach (var (ours, theirs) in ffnBiases)
                 if (w.TryGetValue(h + ours, out var fb)) list.Add(Vector(b + theirs, fb));
         }
         list.Add(Vector("output_norm.weight", w["ln_f.weight"]));

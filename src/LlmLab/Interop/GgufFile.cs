@@ -20,7 +20,8 @@ namespace LlmLab.Interop;
 /// </remarks>
 public sealed class GgufFile
 {
-    GgufFile(string path, uint version, List<KeyValuePair<string, object>> metadata, List<GgufTensorInfo> tensors, long dataStart, int alignment)
+    GgufFile(string path, uint version, List<KeyValuePair<string, object>> metadata, List<GgufTensorInfo> tensors, long dataStart,
+        int alignment)
     {
         (Path, Version, Metadata, Tensors, DataStart, Alignment) = (path, version, metadata, tensors, dataStart, alignment);
     }
@@ -51,7 +52,8 @@ public sealed class GgufFile
     public T Require<T>(string key) => Get(key) switch
     {
         T v => v,
-        null => throw new InputException($"GGUF file '{Path}' has no '{key}': it was not written for this use; export it again with 'llmlab export gguf'"),
+        null => throw new InputException($"GGUF file '{Path}' has no '{key}': it was not written for this use; export it again " +
+            $"with 'llmlab export gguf'"),
         var o => throw new InputException($"GGUF file '{Path}': '{key}' is a {o.GetType().Name}, expected {typeof(T).Name}"),
     };
 
@@ -96,7 +98,8 @@ public sealed class GgufFile
         var r = new Bounded(fs, path);
         if (!r.Bytes(4).AsSpan().SequenceEqual(GgufWriter.Magic)) throw r.Bad(0, "does not start with 'GGUF': it is not a GGUF file");
         uint version = r.U32();
-        if (version is not (2 or 3)) throw r.Bad(4, $"has GGUF version {version}; LlmLab reads versions 2 and 3 (re-convert it with a recent llama.cpp)");
+        if (version is not (2 or 3)) throw r.Bad(4, $"has GGUF version {version}; LlmLab reads versions 2 and 3 (re-convert it " +
+            $"with a recent llama.cpp)");
         long tensorCount = r.Count(32, "tensor count"), kvCount = r.Count(13, "metadata count");
         var metadata = new List<KeyValuePair<string, object>>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -130,7 +133,8 @@ public sealed class GgufFile
             uint type = r.U32();
             if (!GgmlTypes.IsKnown(type)) throw r.Bad(at, $"tensor '{name}' has ggml type {type}; LlmLab reads f32, f16, q8_0 and q4_0");
             ulong offset = r.U64();
-            if (offset > long.MaxValue || (long)offset % alignment != 0) throw r.Bad(at, $"tensor '{name}' has offset {offset}, not a multiple of the alignment {alignment}");
+            if (offset > long.MaxValue || (long)offset % alignment != 0) throw r.Bad(at, $"tensor '{name}' has offset {offset}, " +
+                $"not a multiple of the alignment {alignment}");
             infos.Add((name, dims, (GgmlType)type, (long)offset, at));
         }
         long dataStart = (r.Position + alignment - 1) / alignment * alignment;
@@ -143,7 +147,8 @@ public sealed class GgufFile
             long size = GgmlTypes.ByteSize(type, dims[0], elements)
                 ?? throw r.Bad(at, $"tensor '{name}' is {type} with a first dimension of {dims[0]}, not a whole number of blocks");
             if (offset > fs.Length - dataStart || size > fs.Length - dataStart - offset)
-                throw r.Bad(at, $"tensor '{name}' ({size} bytes at data offset {offset}) lies past the end of the file ({fs.Length} bytes): the file is truncated");
+                throw r.Bad(at, $"tensor '{name}' ({size} bytes at data offset {offset}) lies past the end of the file " +
+                    $"({fs.Length} bytes): the file is truncated");
             tensors.Add(new GgufTensorInfo(name, dims, type, offset, size));
         }
         return new GgufFile(path, version, metadata, tensors, dataStart, alignment);
@@ -156,7 +161,8 @@ public sealed class GgufFile
         if (type != (uint)GgufValueType.Array) return ReadScalar(r, type, key, at);
         uint element = r.U32();
         if (element == (uint)GgufValueType.Array) throw r.Bad(at, $"metadata '{key}' is an array of arrays, which LlmLab does not read");
-        int size = ScalarSize(element) ?? (element == (uint)GgufValueType.String ? 8 : throw r.Bad(at, $"metadata '{key}' has value type {element}"));
+        int size = ScalarSize(element) ?? (element == (uint)GgufValueType.String ? 8 : throw r.Bad(at, $"metadata '{key}' has " +
+            $"value type {element}"));
         long count = r.Count(size, $"length of array '{key}'");
         if (count > Array.MaxLength) throw r.Bad(at, $"metadata '{key}' has {count} elements");
         var result = Array.CreateInstance(ClrType(element), (int)count);
@@ -173,7 +179,8 @@ public sealed class GgufFile
         GgufValueType.UInt32 => r.U32(),
         GgufValueType.Int32 => BitConverter.ToInt32(r.Bytes(4)),
         GgufValueType.Float32 => BitConverter.ToSingle(r.Bytes(4)),
-        GgufValueType.Bool => r.Bytes(1)[0] switch { 0 => false, 1 => true, var b => throw r.Bad(at, $"metadata '{key}' has bool byte {b}") },
+        GgufValueType.Bool => r.Bytes(1)[0] switch { 0 => false, 1 => true, var b => throw r.Bad(at, $"metadata '{key}' has " +
+            $"bool byte {b}") },
         GgufValueType.String => r.String(),
         GgufValueType.UInt64 => r.U64(),
         GgufValueType.Int64 => BitConverter.ToInt64(r.Bytes(8)),
@@ -223,7 +230,8 @@ public sealed class GgufFile
         {
             long at = fs.Position;
             ulong n = U64();
-            if (n > (ulong)(Left / minBytes)) throw Bad(at, $"says its {what} is {n}, more than the {Left} bytes left can hold: the header is damaged or lies");
+            if (n > (ulong)(Left / minBytes)) throw Bad(at, $"says its {what} is {n}, more than the {Left} bytes left can hold: " +
+                $"the header is damaged or lies");
             return (long)n;
         }
 

@@ -20,7 +20,8 @@ public static class GgufImport
     {
         var file = GgufFile.Open(path);
         string arch = file.Require<string>("general.architecture");
-        if (arch is not ("gpt2" or "llama")) throw new InputException($"GGUF file '{path}' is architecture '{arch}'; LlmLab loads gpt2 and llama");
+        if (arch is not ("gpt2" or "llama")) throw new InputException($"GGUF file '{path}' is architecture '{arch}'; LlmLab " +
+            $"loads gpt2 and llama");
         int U(string key) => checked((int)file.Require<uint>($"{arch}.{key}"));
         int vocab = checked((int)file.Tensor("token_embd.weight").Dimensions[^1]);
         bool llama = arch == "llama";
@@ -49,7 +50,8 @@ public static class GgufImport
             {
                 float[] values = Read(file, names, ours, config);
                 if (values.LongLength != p.numel())
-                    throw new InputException($"GGUF file '{path}': '{ours}' has {values.Length} values, the model needs {p.numel()} ({string.Join("x", p.shape)})");
+                    throw new InputException($"GGUF file '{path}': '{ours}' has {values.Length} values, the model needs " +
+                        $"{p.numel()} ({string.Join("x", p.shape)})");
                 using var t = tensor(values, p.shape);
                 p.copy_(t);
             }

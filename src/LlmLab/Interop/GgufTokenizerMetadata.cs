@@ -20,7 +20,8 @@ static class GgufTokenizerMetadata
     {
         SplitPatterns.Gpt2 => "gpt-2",
         SplitPatterns.Cl100k => "llama-bpe",
-        _ => throw new InputException($"tokenizer '{name}' splits with {SplitPatterns.NameOf(pattern)}; GGUF export knows the gpt2 and gpt4 patterns " +
+        _ => throw new InputException($"tokenizer '{name}' splits with {SplitPatterns.NameOf(pattern)}; GGUF export knows the " +
+            $"gpt2 and gpt4 patterns " +
             "(llama.cpp's pre-tokenizers gpt-2 and llama-bpe): train the tokenizer with one of them"),
     };
 
@@ -34,7 +35,8 @@ static class GgufTokenizerMetadata
     public static void Add(List<KeyValuePair<string, object>> meta, BpeTokenizer tokenizer, int vocabSize, ChatTemplate? template)
     {
         if (tokenizer.VocabSize > vocabSize)
-            throw new InputException($"the tokenizer has {tokenizer.VocabSize} ids but the model only {vocabSize} (vocab_size): they do not belong together");
+            throw new InputException($"the tokenizer has {tokenizer.VocabSize} ids but the model only {vocabSize} (vocab_size): " +
+                $"they do not belong together");
         var special = tokenizer.SpecialTokens.ToDictionary(kv => kv.Value, kv => kv.Key);
         var tokens = new string[vocabSize];
         var types = new int[vocabSize];
@@ -44,7 +46,8 @@ static class GgufTokenizerMetadata
             else if (tokenizer.HasToken(id)) (tokens[id], types[id]) = (ByteUnicodeMap.Encode(tokenizer.TokenBytes(id)), Normal);
             else (tokens[id], types[id]) = ($"<|unused_{id}|>", Unused);
         }
-        var merges = tokenizer.Merges.Select(m => ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Left)) + " " + ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Right))).ToArray();
+        var merges = tokenizer.Merges.Select(m => ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Left)) + " " +
+            "" + ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Right))).ToArray();
         meta.Add(KeyValuePair.Create("tokenizer.ggml.model", (object)"gpt2"));
         meta.Add(KeyValuePair.Create("tokenizer.ggml.pre", (object)PreOf(tokenizer.Pattern, tokenizer.Name)));
         meta.Add(KeyValuePair.Create("tokenizer.ggml.tokens", (object)tokens));
@@ -70,11 +73,13 @@ static class GgufTokenizerMetadata
     public static BpeTokenizer Read(GgufFile file)
     {
         string model = file.Require<string>("tokenizer.ggml.model");
-        if (model != "gpt2") throw new InputException($"GGUF file '{file.Path}': tokenizer.ggml.model = '{model}'; LlmLab reads byte-level BPE (gpt2) only");
+        if (model != "gpt2") throw new InputException($"GGUF file '{file.Path}': tokenizer.ggml.model = '{model}'; LlmLab reads " +
+            $"byte-level BPE (gpt2) only");
         string[] tokens = file.Require<string[]>("tokenizer.ggml.tokens");
         int[] types = file.Require<int[]>("tokenizer.ggml.token_type");
         string[] merges = file.Require<string[]>("tokenizer.ggml.merges");
-        if (types.Length != tokens.Length) throw new InputException($"GGUF file '{file.Path}': {types.Length} token types for {tokens.Length} tokens");
+        if (types.Length != tokens.Length) throw new InputException($"GGUF file '{file.Path}': {types.Length} token types for " +
+            $"{tokens.Length} tokens");
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         var specials = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = 0; id < tokens.Length; id++)
@@ -86,7 +91,8 @@ static class GgufTokenizerMetadata
         var pairs = merges.Select((m, i) =>
         {
             int space = m.IndexOf(' ', 1);
-            return space < 0 ? throw new InputException($"GGUF file '{file.Path}': merge {i} ('{m}') is not 'LEFT RIGHT'") : (m[..space], m[(space + 1)..]);
+            return space < 0 ? throw new InputException($"GGUF file '{file.Path}': merge {i} ('{m}') is not 'LEFT " +
+                $"RIGHT'") : (m[..space], m[(space + 1)..]);
         });
         return ByteLevelBpeImport.Build(vocab, pairs, specials, PatternOf(file.Require<string>("tokenizer.ggml.pre"), file.Path),
             (file.Get("general.name") as string) ?? "gguf", $"GGUF file '{file.Path}'");

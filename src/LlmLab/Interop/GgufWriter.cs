@@ -54,13 +54,15 @@ public static class GgufWriter
         {
             var t = tensors[i];
             if (!names.Add(t.Name)) throw new ArgumentException($"tensor '{t.Name}' is given twice", nameof(tensors));
-            if (Encoding.UTF8.GetByteCount(t.Name) > 64) throw new ArgumentException($"tensor name '{t.Name}' is longer than GGUF's 64 bytes", nameof(tensors));
+            if (Encoding.UTF8.GetByteCount(t.Name) > 64) throw new ArgumentException($"tensor name '{t.Name}' is longer than " +
+                $"GGUF's 64 bytes", nameof(tensors));
             if (t.Dimensions.Length is < 1 or > 4 || t.Dimensions.Any(d => d < 1))
                 throw new ArgumentException($"tensor '{t.Name}' needs 1 to 4 dimensions, each >= 1", nameof(tensors));
             long elements = t.Dimensions.Aggregate(1L, (p, d) => checked(p * d));
             long? size = GgmlTypes.ByteSize(t.Type, t.Dimensions[0], elements);
             if (size != t.Data.Length)
-                throw new ArgumentException($"tensor '{t.Name}': {t.Data.Length} bytes for [{string.Join(", ", t.Dimensions)}] {t.Type} (expected {size?.ToString() ?? "a whole number of blocks"})", nameof(tensors));
+                throw new ArgumentException($"tensor '{t.Name}': {t.Data.Length} bytes for [{string.Join(", ", t.Dimensions)}] " +
+                    $"{t.Type} (expected {size?.ToString() ?? "a whole number of blocks"})", nameof(tensors));
             offsets[i] = offset;
             offset = Align(offset + t.Data.Length, alignment);
         }

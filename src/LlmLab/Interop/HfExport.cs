@@ -30,7 +30,8 @@ public static class HfExport
         string tokenizerJson = HfTokenizerJson.Write(tokenizer);
         Directory.CreateDirectory(directory);
         SafetensorsWriter.Write(Path.Combine(directory, "model.safetensors"), Tensors(model));
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), Config(c, tokenizer).ToJsonString(new() { WriteIndented = true }) + "\n");
+        string config = Config(c, tokenizer).ToJsonString(new() { WriteIndented = true }) + "\n";
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), config);
         AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), tokenizerJson);
         var tc = new JsonObject
         {
@@ -43,7 +44,8 @@ public static class HfExport
     }
 
     static string? EndToken(BpeTokenizer t) =>
-        t.SpecialTokens.ContainsKey(ChatTokens.End) ? ChatTokens.End : t.SpecialTokens.ContainsKey("<|endoftext|>") ? "<|endoftext|>" : null;
+        t.SpecialTokens.ContainsKey(ChatTokens.End) ? ChatTokens.End
+        : t.SpecialTokens.ContainsKey("<|endoftext|>") ? "<|endoftext|>" : null;
 
     /// <summary>transformers' config.json for <paramref name="c"/>.</summary>
     public static JsonObject Config(GptConfig c, BpeTokenizer tokenizer)
@@ -52,7 +54,8 @@ public static class HfExport
         var o = HfTensorNames.IsGpt2(c)
             ? new JsonObject
             {
-                ["architectures"] = new JsonArray("GPT2LMHeadModel"), ["model_type"] = "gpt2", ["vocab_size"] = c.VocabSize, ["n_positions"] = c.Context,
+                ["architectures"] = new JsonArray("GPT2LMHeadModel"), ["model_type"] = "gpt2", ["vocab_size"] = c.VocabSize,
+                ["n_positions"] = c.Context,
                 ["n_ctx"] = c.Context, ["n_embd"] = c.Width, ["n_layer"] = c.Layers, ["n_head"] = c.Heads, ["n_inner"] = c.FeedForwardWidth,
                 ["activation_function"] = "gelu", ["layer_norm_epsilon"] = c.NormEps, ["resid_pdrop"] = 0.0, ["embd_pdrop"] = 0.0,
                 ["attn_pdrop"] = 0.0, ["scale_attn_weights"] = true, ["tie_word_embeddings"] = c.TieWordEmbeddings,
@@ -65,7 +68,8 @@ public static class HfExport
                 ["hidden_act"] = "silu", ["rms_norm_eps"] = c.NormEps, ["rope_theta"] = c.RopeTheta, ["rope_scaling"] = null,
                 ["attention_bias"] = c.Bias, ["mlp_bias"] = c.Bias, ["tie_word_embeddings"] = c.TieWordEmbeddings,
             };
-        if (tokenizer.SpecialTokens.TryGetValue(EndToken(tokenizer) ?? "", out int end)) (o["bos_token_id"], o["eos_token_id"]) = (end, end);
+        if (tokenizer.SpecialTokens.TryGetValue(EndToken(tokenizer) ?? "", out int end))
+            (o["bos_token_id"], o["eos_token_id"]) = (end, end);
         o["torch_dtype"] = "float32";
         return o;
     }

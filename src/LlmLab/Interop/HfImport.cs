@@ -36,13 +36,17 @@ public static class HfImport
         var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         if (spec.NumExperts > 1) throw new InputException($"'{path}': Mixture-of-Experts checkpoints are not loaded by LlmLab yet");
         if (spec.ExplicitHeadDim > 0 && spec.ExplicitHeadDim * spec.NumHeads != spec.HiddenSize)
-            throw new InputException($"'{path}': head_dim {spec.ExplicitHeadDim} × {spec.NumHeads} heads ≠ hidden_size {spec.HiddenSize}; our GPT needs head_dim = hidden/heads");
-        if (root["rope_scaling"] is JsonObject scaling && ((string?)scaling["rope_type"] ?? (string?)scaling["type"]) is { } kind && kind != "default")
-            throw new InputException($"'{path}': rope_scaling '{kind}' (long-context RoPE) is not implemented in LlmLab's GPT; remove it only if you stay within the original context");
+            throw new InputException($"'{path}': head_dim {spec.ExplicitHeadDim} × {spec.NumHeads} heads ≠ hidden_size " +
+                $"{spec.HiddenSize}; our GPT needs head_dim = hidden/heads");
+        if (root["rope_scaling"] is JsonObject scaling && ((string?)scaling["rope_type"] ?? (string?)scaling["type"]) is { } kind
+            && kind != "default")
+            throw new InputException($"'{path}': rope_scaling '{kind}' (long-context RoPE) is not implemented in LlmLab's GPT; " +
+                $"remove it only if you stay within the original context");
         double eps = Number(root, "rms_norm_eps") ?? Number(root, "layer_norm_epsilon") ?? Number(root, "layer_norm_eps") ?? 1e-5;
         return new GptConfig
         {
-            VocabSize = checked((int)spec.VocabSize), Context = spec.MaxPositionEmbeddings, Width = spec.HiddenSize, Layers = spec.NumLayers,
+            VocabSize = checked((int)spec.VocabSize), Context = spec.MaxPositionEmbeddings, Width = spec.HiddenSize,
+            Layers = spec.NumLayers,
             Heads = spec.NumHeads, KvHeads = spec.NumKeyValueHeads == spec.NumHeads ? null : spec.NumKeyValueHeads,
             IntermediateSize = spec.IntermediateSize, TieWordEmbeddings = spec.TieWordEmbeddings, Dropout = 0, NormEps = eps,
             PositionEmbedding = spec.LearnedPositions ? PositionEmbeddingKind.Learned : PositionEmbeddingKind.Rope,
@@ -59,11 +63,13 @@ public static class HfImport
     public static (GptModel Model, BpeTokenizer Tokenizer, ChatTemplate Template) Load(string directory)
     {
         if (!IsHfFolder(directory))
-            throw new InputException($"'{directory}' is not a Hugging Face model folder: it needs config.json and model.safetensors (or model.safetensors.index.json)");
+            throw new InputException($"'{directory}' is not a Hugging Face model folder: it needs config.json and " +
+                $"model.safetensors (or model.safetensors.index.json)");
         var config = ReadConfig(directory);
         var tokenizer = HfTokenizerJson.Read(Path.Combine(directory, "tokenizer.json"));
         if (tokenizer.VocabSize > config.VocabSize)
-            throw new InputException($"'{directory}': tokenizer.json has {tokenizer.VocabSize} ids but config.json's vocab_size is {config.VocabSize}");
+            throw new InputException($"'{directory}': tokenizer.json has {tokenizer.VocabSize} ids but config.json's vocab_size " +
+                $"is {config.VocabSize}");
         var files = Shards(directory);
         try
         {
@@ -90,8 +96,9 @@ public static class HfImport
     {
         var names = HfTensorNames.For(c);
         bool gpt2 = HfTensorNames.IsGpt2(c);
+        // GPT2Model (not …LMHeadModel) files, such as OpenAI's released gpt2, name tensors without "transformer.".
         float[]? Find(string name) => files.TryGetValue(name, out var f) ? f.ReadFloats(name)
-            : gpt2 && files.TryGetValue(name["transformer.".Length..], out f) ? f.ReadFloats(name["transformer.".Length..]) : null; // GPT2Model files
+            : gpt2 && files.TryGetValue(name["transformer.".Length..], out f) ? f.ReadFloats(name["transformer.".Length..]) : null;
         using var noGrad = no_grad();
         foreach (var (ours, p) in model.named_parameters())
         {
@@ -105,7 +112,8 @@ public static class HfImport
             else
             {
                 var m = System.Text.RegularExpressions.Regex.Match(ours, @"^h\.(\d+)\.attn\.c_attn\.(weight|bias)$");
-                var (q, k, v) = HfTensorNames.LlamaQkv(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value);
+                int layer = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var (q, k, v) = HfTensorNames.LlamaQkv(layer, m.Groups[2].Value);
                 values = Find(q) is { } qv && Find(k) is { } kv && Find(v) is { } vv ? [.. qv, .. kv, .. vv] : null;
             }
             if (values is null)
@@ -114,7 +122,8 @@ public static class HfImport
                 throw new InputException($"'{directory}' has no tensor {(hf.Name ?? ours)} for our '{ours}'");
             }
             if (values.LongLength != p.numel())
-                throw new InputException($"'{directory}': {hf.Name ?? ours} has {values.Length} values, config.json's shape needs {p.numel()}");
+                throw new InputException($"'{directory}': {hf.Name ?? ours} has {values.Length} values, config.json's shape " +
+                    $"needs {p.numel()}");
             using var t = tensor(values, shape);
             p.copy_(hf.Transposed ? t.t() : t);
         }
@@ -136,12 +145,17 @@ public static class HfImport
                 return byTensor;
             }
             JsonObject map;
-            try { map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject ?? throw new InputException($"'{index}' has no weight_map"); }
+            try
+            {
+                map = JsonNode.Parse(File.ReadAllText(index))?["weight_map"] as JsonObject
+                    ?? throw new InputException($"'{index}' has no weight_map");
+            }
             catch (JsonException e) { throw new InputException($"'{index}' is not valid JSON ({e.Message.Split('\n')[0]})", e); }
             foreach (var (name, file) in map)
             {
                 string shard = (string?)file ?? throw new InputException($"'{index}': weight_map['{name}'] is not a file name");
-                if (shard.Contains('/') || shard.Contains('\\')) throw new InputException($"'{index}': shard '{shard}' must be a file in the folder");
+                if (shard.Contains('/') || shard.Contains('\\')) throw new InputException($"'{index}': shard '{shard}' must be " +
+                    $"a file in the folder");
                 if (!opened.TryGetValue(shard, out var f)) opened[shard] = f = SafetensorsFile.Open(Path.Combine(directory, shard));
                 if (!f.Tensors.ContainsKey(name)) throw new InputException($"'{index}' puts '{name}' in {shard}, which does not hold it");
                 byTensor[name] = f;
@@ -160,7 +174,8 @@ public static class HfImport
         string path = Path.Combine(directory, "tokenizer_config.json");
         if (!File.Exists(path)) return ChatTemplate.Transcript;
         string? jinja = JsonNode.Parse(File.ReadAllText(path))?["chat_template"] is JsonValue v ? (string?)v : null;
-        return jinja == ChatTemplateJinja.For(ChatTemplate.Chat) && ChatTokens.HasAll(tokenizer) ? ChatTemplate.Chat : ChatTemplate.Transcript;
+        bool ours = jinja == ChatTemplateJinja.For(ChatTemplate.Chat) && ChatTokens.HasAll(tokenizer);
+        return ours ? ChatTemplate.Chat : ChatTemplate.Transcript;
     }
 
     static double? Number(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<double>(out double d) ? d : null;

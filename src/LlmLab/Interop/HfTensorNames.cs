@@ -55,5 +55,6 @@ public static class HfTensorNames
 
     /// <summary>Llama's q, k, v names for layer <paramref name="layer"/> and "weight" or "bias".</summary>
     public static (string Q, string K, string V) LlamaQkv(int layer, string kind) =>
-        ($"model.layers.{layer}.self_attn.q_proj.{kind}", $"model.layers.{layer}.self_attn.k_proj.{kind}", $"model.layers.{layer}.self_attn.v_proj.{kind}");
+        ($"model.layers.{layer}.self_attn.q_proj.{kind}", $"model.layers.{layer}.self_attn.k_proj.{kind}",
+            $"model.layers.{layer}.self_attn.v_proj.{kind}");
 }

@@ -15,7 +15,8 @@ namespace LlmLab.Interop;
 public static class HfTokenizerJson
 {
     /// <summary>Llama 3's split regex, which is tiktoken's cl100k one written for Oniguruma (no atomic groups).</summary>
-    const string Cl100kRegex = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+    const string Cl100kRegex =
+        @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
     /// <summary>The JSON text of <paramref name="tokenizer"/>.</summary>
     /// <exception cref="InputException">A split pattern that has no tokenizers equivalent here.</exception>
@@ -39,10 +40,14 @@ public static class HfTokenizerJson
             {
                 ["type"] = "Sequence",
                 ["pretokenizers"] = new JsonArray(
-                    new JsonObject { ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = Cl100kRegex }, ["behavior"] = "Isolated", ["invert"] = false },
+                    new JsonObject
+                    {
+                        ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = Cl100kRegex }, ["behavior"] = "Isolated", ["invert"] = false,
+                    },
                     ByteLevel(useRegex: false)),
             },
-            _ => throw new InputException($"tokenizer '{tokenizer.Name}' splits with {SplitPatterns.NameOf(tokenizer.Pattern)}; tokenizer.json export knows the gpt2 and gpt4 patterns"),
+            _ => throw new InputException($"tokenizer '{tokenizer.Name}' splits with {SplitPatterns.NameOf(tokenizer.Pattern)}; " +
+                $"tokenizer.json export knows the gpt2 and gpt4 patterns"),
         };
         var root = new JsonObject
         {
@@ -50,7 +55,8 @@ public static class HfTokenizerJson
             ["pre_tokenizer"] = pre, ["post_processor"] = null, ["decoder"] = ByteLevel(useRegex: true),
             ["model"] = new JsonObject
             {
-                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null, ["end_of_word_suffix"] = null,
+                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null,
+                ["end_of_word_suffix"] = null,
                 ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false, ["vocab"] = vocab, ["merges"] = merges,
             },
         };
@@ -64,7 +70,8 @@ public static class HfTokenizerJson
     /// <exception cref="InputException">Not JSON, not a BPE, byte-fallback, or a pre-tokenizer we cannot reproduce.</exception>
     public static BpeTokenizer Read(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"tokenizer '{path}' does not exist: a Hugging Face folder needs its tokenizer.json");
+        if (!File.Exists(path)) throw new InputException($"tokenizer '{path}' does not exist: a Hugging Face folder needs its " +
+            $"tokenizer.json");
         JsonNode root;
         try { root = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InputException($"tokenizer '{path}' is empty"); }
         catch (JsonException e) { throw new InputException($"tokenizer '{path}' is not valid JSON ({e.Message.Split('\n')[0]})", e); }
@@ -72,7 +79,8 @@ public static class HfTokenizerJson
         string type = (string?)model["type"] ?? "BPE";
         if (type != "BPE") throw new InputException($"tokenizer '{path}' is a {type} model; LlmLab reads byte-level BPE tokenizers");
         if (model["byte_fallback"] is JsonValue bf && bf.GetValue<bool>())
-            throw new InputException($"tokenizer '{path}' is a byte-fallback BPE (Llama 2, Mistral); LlmLab reads byte-level BPE (GPT-2, Llama 3, Qwen2, SmolLM) only");
+            throw new InputException($"tokenizer '{path}' is a byte-fallback BPE (Llama 2, Mistral); LlmLab reads byte-level " +
+                $"BPE (GPT-2, Llama 3, Qwen2, SmolLM) only");
         var vocab = (model["vocab"] as JsonObject ?? throw new InputException($"tokenizer '{path}' has no model.vocab"))
             .ToDictionary(kv => kv.Key, kv => (int)kv.Value!, StringComparer.Ordinal);
         var merges = (model["merges"] as JsonArray ?? []).Select((m, i) => m switch
@@ -84,14 +92,18 @@ public static class HfTokenizerJson
         var specials = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var t in root["added_tokens"] as JsonArray ?? [])
             if (t?["content"] is JsonValue c && t["id"] is JsonValue id) specials[(string)c!] = (int)id;
-        return ByteLevelBpeImport.Build(vocab, merges, specials, PatternOf(root["pre_tokenizer"], path), "hf-tokenizer", $"tokenizer '{path}'");
+        string pattern = PatternOf(root["pre_tokenizer"], path);
+        return ByteLevelBpeImport.Build(vocab, merges, specials, pattern, "hf-tokenizer", $"tokenizer '{path}'");
     }
 
     static string PatternOf(JsonNode? pre, string path)
     {
-        if (pre?["type"] is JsonValue t && (string)t! == "ByteLevel" && (pre["use_regex"] is not JsonValue u || u.GetValue<bool>())) return SplitPatterns.Gpt2;
-        if (pre?["pretokenizers"] is JsonArray seq && seq.Count >= 1 && seq[0]?["pattern"]?["Regex"] is JsonValue r && (string)r! == Cl100kRegex)
+        if (pre?["type"] is JsonValue t && (string)t! == "ByteLevel" && (pre["use_regex"] is not JsonValue u || u.GetValue<bool>()))
+            return SplitPatterns.Gpt2;
+        if (pre?["pretokenizers"] is JsonArray seq && seq.Count >= 1 && seq[0]?["pattern"]?["Regex"] is JsonValue r
+            && (string)r! == Cl100kRegex)
             return SplitPatterns.Cl100k;
-        throw new InputException($"tokenizer '{path}': its pre_tokenizer is neither GPT-2's ByteLevel nor Llama 3's split; LlmLab cannot split text the same way");
+        throw new InputException($"tokenizer '{path}': its pre_tokenizer is neither GPT-2's ByteLevel nor Llama 3's split; " +
+            $"LlmLab cannot split text the same way");
     }
 }

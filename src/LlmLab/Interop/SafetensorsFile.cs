@@ -55,14 +55,16 @@ public sealed class SafetensorsFile : IDisposable
         if (!File.Exists(path)) throw new InputException($"safetensors file '{path}' does not exist");
         long length = new FileInfo(path).Length;
         string Bad(string what) => $"safetensors file '{path}' {what}";
-        if (length < 8) throw new InputException(Bad($"is {length} bytes long, shorter than its 8-byte header length: the file is truncated"));
+        if (length < 8) throw new InputException(Bad($"is {length} bytes long, shorter than its 8-byte header length: the file " +
+            $"is truncated"));
         var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         try
         {
             ulong n = view.ReadUInt64(0);
             if (n > (ulong)(length - 8) || n > MaxHeader)
-                throw new InputException(Bad($"says its header is {n} bytes but the file has {length - 8} after the length: it is truncated or not safetensors"));
+                throw new InputException(Bad($"says its header is {n} bytes but the file has {length - 8} after the length: it " +
+                    $"is truncated or not safetensors"));
             var header = new byte[n];
             view.ReadArray(8, header, 0, (int)n);
             long dataStart = 8 + (long)n, dataLength = length - dataStart;
@@ -70,13 +72,15 @@ public sealed class SafetensorsFile : IDisposable
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             JsonElement root;
             try { root = JsonDocument.Parse(header).RootElement.Clone(); }
-            catch (JsonException e) { throw new InputException(Bad($"has a header that is not valid JSON ({e.Message.Split('\n')[0]})"), e); }
+            catch (JsonException e) { throw new InputException(Bad($"has a header that is not valid JSON " +
+                $"({e.Message.Split('\n')[0]})"), e); }
             if (root.ValueKind != JsonValueKind.Object) throw new InputException(Bad("has a header that is not a JSON object"));
             foreach (var entry in root.EnumerateObject())
             {
                 if (entry.Name == "__metadata__")
                 {
-                    if (entry.Value.ValueKind != JsonValueKind.Object) throw new InputException(Bad("has a __metadata__ that is not an object"));
+                    if (entry.Value.ValueKind != JsonValueKind.Object) throw new InputException(Bad("has a __metadata__ that is " +
+                        "not an object"));
                     foreach (var m in entry.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
                     continue;
                 }
@@ -85,7 +89,8 @@ public sealed class SafetensorsFile : IDisposable
             var ranges = tensors.Values.Where(t => t.End > t.Begin).OrderBy(t => t.Begin).ToList();
             for (int i = 1; i < ranges.Count; i++)
                 if (ranges[i].Begin < ranges[i - 1].End)
-                    throw new InputException(Bad($"has tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' whose data overlap: the header lies"));
+                    throw new InputException(Bad($"has tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' whose data " +
+                        $"overlap: the header lies"));
             return new SafetensorsFile(path, map, view, tensors, metadata);
         }
         catch
@@ -101,17 +106,20 @@ public sealed class SafetensorsFile : IDisposable
         try
         {
             string dtype = e.GetProperty("dtype").GetString() ?? "";
-            int size = ElementSize(dtype) ?? throw new InputException(bad($"tensor '{name}' has dtype '{dtype}', which safetensors does not define"));
+            int size = ElementSize(dtype) ?? throw new InputException(bad($"tensor '{name}' has dtype '{dtype}', which " +
+                $"safetensors does not define"));
             long[] shape = e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
             long[] offsets = e.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
             if (shape.Any(d => d < 0)) throw new InputException(bad($"tensor '{name}' has a negative dimension"));
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
-                throw new InputException(bad($"tensor '{name}' has data_offsets [{string.Join(", ", offsets)}] outside the {dataLength} bytes of data: the file is truncated or the header lies"));
+                throw new InputException(bad($"tensor '{name}' has data_offsets [{string.Join(", ", offsets)}] outside the " +
+                    $"{dataLength} bytes of data: the file is truncated or the header lies"));
             long elements;
             try { elements = shape.Aggregate(1L, (a, d) => checked(a * d)); }
             catch (OverflowException) { throw new InputException(bad($"tensor '{name}' has a shape whose product overflows")); }
             if (offsets[1] - offsets[0] != elements * size)
-                throw new InputException(bad($"tensor '{name}' is {dtype} [{string.Join(", ", shape)}] ({elements * size} bytes) but its range holds {offsets[1] - offsets[0]}"));
+                throw new InputException(bad($"tensor '{name}' is {dtype} [{string.Join(", ", shape)}] ({elements * size} " +
+                    $"bytes) but its range holds {offsets[1] - offsets[0]}"));
             return new SafetensorsTensorInfo(name, dtype, shape, dataStart + offsets[0], dataStart + offsets[1]);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
@@ -124,7 +132,8 @@ public sealed class SafetensorsFile : IDisposable
     /// <exception cref="InputException">No such tensor, or a dtype other than F32/F16/BF16.</exception>
     public float[] ReadFloats(string name)
     {
-        var t = Tensors.TryGetValue(name, out var info) ? info : throw new InputException($"safetensors file '{Path}' has no tensor '{name}'");
+        var t = Tensors.TryGetValue(name, out var info) ? info : throw new InputException($"safetensors file '{Path}' has no " +
+            $"tensor '{name}'");
         long n = t.Elements;
         var result = new float[n];
         switch (t.Dtype)
@@ -137,10 +146,12 @@ public sealed class SafetensorsFile : IDisposable
                 var raw = new ushort[n];
                 _view.ReadArray(t.Begin, raw, 0, (int)n);
                 for (long i = 0; i < n; i++)
-                    result[i] = t.Dtype == "F16" ? (float)BitConverter.UInt16BitsToHalf(raw[i]) : BitConverter.Int32BitsToSingle(raw[i] << 16); // bf16 = top half of fp32
+                    result[i] = t.Dtype == "F16" ? (float)BitConverter.UInt16BitsToHalf(raw[i])
+                        : BitConverter.Int32BitsToSingle(raw[i] << 16); // bf16 = the top half of an fp32
                 break;
             default:
-                throw new InputException($"safetensors file '{Path}': tensor '{name}' is {t.Dtype}; LlmLab loads F32, F16 and BF16 weights");
+                throw new InputException($"safetensors file '{Path}': tensor '{name}' is {t.Dtype}; LlmLab loads F32, F16 and " +
+                    $"BF16 weights");
         }
         return result;
     }

@@ -12,7 +12,8 @@ public static class SafetensorsWriter
 {
     /// <summary>Writes <paramref name="tensors"/> (name, shape outermost first, values) with <paramref name="metadata"/>.</summary>
     /// <exception cref="ArgumentException">A duplicate name, or values that do not match the shape.</exception>
-    public static void Write(string path, IReadOnlyList<(string Name, long[] Shape, float[] Values)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IReadOnlyList<(string Name, long[] Shape, float[] Values)> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         using var json = new MemoryStream();
@@ -27,7 +28,8 @@ public static class SafetensorsWriter
             foreach (var (name, shape, values) in tensors)
             {
                 if (!names.Add(name)) throw new ArgumentException($"tensor '{name}' is given twice", nameof(tensors));
-                if (shape.Aggregate(1L, (a, d) => a * d) != values.LongLength) throw new ArgumentException($"tensor '{name}': {values.Length} values for [{string.Join(", ", shape)}]", nameof(tensors));
+                if (shape.Aggregate(1L, (a, d) => a * d) != values.LongLength) throw new ArgumentException($"tensor '{name}': " +
+                    $"{values.Length} values for [{string.Join(", ", shape)}]", nameof(tensors));
                 w.WriteStartObject(name);
                 w.WriteString("dtype", "F32");
                 w.WriteStartArray("shape");

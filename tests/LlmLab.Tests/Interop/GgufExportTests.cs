@@ -130,7 +130,8 @@ public sealed class GgufExportTests
                 (adjacent[2 * i], adjacent[2 * i + 1]) = (a * c - b * s, b * c + a * s);
             }
             float[] expected = GgufExport.RopePairsAdjacent(ours.AsSpan(p * hs, hs).ToArray(), 1, hs);
-            for (int i = 0; i < hs; i++) Assert.True(MathF.Abs(expected[i] - adjacent[i]) < 1e-6f, $"position {p} channel {i}: {expected[i]} vs {adjacent[i]}");
+            for (int i = 0; i < hs; i++) Assert.True(MathF.Abs(expected[i] - adjacent[i]) < 1e-6f, $"position {p} channel {i}: " +
+                $"{expected[i]} vs {adjacent[i]}");
             Assert.Equal(q.AsSpan(p * hs, hs).ToArray(), GgufExport.RopePairsHalf(permuted, 1, hs));
         }
     }

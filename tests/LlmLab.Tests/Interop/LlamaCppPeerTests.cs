@@ -50,7 +50,8 @@ public sealed class LlamaCppPeerTests
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "LlmLab.slnx"))) root = root.Parent;
         Assert.True(root is not null, $"no LlmLab.slnx above {here}");
         string dll = Path.Combine(root!.FullName, "bench", "LlamaCppPeer", "bin", configuration, "net10.0", "LlamaCppPeer.dll");
-        Assert.True(File.Exists(dll), $"{dll} is not built: run 'dotnet build bench/LlamaCppPeer -c {configuration}' (dotnet test on the solution builds it)");
+        Assert.True(File.Exists(dll), $"{dll} is not built: run 'dotnet build bench/LlamaCppPeer -c {configuration}' (dotnet " +
+            $"test on the solution builds it)");
         return dll;
     }
 }
