@@ -31,13 +31,12 @@ public sealed class GenerateCommand : CliCommand
         var sampling = new SamplingParams(Temperature: temperature, TopK: topK, MaxTokens: count, Seed: seed);
         sampling.Validate();
         TorchRuntime.EnsureLoaded();
-        var (model, tokenizer, checkpoint) = GptPretraining.Load(path);
+        var (model, tokenizer, template) = HfOrCheckpoint.Load(path); // a checkpoint, or a Hugging Face folder
         using (model)
         {
             if (chat is not null)
             {
                 // The template the checkpoint was fine-tuned with, as `serve` uses it: stop at the end of the assistant's turn.
-                var template = ServeCommand.TemplateOf(checkpoint);
                 var engine = new GenerationEngine(model, tokenizer, PromptOverflow.Error);
                 var ids = template.Encode([new ChatMessage(ChatRole.User, chat)], tokenizer, addGenerationPrompt: true).Ids;
                 var result = engine.Generate(ids, sampling with { Stop = template.Stops, StopTokens = template.StopTokenIds(tokenizer) });

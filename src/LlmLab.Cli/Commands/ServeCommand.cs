@@ -101,8 +101,8 @@ public sealed class ServeCommand : CliCommand
     /// A checkpoint of <c>llmlab sft</c> carries its chat template (config.sft.chat_template); others get the transcript.
     static GenerationEngine FromCheckpoint(string path, out ChatTemplate template)
     {
-        var (model, tokenizer, ckpt) = GptPretraining.Load(path);
-        template = TemplateOf(ckpt);
+        var (model, tokenizer, loaded) = HfOrCheckpoint.Load(path); // a checkpoint, or a Hugging Face folder
+        template = loaded;
         return new GenerationEngine(model, tokenizer, PromptOverflow.Error);
     }
 

@@ -52,6 +52,13 @@ public sealed class BadPathSweepTests : IDisposable
             ["--tokenizer", p.Tokenizer, "--format", "gpt2", "--out", Path.Combine(p.Ro, "gpt2")],
             ["--tokenizer", p.Tokenizer, "--format", "tiktoken", "--out", p.Tokenizer],
             ["--tokenizer", p.Tokenizer, "--format", "gpt2", "--out", p.File]],
+        ["export gguf"] = p => [[], ["--checkpoint", p.Missing, "--out", Path.Combine(p.Root, "m.gguf")],
+            ["--checkpoint", p.Dir, "--out", Path.Combine(p.Root, "m.gguf")], ["--checkpoint", p.Dir, "--out", Path.Combine(p.Ro, "m.gguf")],
+            ["--checkpoint", p.Dir, "--out", p.Dir], ["--checkpoint", p.Dir, "--out", Path.Combine(p.Root, "m.gguf"), "--type", "q5_k"]],
+        ["export inspect"] = p => [[], [p.Missing], [p.Corpus], [p.Dir], [p.Corpus, p.Corpus]],
+        ["export hf"] = p => [[], ["--checkpoint", p.Missing, "--out", Path.Combine(p.Root, "hf")],
+            ["--checkpoint", p.Dir, "--out", Path.Combine(p.Root, "hf")], ["--checkpoint", p.Dir, "--out", Path.Combine(p.Ro, "hf")],
+            ["--checkpoint", p.Dir, "--out", p.File], ["--checkpoint", p.Dir, "--out", p.Dir]],
         ["data stats"] = p => [[p.Missing], [p.Corpus, "--max-documents", "x"], [p.Corpus, "--out", Path.Combine(p.Ro, "st")],
             [p.Corpus, "--out", p.File], [p.Corpus, "--out", Path.Combine(p.Root, "st")]], // the last: a corpus too small for the fits
         ["data langid-train"] = p => [[], ["--out", Path.Combine(p.Root, "l"), "--grams", "x"],
