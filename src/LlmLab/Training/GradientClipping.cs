@@ -13,8 +13,12 @@ public static class GradientClipping
     /// Measures the global norm of the gradients of <paramref name="parameters"/> (those without a gradient are
     /// skipped) and, when <paramref name="maxNorm"/> &gt; 0 and the norm exceeds it, scales them in place.
     /// </summary>
+    /// <param name="parameters">The parameters whose gradients are measured and scaled.</param>
+    /// <param name="maxNorm">The limit; 0 = measure only.</param>
+    /// <param name="sumAcrossRanks">Sharded training: each rank holds a disjoint shard of the gradient, so the squared
+    /// norm of its shard is summed over the ranks by this (an all-reduce) before the square root; null = one process.</param>
     /// <returns>The norm before clipping (NaN or ∞ when a gradient is not finite; nothing is scaled then).</returns>
-    public static double ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    public static double ClipGlobalNorm(IEnumerable<Tensor> parameters, double maxNorm, Func<double, double>? sumAcrossRanks = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = NewDisposeScope();
@@ -28,7 +32,7 @@ public static class GradientClipping
             double n = g.norm().to(ScalarType.Float64).item<double>();
             sumSquares += n * n;
         }
-        double total = Math.Sqrt(sumSquares);
+        double total = Math.Sqrt(sumAcrossRanks is null ? sumSquares : sumAcrossRanks(sumSquares));
         if (maxNorm > 0 && double.IsFinite(total) && total > maxNorm)
         {
             double coef = maxNorm / (total + 1e-6); // PyTorch's ε, so a norm at the limit is left (almost) untouched
