@@ -117,8 +117,6 @@ public sealed partial class Trainer
         if ((checkpoints is not null || resumeFrom is not null) && batches is not IResumableBatchProvider)
             throw new ArgumentException("checkpoints and resuming need a batch provider whose position can be saved (IResumableBatchProvider)", nameof(batches));
         // Everything that can refuse the run is checked before anything is moved or written.
-        if (DataParallel is not null && (checkpoints is not null || resumeFrom is not null))
-            throw new InputException("checkpoints of data-parallel runs are not implemented yet: train without a checkpoint directory or on one rank");
         var resume = resumeFrom is null ? null : Checkpoint.Resolve(resumeFrom);
         if (resume is not null) CheckCompatible(resume, checkpoints?.Config);
         if (checkpoints is not null) CheckDirectory(checkpoints.Directory, resume);
@@ -154,6 +152,7 @@ public sealed partial class Trainer
             if (resume is not null)
             {
                 Restore(resume, weights, optimizer, (IResumableBatchProvider)batches, run);  // 1. continue where it stopped
+                DataParallel?.Resync();                                                     // ZeRO: shards from the weights
                 metrics?.Rewrite(run.Steps, run.Evals);
             }
             else

@@ -32,13 +32,46 @@ public sealed class ShardedDataParallel : IDisposable
     List<Parameter> _shards = [];
     AdamW? _optimizer;
 
-    /// <param name="collectives">This rank's communicator (not owned).</param>
+    readonly bool _ownsCollectives;
+
+    /// <param name="collectives">This rank's communicator.</param>
     /// <param name="stage">DDP (<see cref="ZeroStage.None"/>), ZeRO-1 or ZeRO-2.</param>
-    public ShardedDataParallel(ICollectives collectives, ZeroStage stage)
+    /// <param name="ownsCollectives">Dispose the communicator with this object (MPI: finalize).</param>
+    public ShardedDataParallel(ICollectives collectives, ZeroStage stage, bool ownsCollectives = false)
     {
         ArgumentNullException.ThrowIfNull(collectives);
         if (!Enum.IsDefined(stage)) throw new ArgumentException($"unknown ZeRO stage {(int)stage}", nameof(stage));
-        (Collectives, Stage) = (collectives, stage);
+        (Collectives, Stage, _ownsCollectives) = (collectives, stage, ownsCollectives);
+    }
+
+    /// <summary>The stage a config names: "ddp" (stage 0), "zero1", "zero2", "zero3" (as DeepSpeed numbers them).</summary>
+    /// <exception cref="InputException">Another name (the message starts with <paramref name="field"/>).</exception>
+    public static ZeroStage ParseStage(string name, string field) => name switch
+    {
+        "ddp" => ZeroStage.None,
+        "zero1" => ZeroStage.OptimizerStates,
+        "zero2" => ZeroStage.Gradients,
+        "zero3" => ZeroStage.Parameters,
+        _ => throw new InputException($"{field} must be \"ddp\", \"zero1\", \"zero2\" or \"zero3\" (got \"{name}\")"),
+    };
+
+    /// <summary>The config name of <paramref name="stage"/> (the inverse of <see cref="ParseStage"/>).</summary>
+    public static string StageName(ZeroStage stage) => stage == ZeroStage.None ? "ddp" : "zero" + (int)stage;
+
+    /// <summary>
+    /// The data parallelism of a process: under <c>mpirun</c> (OpenMPI's environment present) MPI's communicator with
+    /// <paramref name="stage"/> (null = DDP); outside it, null (one process) — unless a stage is asked for, which needs
+    /// ranks. The result owns the communicator.
+    /// </summary>
+    /// <exception cref="InputException">A stage outside mpirun, or mpirun without OpenMPI's library (names the package).</exception>
+    public static ShardedDataParallel? FromEnvironment(string? stage, string field)
+    {
+        var zero = stage is null ? ZeroStage.None : ParseStage(stage, field);
+        if (!MpiCollectives.InMpiJob)
+            return stage is null ? null
+                : throw new InputException($"{field} is \"{stage}\" but this process was not started by mpirun: run " +
+                                           $"mpirun -np N llmlab train … (OpenMPI: {MpiCollectives.Package}), or remove {field}");
+        return new ShardedDataParallel(MpiCollectives.Initialize(), zero, ownsCollectives: true);
     }
 
     public ICollectives Collectives { get; }
@@ -195,6 +228,10 @@ public sealed class ShardedDataParallel : IDisposable
         _shards = [];
     }
 
-    /// <summary>Frees the shards (the optimizer is the trainer's).</summary>
-    public void Dispose() => DisposeShards();
+    /// <summary>Frees the shards (the optimizer is the trainer's), and the communicator when owned.</summary>
+    public void Dispose()
+    {
+        DisposeShards();
+        if (_ownsCollectives) Collectives.Dispose();
+    }
 }
