@@ -28,10 +28,14 @@ public sealed class CollectiveCounters
     /// <summary>Bytes this rank sent, under the ring algorithms (see the class summary).</summary>
     public double SentBytes { get; private set; }
 
+    /// <summary>Seconds spent inside collectives, waiting for the other ranks included (what communication costs a step).</summary>
+    public double Seconds { get; private set; }
+
     /// <summary>Records one call over a buffer of <paramref name="bytes"/> bytes in all (for a reduce-scatter: its
-    /// input; for an all-gather: its output).</summary>
-    public void Record(string operation, long bytes)
+    /// input; for an all-gather: its output) that took <paramref name="elapsed"/>.</summary>
+    public void Record(string operation, long bytes, TimeSpan elapsed = default)
     {
+        Seconds += elapsed.TotalSeconds;
         Calls[operation] = Calls.GetValueOrDefault(operation) + 1;
         PayloadBytes[operation] = PayloadBytes.GetValueOrDefault(operation) + bytes;
         double share = (_world - 1) / (double)_world;
@@ -50,5 +54,6 @@ public sealed class CollectiveCounters
         Calls.Clear();
         PayloadBytes.Clear();
         SentBytes = 0;
+        Seconds = 0;
     }
 }

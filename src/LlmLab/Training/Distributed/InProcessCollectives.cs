@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace LlmLab.Training.Distributed;
@@ -66,9 +67,10 @@ public sealed class InProcessCollectives : ICollectives
     public void AllReduceSum(Tensor buffer)
     {
         CollectiveBuffers.Check(buffer, nameof(buffer));
-        Counters.Record("all_reduce", CollectiveBuffers.Bytes(buffer));
+        long started = Stopwatch.GetTimestamp();
         using var sum = Exchange(buffer, slots => Sum(slots, s => s));
         buffer.copy_(sum);
+        Counters.Record("all_reduce", CollectiveBuffers.Bytes(buffer), Stopwatch.GetElapsedTime(started));
     }
 
     public void ReduceScatterSum(Tensor input, Tensor output)
@@ -77,9 +79,10 @@ public sealed class InProcessCollectives : ICollectives
         CollectiveBuffers.Check(output, nameof(output));
         long k = output.numel();
         if (input.numel() != k * WorldSize) throw new ArgumentException($"reduce-scatter: input has {input.numel()} elements, not N × {k}");
-        Counters.Record("reduce_scatter", CollectiveBuffers.Bytes(input));
+        long started = Stopwatch.GetTimestamp();
         using var sum = Exchange(input, slots => Sum(slots, s => s.narrow(0, Rank * k, k)));
         output.copy_(sum);
+        Counters.Record("reduce_scatter", CollectiveBuffers.Bytes(input), Stopwatch.GetElapsedTime(started));
     }
 
     public void AllGather(Tensor input, Tensor output)
@@ -88,9 +91,10 @@ public sealed class InProcessCollectives : ICollectives
         CollectiveBuffers.Check(output, nameof(output));
         long k = input.numel();
         if (output.numel() != k * WorldSize) throw new ArgumentException($"all-gather: output has {output.numel()} elements, not N × {k}");
-        Counters.Record("all_gather", CollectiveBuffers.Bytes(output));
+        long started = Stopwatch.GetTimestamp();
         using var all = Exchange(input, slots => cat(slots.Select(s => s.flatten()).ToArray(), 0));
         output.view(-1).copy_(all);
+        Counters.Record("all_gather", CollectiveBuffers.Bytes(output), Stopwatch.GetElapsedTime(started));
     }
 
     public void Broadcast(Tensor buffer, int root)
@@ -98,15 +102,17 @@ public sealed class InProcessCollectives : ICollectives
         CollectiveBuffers.Check(buffer, nameof(buffer));
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
-        Counters.Record("broadcast", CollectiveBuffers.Bytes(buffer));
+        long started = Stopwatch.GetTimestamp();
         using var value = Exchange(buffer, slots => slots[root].clone());
         if (Rank != root) buffer.copy_(value);
+        Counters.Record("broadcast", CollectiveBuffers.Bytes(buffer), Stopwatch.GetElapsedTime(started));
     }
 
     public void Barrier()
     {
-        Counters.Record("barrier", 0);
+        long started = Stopwatch.GetTimestamp();
         _group.Wait(Rank);
+        Counters.Record("barrier", 0, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Publishes <paramref name="mine"/>, waits for every rank, and computes this rank's result from all the

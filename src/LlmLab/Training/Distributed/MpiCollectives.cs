@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace LlmLab.Training.Distributed;
@@ -45,9 +46,10 @@ public sealed class MpiCollectives : ICollectives
     public void AllReduceSum(Tensor buffer)
     {
         CollectiveBuffers.Check(buffer, nameof(buffer));
-        Counters.Record("all_reduce", CollectiveBuffers.Bytes(buffer));
+        long started = Stopwatch.GetTimestamp();
         MpiNative.Check(_mpi.Allreduce(MpiNative.InPlace, CollectiveBuffers.Address(buffer), Count(buffer), Type(buffer), _mpi.Sum, _mpi.CommWorld),
             "MPI_Allreduce");
+        Counters.Record("all_reduce", CollectiveBuffers.Bytes(buffer), Stopwatch.GetElapsedTime(started));
     }
 
     public void ReduceScatterSum(Tensor input, Tensor output)
@@ -56,9 +58,10 @@ public sealed class MpiCollectives : ICollectives
         CollectiveBuffers.Check(output, nameof(output));
         if (input.numel() != output.numel() * WorldSize || input.dtype != output.dtype)
             throw new ArgumentException($"reduce-scatter: input has {input.numel()} elements, not N × {output.numel()} of the same type");
-        Counters.Record("reduce_scatter", CollectiveBuffers.Bytes(input));
+        long started = Stopwatch.GetTimestamp();
         MpiNative.Check(_mpi.ReduceScatterBlock(CollectiveBuffers.Address(input), CollectiveBuffers.Address(output), Count(output), Type(output),
             _mpi.Sum, _mpi.CommWorld), "MPI_Reduce_scatter_block");
+        Counters.Record("reduce_scatter", CollectiveBuffers.Bytes(input), Stopwatch.GetElapsedTime(started));
     }
 
     public void AllGather(Tensor input, Tensor output)
@@ -67,9 +70,10 @@ public sealed class MpiCollectives : ICollectives
         CollectiveBuffers.Check(output, nameof(output));
         if (output.numel() != input.numel() * WorldSize || input.dtype != output.dtype)
             throw new ArgumentException($"all-gather: output has {output.numel()} elements, not N × {input.numel()} of the same type");
-        Counters.Record("all_gather", CollectiveBuffers.Bytes(output));
+        long started = Stopwatch.GetTimestamp();
         MpiNative.Check(_mpi.Allgather(CollectiveBuffers.Address(input), Count(input), Type(input),
             CollectiveBuffers.Address(output), Count(input), Type(input), _mpi.CommWorld), "MPI_Allgather");
+        Counters.Record("all_gather", CollectiveBuffers.Bytes(output), Stopwatch.GetElapsedTime(started));
     }
 
     public void Broadcast(Tensor buffer, int root)
@@ -77,14 +81,16 @@ public sealed class MpiCollectives : ICollectives
         CollectiveBuffers.Check(buffer, nameof(buffer));
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
-        Counters.Record("broadcast", CollectiveBuffers.Bytes(buffer));
+        long started = Stopwatch.GetTimestamp();
         MpiNative.Check(_mpi.Bcast(CollectiveBuffers.Address(buffer), Count(buffer), Type(buffer), root, _mpi.CommWorld), "MPI_Bcast");
+        Counters.Record("broadcast", CollectiveBuffers.Bytes(buffer), Stopwatch.GetElapsedTime(started));
     }
 
     public void Barrier()
     {
-        Counters.Record("barrier", 0);
+        long started = Stopwatch.GetTimestamp();
         MpiNative.Check(_mpi.Barrier(_mpi.CommWorld), "MPI_Barrier");
+        Counters.Record("barrier", 0, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Ends the whole job at once (MPI_Abort): every rank exits with <paramref name="code"/>.</summary>
