@@ -45,21 +45,7 @@ public sealed class BenchShardCommand : CliCommand
         }
         else
         {
-            int n = asked ?? 1;
-            using var group = new InProcessCollectives.Group(n, TimeSpan.FromMinutes(10));
-            var reports = new ShardingReport?[n];
-            var errors = new Exception?[n];
-            var threads = Enumerable.Range(0, n).Select(r => new Thread(() =>
-            {
-                try { reports[r] = ShardingProbe.Compare(o, group.For(r), stages); }
-                catch (Exception e) { errors[r] = e; group.Abort(); }
-            }, 64 << 20)).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            // The first failure that is not another rank's abort is the cause.
-            var error = errors.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? errors.FirstOrDefault(e => e is not null);
-            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-            report = reports[0];
+            report = InProcessCollectives.Run(asked ?? 1, c => ShardingProbe.Compare(o, c, stages), TimeSpan.FromMinutes(10))[0];
         }
         if (report is null) return 0; // ranks > 0: rank 0 reports
         Print(report, @out, MpiCollectives.InMpiJob ? "MPI processes" : "in-process threads");

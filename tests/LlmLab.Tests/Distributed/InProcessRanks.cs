@@ -2,25 +2,18 @@ using LlmLab.Training.Distributed;
 
 namespace LlmLab.Tests.Distributed;
 
-/// <summary>Runs N ranks as threads over one <see cref="InProcessCollectives.Group"/>; the first failure aborts the group
-/// (so no rank hangs) and is rethrown.</summary>
+/// <summary><see cref="InProcessCollectives.Run"/> with the failure wrapped, so tests can assert on it uniformly.</summary>
 internal static class InProcessRanks
 {
     public static T[] Run<T>(int n, Func<ICollectives, T> body, TimeSpan? timeout = null)
     {
-        using var group = new InProcessCollectives.Group(n, timeout ?? TimeSpan.FromSeconds(30));
-        var results = new T[n];
-        var errors = new Exception?[n];
-        var threads = Enumerable.Range(0, n).Select(r => new Thread(() =>
+        try
         {
-            try { results[r] = body(group.For(r)); }
-            catch (Exception e) { errors[r] = e; group.Abort(); }
-        }, 64 << 20)).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        // The first failure that is not another rank's abort is the cause.
-        var cause = errors.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? errors.FirstOrDefault(e => e is not null);
-        if (cause is not null) throw new AggregateException($"a rank failed: {cause.Message}", cause);
-        return results;
+            return InProcessCollectives.Run(n, body, timeout ?? TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e)
+        {
+            throw new AggregateException($"a rank failed: {e.Message}", e);
+        }
     }
 }

@@ -60,6 +60,29 @@ public sealed class InProcessCollectives : ICollectives
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on <paramref name="ranks"/> threads, one communicator each, and returns each rank's
+    /// result. The first rank to fail aborts the group (the others stop waiting) and its exception is rethrown — the
+    /// cause, not another rank's abort.
+    /// </summary>
+    public static T[] Run<T>(int ranks, Func<ICollectives, T> body, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var group = new Group(ranks, timeout);
+        var results = new T[ranks];
+        var errors = new Exception?[ranks];
+        var threads = Enumerable.Range(0, ranks).Select(r => new Thread(() =>
+        {
+            try { results[r] = body(group.For(r)); }
+            catch (Exception e) { errors[r] = e; group.Abort(); }
+        }, 64 << 20)).ToList(); // libtorch's deep call stacks: the main thread's size, not a thread pool's default
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        var cause = errors.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? errors.FirstOrDefault(e => e is not null);
+        if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw();
+        return results;
+    }
+
     public int Rank { get; }
     public int WorldSize => _group.Size;
     public CollectiveCounters Counters { get; }
