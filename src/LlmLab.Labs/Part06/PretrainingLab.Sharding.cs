@@ -71,8 +71,7 @@ public sealed partial class PretrainingLab
             p.Kill(entireProcessTree: true);
             return (null, "mpirun did not finish within 10 minutes");
         }
-        string output = stdout.Result + stderr.Result;
-        ctx.Report.Code(stdout.Result.TrimEnd());
+        string output = stdout.Result + stderr.Result; // the table is drawn from the JSON, not from this text
         if (p.ExitCode != 0 || !File.Exists(json))
             return (null, $"mpirun exited {p.ExitCode}: {output.Trim().Split('\n').LastOrDefault()}");
         return (JsonSerializer.Deserialize<ShardingReport>(File.ReadAllText(json)), null);

@@ -86,6 +86,21 @@ public static class GptPretraining
     public static string RankDirectory(string directory, Distributed.ShardedDataParallel? dp) =>
         dp is null ? directory : Path.Combine(directory, "rank-" + dp.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>Refuses to resume a run written by another number of ranks: each rank's optimizer shard has the shape of
+    /// its world size, and resharding a checkpoint to another one is not implemented.</summary>
+    /// <exception cref="InputException">The run directory holds checkpoints of K ranks and this job has N ≠ K (or one process).</exception>
+    public static void CheckRankLayout(string resume, Distributed.ShardedDataParallel? dp)
+    {
+        if (!Directory.Exists(resume)) return; // Checkpoint.Resolve names a missing path
+        int written = Directory.EnumerateDirectories(resume, "rank-*").Count();
+        int world = dp?.WorldSize ?? 0;
+        if (written == world || (written == 0 && dp is null)) return;
+        string wrote = written == 0 ? "one process" : $"{written} ranks";
+        string how = written == 0 ? "without mpirun" : $"with mpirun -np {written}";
+        throw new InputException($"'{resume}' was written by {wrote} and this job has {(dp is null ? "one process" : $"{world} ranks")}: " +
+                                 $"resume it {how} (resharding a checkpoint to another number of ranks is not implemented)");
+    }
+
     static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
         string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
         Action<string>? onStart, CancellationToken cancellationToken, Distributed.ShardedDataParallel? dataParallel)

@@ -47,6 +47,10 @@ public sealed class MpiTrainTests : IDisposable
             Assert.True(job.WaitForExit(TimeSpan.FromSeconds(60)) == 0, job.Output);
             Assert.Contains("parallel   2 ranks (MPI), zero2", job.Output);
         }
+        // Another number of ranks is refused by name (resharding is not implemented), before anything is written.
+        var (refused, _, why) = CliRun.Run("train", "--config", config, "--resume", sharded);
+        Assert.Equal(2, refused);
+        Assert.Contains("written by 2 ranks and this job has one process: resume it with mpirun -np 2", why);
         var expected = Losses(single);
         foreach (int rank in (int[])[0, 1])
         {
