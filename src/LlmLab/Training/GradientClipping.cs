@@ -22,8 +22,17 @@ public static class GradientClipping
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = NewDisposeScope();
+        return ClipGradients(parameters.Select(p => p.grad).OfType<Tensor>().ToList(), maxNorm, sumAcrossRanks);
+    }
+
+    /// <summary>As <see cref="ClipGlobalNorm"/>, on gradient tensors given directly (views included: a sharded
+    /// optimizer passes each parameter's segment of its flat shard, so that the norms are taken per parameter as one
+    /// process takes them).</summary>
+    public static double ClipGradients(IReadOnlyList<Tensor> grads, double maxNorm, Func<double, double>? sumAcrossRanks = null)
+    {
+        ArgumentNullException.ThrowIfNull(grads);
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var grads = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
         // Per-tensor norms in the gradient's dtype, combined in fp64: the sum of squares of millions of values is where
         // precision would go.
         double sumSquares = 0;

@@ -173,7 +173,8 @@ public sealed class ShardedDataParallel : IDisposable
             }
             if (Stage >= ZeroStage.Gradients)
                 foreach (var (_, p) in masters) p.grad = null; // ZeRO-2: only the shard's gradient outlives the step
-            norm = GradientClipping.ClipGlobalNorm(_shards.Select(s => (Tensor)s), clip, SumAcrossRanks);
+            // Per-parameter segments of the shards, so that the squared norms are summed per tensor as in one process.
+            norm = GradientClipping.ClipGradients(_buckets.SelectMany((b, i) => b.Segments(Rank, _shards[i].grad!)).ToList(), clip, SumAcrossRanks);
             if (double.IsFinite(norm))
             {
                 optimizer.Step();
