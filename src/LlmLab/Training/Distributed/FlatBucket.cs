@@ -70,13 +70,16 @@ sealed class FlatBucket
 
     /// <summary>The views of <paramref name="shard"/> (rank <paramref name="rank"/>'s k elements) that fall in each
     /// parameter, in order (a parameter split between two ranks gives each its part; padding is left out).</summary>
-    public IEnumerable<Tensor> Segments(int rank, Tensor shard)
+    public IEnumerable<(string Name, Tensor Segment)> Segments(int rank, Tensor shard)
     {
         long from = rank * ShardLength, to = from + ShardLength, offset = 0;
-        foreach (var (_, p) in Parameters)
+        foreach (var (name, p) in Parameters)
         {
             long start = Math.Max(from, offset), end = Math.Min(to, offset + p.numel());
-            if (start < end) yield return shard.narrow(0, start - from, end - start);
+            // A whole parameter keeps its shape: libtorch's norm reduces a 2-D view in another order than a flat one.
+            if (start < end)
+                yield return (name, start == offset && end == offset + p.numel() ? shard.narrow(0, start - from, end - start).view(p.shape)
+                    : shard.narrow(0, start - from, end - start));
             offset += p.numel();
         }
     }

@@ -173,8 +173,11 @@ public sealed class ShardedDataParallel : IDisposable
             }
             if (Stage >= ZeroStage.Gradients)
                 foreach (var (_, p) in masters) p.grad = null; // ZeRO-2: only the shard's gradient outlives the step
-            // Per-parameter segments of the shards, so that the squared norms are summed per tensor as in one process.
-            norm = GradientClipping.ClipGradients(_buckets.SelectMany((b, i) => b.Segments(Rank, _shards[i].grad!)).ToList(), clip, SumAcrossRanks);
+            // Per-parameter segments of the shards, in the masters' order, so that the squared norms are summed per tensor
+            // and in the order one process sums them (the same double, at one rank).
+            var order = masters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+            var segments = _buckets.SelectMany((b, i) => b.Segments(Rank, _shards[i].grad!)).OrderBy(s => order[s.Name]).Select(s => s.Segment).ToList();
+            norm = GradientClipping.ClipGradients(segments, clip, SumAcrossRanks);
             if (double.IsFinite(norm))
             {
                 optimizer.Step();
