@@ -21,6 +21,7 @@ public static class CliApp
         new BenchAttentionCommand(),
         new BenchGenerateCommand(),
         new BenchTrainCommand(),
+        new BenchShardCommand(),
         new UseCaseNewCommand(),
         new UseCaseCheckCommand(),
         new CorpusInfoCommand(),

@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmLab.Nn.Gpt;
 using LlmLab.Runtime;
 using LlmLab.Training;
+using LlmLab.Training.Distributed;
 
 namespace LlmLab.Cli.Commands;
 
@@ -28,10 +29,19 @@ public sealed class TrainCommand : CliCommand
         // Refuse before writing anything (docs/part-06.md): every check that needs no data runs first, the rest
         // (tokenizer, shards, validation split, checkpoint compatibility) inside GptPretraining before its onStart.
         OutputPaths.Directory(directory, args.Get("out") is not null ? "--out" : "out");
-        if (resume is null && Checkpoint.List(directory) is { Count: > 0 } existing)
-            throw new InputException($"'{directory}' already holds checkpoints (newest: step {existing[^1].Step}): pass --resume {directory}, or give another --out");
-        if (resume is not null) Checkpoint.Resolve(resume);
-        TorchRuntime.EnsureLoaded(config.Threads);
+        // Under mpirun every rank runs this command; rank and world size come from MPI (docs/part-06.md).
+        using var parallel = ShardedDataParallel.FromEnvironment(config.DataParallel, path + ": data_parallel");
+        string mine = GptPretraining.RankDirectory(directory, parallel);
+        if (resume is null && Checkpoint.List(mine) is { Count: > 0 } existing)
+            throw new InputException($"'{mine}' already holds checkpoints (newest: step {existing[^1].Step}): pass --resume {directory}, or give another --out");
+        if (resume is not null)
+        {
+            GptPretraining.CheckRankLayout(resume, parallel);
+            Checkpoint.Resolve(GptPretraining.RankDirectory(resume, parallel));
+        }
+        if (parallel is { Rank: > 0 }) @out = TextWriter.Null; // rank 0 logs for the job
+        // One intra-op thread per rank unless the config says otherwise: N ranks share the machine's cores.
+        TorchRuntime.EnsureLoaded(config.Threads ?? (parallel is null ? null : 1));
         try { TorchRuntime.ResolveDevice(config.Trainer.Device); }
         catch (ArgumentException e) { throw new InputException($"{path}: trainer.device: {e.Message}", e); }
 
@@ -47,6 +57,9 @@ public sealed class TrainCommand : CliCommand
                 text.Train.Length, text.Validation.Length, (double)text.ValidationBytes / text.Validation.Length, text.UnigramNats));
         @out.WriteLine(string.Format(c, "trainer    {0:N0} steps × {1:N0} tokens ({2} × {3} × {4} accumulation), {5}, device {6}",
             t.Steps, t.TokensPerStep, t.Batch, t.Context, t.Accumulation, t.Precision.ToString().ToLowerInvariant(), t.Device));
+        if (parallel is not null)
+            @out.WriteLine(string.Format(c, "parallel   {0} ranks (MPI), {1}: {2:N0} tokens per step in all; checkpoints in {3}/rank-N",
+                parallel.WorldSize, ShardedDataParallel.StageName(parallel.Stage), t.TokensPerStep * parallel.WorldSize, directory));
         string BitsPerByte(double loss) => text is null ? "" : string.Format(c, " ({0:0.000} bits/byte)", text.BitsPerByte(loss));
         Action<string> onStart = dir =>
         {
@@ -64,9 +77,9 @@ public sealed class TrainCommand : CliCommand
         {
             using var outcome = text is null
                 ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
-                    cancellationToken: interruption.Token, onStart: onStart)
+                    cancellationToken: interruption.Token, onStart: onStart, dataParallel: parallel)
                 : GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
-                    cancellationToken: interruption.Token, onStart: onStart);
+                    cancellationToken: interruption.Token, onStart: onStart, dataParallel: parallel);
             var r = outcome.Result;
             @out.WriteLine(string.Format(c, "done       step {0:N0}, {1:N0} tokens in {2:0.0} s ({3:N0} tok/s); final val loss {4:0.0000}",
                 r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond, r.Final?.Loss ?? double.NaN) + BitsPerByte(r.Final?.Loss ?? double.NaN));

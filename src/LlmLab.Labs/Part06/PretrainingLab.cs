@@ -44,6 +44,8 @@ public sealed partial class PretrainingLab : Lab<PretrainingLabConfig>
         ConfigRules.InRange("resume_steps", cfg.ResumeSteps, 2, 1_000_000);
         ConfigRules.AtLeast("gpt2_small_steps", cfg.Gpt2SmallSteps, 0);
         ConfigRules.AtLeast("peak_tflops", cfg.PeakTflops, 0);
+        ConfigRules.InRange("sharding_ranks", cfg.ShardingRanks, 1, 64);
+        ConfigRules.InRange("sharding_steps", cfg.ShardingSteps, 2, 1_000_000);
         if (cfg.Precision is not ("fp32" or "bf16")) throw new InputException($"--set precision={cfg.Precision}: expected fp32 or bf16");
         if (cfg.ScalingWidths is not { Count: >= 2 }) throw new InputException("--set scaling_widths: give at least two widths (comma-separated) to fit a slope");
         foreach (int w in cfg.ScalingWidths) ConfigRules.DivisibleBy("scaling_widths", w, "scaling_head_size", cfg.ScalingHeadSize);
@@ -99,10 +101,11 @@ public sealed partial class PretrainingLab : Lab<PretrainingLabConfig>
             .True("a sample from the final checkpoint is the same with the same seed", again == samples[^1].Text, again == samples[^1].Text ? "identical" : "different");
         Report(ctx, cfg, text, main, r, samples);
 
-        // 3-5. Exact resume, the scaling check, GPT-2 small.
+        // 3-6. Exact resume, the scaling check, GPT-2 small, sharded data parallelism.
         CheckResume(ctx, cfg, text, main);
         Scaling(ctx, cfg, text, peak);
         Gpt2Small(ctx, cfg, text, r);
+        Sharding(ctx, cfg);
     }
 
     /// <summary>The main run's <see cref="PretrainingConfig"/>: the model shape and the nanoGPT-style recipe.</summary>

@@ -36,6 +36,8 @@ namespace LlmLab.Labs.Part06;
 /// <param name="Gpt2SmallSteps">Optimizer steps of the GPT-2 small (124M) section on this machine; 0 = skip it.</param>
 /// <param name="Gpt2SmallContext">Its reduced context on a CPU.</param>
 /// <param name="PeakTflops">Peak TFLOP/s for MFU; 0 = measure this CPU's fp32 matmul rate.</param>
+/// <param name="ShardingRanks">Ranks of the sharded-training section (2: one per core here; mpirun at quick and full).</param>
+/// <param name="ShardingSteps">Its steps per stage (12 at quick: the first is not timed; 4 at smoke).</param>
 public sealed record PretrainingLabConfig(
     long CorpusBytes, long ValidationBytes, string Tokenizer, int BpeVocab,
     int Context, int Batch, long TokensPerStep, int Layers, int Heads, int Width, double Dropout,
@@ -43,7 +45,7 @@ public sealed record PretrainingLabConfig(
     int Steps, double TimeBudgetSeconds, int EvalEvery, int EvalBatches, int CheckpointEvery, string Precision,
     int SampleTokens, double Temperature, int ResumeSteps,
     IReadOnlyList<int> ScalingWidths, int ScalingLayers, int ScalingHeadSize, int ScalingSteps,
-    int Gpt2SmallSteps, int Gpt2SmallContext, double PeakTflops)
+    int Gpt2SmallSteps, int Gpt2SmallContext, double PeakTflops, int ShardingRanks = 2, int ShardingSteps = 12)
 {
     /// <summary>The defaults of a profile.</summary>
     public static PretrainingLabConfig For(Profile profile) => profile switch
@@ -55,7 +57,7 @@ public sealed record PretrainingLabConfig(
             CorpusBytes = 60_000, ValidationBytes = 10_000, BpeVocab = 300, Context = 32, Batch = 8, TokensPerStep = 256, Layers = 1,
             Heads = 2, Width = 32, LearningRate = 5e-3, MinLearningRate = 5e-4, WarmupSteps = 4, Steps = 100, TimeBudgetSeconds = 0,
             EvalEvery = 20, EvalBatches = 2, CheckpointEvery = 40, SampleTokens = 24, ResumeSteps = 6,
-            ScalingWidths = [16, 32, 48], ScalingLayers = 1, ScalingHeadSize = 16, ScalingSteps = 30, PeakTflops = 0,
+            ScalingWidths = [16, 32, 48], ScalingLayers = 1, ScalingHeadSize = 16, ScalingSteps = 30, PeakTflops = 0, ShardingSteps = 4,
         },
         // Full: GPT-2 small (124M: 12 layers, 12 heads, 768 wide, 1,024 tokens, GPT-2's vocabulary) with llm.c's GPT-2
         // 124M recipe (karpathy/llm.c discussion #481: 10B tokens = 19,073 steps of 524,288 tokens, lr 6e-4 with 700 warmup

@@ -33,15 +33,18 @@ public static class GptPretraining
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public static PretrainingOutcome Train(PretrainingConfig config, PretrainingText text, string? directory = null, string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
-        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null)
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null,
+        Distributed.ShardedDataParallel? dataParallel = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(text);
         config.Validate();
         var o = config.Trainer;
         using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
-        var batches = new TokenWindowBatches(text.Train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
-        return Run(config, text.Tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart, cancellationToken);
+        int world = dataParallel?.WorldSize ?? 1;
+        var batches = new TokenWindowBatches(text.Train, o.Batch * world, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
+        return Run(config, text.Tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart,
+            cancellationToken, dataParallel);
     }
 
     /// <summary>
@@ -55,7 +58,8 @@ public static class GptPretraining
     /// the model's vocabulary, or a checkpoint that does not fit.</exception>
     public static PretrainingOutcome TrainOnShards(PretrainingConfig config, string shardDirectory, string? directory = null, string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
-        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null)
+        Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null,
+        Distributed.ShardedDataParallel? dataParallel = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrWhiteSpace(shardDirectory);
@@ -66,14 +70,40 @@ public static class GptPretraining
         var o = config.Trainer;
         using var train = ShardSet.Open(shardDirectory, "train", identity);
         using var val = ShardSet.Open(shardDirectory, "val", identity);
-        var batches = new ShardBatchLoader(train, o.Batch, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
+        int world = dataParallel?.WorldSize ?? 1;
+        var batches = new ShardBatchLoader(train, o.Batch * world, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
         using var eval = new EvalSet(ShardEvalBatches.Evenly(val, o.Batch, o.Context, o.EvalBatches));
-        return Run(config, tokenizer, batches, eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart, cancellationToken);
+        return Run(config, tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart,
+            cancellationToken, dataParallel);
+    }
+
+    /// <summary>Data parallelism: every rank draws the global batch (B·N rows, one seed) and keeps its B rows.</summary>
+    static IResumableBatchProvider ForRank(IResumableBatchProvider global, Distributed.ShardedDataParallel? dp) =>
+        dp is null ? global : new Distributed.RankBatches(global, dp.Rank, dp.WorldSize);
+
+    /// <summary>Where rank r of a data-parallel run keeps its checkpoints: <c>DIR/rank-r</c> (each rank's optimizer shard
+    /// with the full weights, so rank 0's folder is an ordinary checkpoint to generate from); DIR itself for one process.</summary>
+    public static string RankDirectory(string directory, Distributed.ShardedDataParallel? dp) =>
+        dp is null ? directory : Path.Combine(directory, "rank-" + dp.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Refuses to resume a run written by another number of ranks: each rank's optimizer shard has the shape of
+    /// its world size, and resharding a checkpoint to another one is not implemented.</summary>
+    /// <exception cref="InputException">The run directory holds checkpoints of K ranks and this job has N ≠ K (or one process).</exception>
+    public static void CheckRankLayout(string resume, Distributed.ShardedDataParallel? dp)
+    {
+        if (!Directory.Exists(resume)) return; // Checkpoint.Resolve names a missing path
+        int written = Directory.EnumerateDirectories(resume, "rank-*").Count();
+        int world = dp?.WorldSize ?? 0;
+        if (written == world || (written == 0 && dp is null)) return;
+        string wrote = written == 0 ? "one process" : $"{written} ranks";
+        string how = written == 0 ? "without mpirun" : $"with mpirun -np {written}";
+        throw new InputException($"'{resume}' was written by {wrote} and this job has {(dp is null ? "one process" : $"{world} ranks")}: " +
+                                 $"resume it {how} (resharding a checkpoint to another number of ranks is not implemented)");
     }
 
     static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
         string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
-        Action<string>? onStart, CancellationToken cancellationToken)
+        Action<string>? onStart, CancellationToken cancellationToken, Distributed.ShardedDataParallel? dataParallel)
     {
         if (config.DataVocabSizeGiven && config.Data.Tokenizer != "bpe" && config.Data.VocabSize != tokenizer.VocabSize)
             throw new InputException($"data.vocab_size is {config.Data.VocabSize:N0} but the tokenizer '{config.Data.Tokenizer}' " +
@@ -87,15 +117,16 @@ public static class GptPretraining
         var model = new GptModel(config.Model);
         try
         {
-            var checkpoints = directory is null ? null : new CheckpointOptions(directory, config.CheckpointEvery, config.KeepLast)
+            var checkpoints = directory is null ? null : new CheckpointOptions(RankDirectory(directory, dataParallel), config.CheckpointEvery, config.KeepLast)
             {
                 Config = config.CheckpointIdentity(),
                 WriteExtras = dir => SaveTokenizer(tokenizer, Path.Combine(dir, TokenizerFile)),
                 OnSaved = onCheckpoint,
                 OnStart = onStart,
             };
-            var result = new Trainer(model, LanguageModelLoss.For(model), options)
-                .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints, resumeFrom);
+            var result = new Trainer(model, LanguageModelLoss.For(model), options) { DataParallel = dataParallel }
+                .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints,
+                    resumeFrom is null ? null : RankDirectory(resumeFrom, dataParallel));
             return new PretrainingOutcome(model, result);
         }
         catch

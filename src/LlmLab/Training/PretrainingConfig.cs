@@ -39,11 +39,15 @@ public sealed record PretrainingConfig
     /// <summary>The run's directory (checkpoints, metrics.jsonl, config.json); the CLI's --out overrides it.</summary>
     public string? Out { get; init; }
 
+    /// <summary>Data parallelism under <c>mpirun</c>: "ddp", "zero1", "zero2" (<see cref="Distributed.ShardedDataParallel"/>);
+    /// null = DDP when started by mpirun with several ranks, one process otherwise. trainer.batch is per rank.</summary>
+    public string? DataParallel { get; init; }
+
     /// <summary>Whether the JSON (or a --set) gave data.vocab_size: for a given tokenizer it must then match it
     /// (checked where the tokenizer is opened), rather than be ignored.</summary>
     internal bool DataVocabSizeGiven { get; init; }
 
-    static readonly string[] TopKeys = ["model", "data", "trainer", "seed", "threads", "checkpoint_every", "keep_last", "out"];
+    static readonly string[] TopKeys = ["model", "data", "trainer", "seed", "threads", "checkpoint_every", "keep_last", "out", "data_parallel"];
 
     /// <summary>Reads <paramref name="path"/>, applies <paramref name="overrides"/> ("trainer.steps=10"), validates.</summary>
     /// <exception cref="InputException">A missing file, bad JSON, an unknown key, a wrong type or an impossible shape.</exception>
@@ -85,6 +89,7 @@ public sealed record PretrainingConfig
             CheckpointEvery = Read(root, "checkpoint_every", config.CheckpointEvery, source),
             KeepLast = Read(root, "keep_last", config.KeepLast, source),
             Out = Read(root, "out", config.Out, source),
+            DataParallel = Read(root, "data_parallel", config.DataParallel, source),
             DataVocabSizeGiven = root["data"]?["vocab_size"] is not null,
         };
         config.Validate(source);
@@ -130,6 +135,7 @@ public sealed record PretrainingConfig
             throw new InputException(Inv($"{source}: data.vocab_size ({Data.VocabSize}) and model.vocab_size ({Model.VocabSize}) must be equal for a trained BPE tokenizer"));
         if (CheckpointEvery < 1) throw new InputException(Inv($"{source}: checkpoint_every must be >= 1 (got {CheckpointEvery})"));
         if (KeepLast < 1) throw new InputException(Inv($"{source}: keep_last must be >= 1 (got {KeepLast})"));
+        if (DataParallel is not null) Distributed.ShardedDataParallel.ParseStage(DataParallel, source + ": data_parallel");
         if (Threads is < 1) throw new InputException(Inv($"{source}: threads must be >= 1 or null (got {Threads})"));
     }
 
@@ -144,6 +150,7 @@ public sealed record PretrainingConfig
         ["checkpoint_every"] = CheckpointEvery,
         ["keep_last"] = KeepLast,
         ["out"] = Out,
+        ["data_parallel"] = DataParallel,
     };
 
     /// <summary>The data section; without vocab_size for a given tokenizer (its own size counts), so that the saved

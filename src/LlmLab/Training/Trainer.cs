@@ -90,6 +90,10 @@ public sealed partial class Trainer
 
     public TrainerOptions Options { get; }
 
+    /// <summary>Data-parallel training across ranks (DDP or a ZeRO stage; the same object on no two ranks), or null for one
+    /// process. Each rank's batches are its shard of the global batch (<see cref="Distributed.RankBatches"/>).</summary>
+    public Distributed.ShardedDataParallel? DataParallel { get; init; }
+
     /// <summary>
     /// Trains for <see cref="TrainerOptions.Steps"/> steps (or until the time budget or <see cref="TrainerOptions.StopAtStep"/>).
     /// <paramref name="onStep"/> and <paramref name="onEval"/> see every record as it is made; <paramref name="log"/>
@@ -128,7 +132,9 @@ public sealed partial class Trainer
         _model.to(device);
 
         var weights = new TrainingWeights(_model, o.Precision);
-        var optimizer = new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        var optimizer = DataParallel?.Attach(weights.Masters, o)
+            ?? new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        long tokensPerStep = o.TokensPerStep * (DataParallel?.WorldSize ?? 1); // every rank's tokens
         var schedule = o.Schedule;
         var run = new RunState();
         using var metrics = checkpoints is null ? null : new MetricsFile(Path.Combine(checkpoints.Directory, "metrics.jsonl"));
@@ -146,6 +152,7 @@ public sealed partial class Trainer
             if (resume is not null)
             {
                 Restore(resume, weights, optimizer, (IResumableBatchProvider)batches, run);  // 1. continue where it stopped
+                DataParallel?.Resync();                                                     // ZeRO: shards from the weights
                 metrics?.Rewrite(run.Steps, run.Evals);
             }
             else
@@ -170,9 +177,9 @@ public sealed partial class Trainer
                 var (loss, norm, values) = Step(step, lr, batches, device, weights, optimizer);         // 2. one step
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 run.Seconds += ms / 1e3;
-                run.Tokens += o.TokensPerStep;
+                run.Tokens += tokensPerStep;
                 run.Step = step;
-                double tokensPerSecond = o.TokensPerStep / (ms / 1e3);
+                double tokensPerSecond = tokensPerStep / (ms / 1e3);
                 double? mfu = o.FlopsPerToken is { } f && o.PeakFlops is { } peak ? f * tokensPerSecond / peak : null;
                 var m = new StepMetrics(step, loss, lr, norm, ms, tokensPerSecond, run.Tokens, run.Seconds, mfu, values);
                 run.Steps.Add(m);
@@ -223,12 +230,15 @@ public sealed partial class Trainer
             (o.Accumulation == 1 ? l : l / o.Accumulation).backward();
         }
         weights.GradientsToMasters();
-        // (Data parallelism: all-reduce the masters' gradients here.) With no clip the norm is only measured.
-        double norm = GradientClipping.ClipGlobalNorm(weights.Masters.Select(p => (Tensor)p.Parameter), o.GradClip);
+        // Data parallelism reduces the gradients across ranks, clips and steps in its own way. With no clip the norm is
+        // only measured; a non-finite norm updates nothing.
+        double norm = DataParallel?.Step(weights.Masters, o.GradClip)
+            ?? GradientClipping.ClipGlobalNorm(weights.Masters.Select(p => (Tensor)p.Parameter), o.GradClip);
         if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, lr);
-        optimizer.Step();
+        if (DataParallel is null) optimizer.Step();
         weights.MastersToModule();
-        return (total / o.Accumulation, norm, values);
+        double loss = total / o.Accumulation;
+        return (DataParallel?.MeanAcrossRanks(loss) ?? loss, norm, values);
     }
 
     /// <summary>Mean loss per target over <paramref name="set"/>, without gradients, in evaluation mode (dropout off);

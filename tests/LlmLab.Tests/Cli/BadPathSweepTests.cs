@@ -32,6 +32,8 @@ public sealed class BadPathSweepTests : IDisposable
         ["bench attention"] = p => [["--t", "abc"], ["--causal", "maybe"], ["--repeats", "0"]],
         ["bench generate"] = p => [["--layers", "x"], ["--json", Path.Combine(p.Ro, "g.json")], ["--json", p.Dir]],
         ["bench train"] = p => [["--steps", "x"], ["--json", Path.Combine(p.Ro, "t.json")], ["--models", "1t"]],
+        ["bench shard"] = p => [["--stages", "zero4"], ["--stages", "zero3"], ["--ranks", "0"], ["--steps", "1"],
+            ["--json", Path.Combine(p.Ro, "s.json")], ["extra"]],
         ["bench dedup"] = p => [["--docs", "x"], ["--input", p.Missing]],
         ["bench serve"] = p => [[], ["--url", "http://127.0.0.1:9", "--rate", "x"],
             ["--url", "http://127.0.0.1:9", "--rate", "1", "--out", Path.Combine(p.Ro, "s")]],
