@@ -87,9 +87,8 @@ public sealed partial class PromptLab
         using (var bar = ctx.Progress.Begin("1.2 base model", cfg.BaseSteps))
         using (GptPretraining.Train(config, text, baseDir, onStep: _ => bar.Increment())) { }
         // Conversations longer than the context are dropped here, as lab 7.1 does (SftRunner refuses them).
-        var chat = ((BpeTokenizer)text.Tokenizer).WithChatTokens();
-        var train = data.Train.Where(x => ChatTemplate.Chat.Encode(x.Messages, chat,
-            addGenerationPrompt: false).Ids.Length <= cfg.Context + 1).ToList();
+        var chat = Part07.ChatRecipe.ChatTokenizer(text.Tokenizer);
+        var train = data.Train.Where(x => Part07.ChatRecipe.Fits(x, chat, cfg.Context)).ToList();
         string trainPath = Path.Combine(ctx.Directory, "sft-train.jsonl");
         ChatJsonl.Write(trainPath, train);
         SftRunner.Run(baseDir, trainPath, sftDir, new SftOptions(cfg.SftSteps, cfg.Batch, 2e-3, Seed: (int)Seeding.DeriveSeed(ctx.Seed,
