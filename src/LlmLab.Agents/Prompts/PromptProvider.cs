@@ -43,12 +43,10 @@ public sealed class PromptProvider : IDisposable
                 if (!Directory.Exists(spec.Target) && !File.Exists(spec.Target))
                     throw new InputException($"provider '{spec.Id}': checkpoint '{spec.Target}' does not exist; give a " +
                         "directory written by 'llmlab sft' or 'llmlab train'");
-                var (model, tokenizer, checkpoint) = GptPretraining.Load(spec.Target);
                 // A checkpoint of `llmlab sft` records its chat template; a base model is prompted with the transcript.
-                var template = LlmLab.Alignment.ChatCheckpoint.TemplateOf(checkpoint);
-                var engine = new GenerationEngine(model, tokenizer, PromptOverflow.Error);
-                return new PromptProvider(spec.Id, new LocalChatClient(engine, spec.Id, template, new SamplingParams(Temperature: 0,
-                    MaxTokens: 64)), model);
+                var local = LlmLab.Alignment.LocalChatModel.Open(spec.Target, new SamplingParams(Temperature: 0, MaxTokens: 64),
+                    PromptOverflow.Error, spec.Id);
+                return new PromptProvider(spec.Id, local.Client, local);
             case "openai":
                 return new PromptProvider(spec.Id, OpenAi(spec, openAiBaseUrl));
             default:

@@ -74,19 +74,16 @@ static class AgentCli
             return OpenAiCompatible.Create(url, model);
         }
         TorchRuntime.EnsureLoaded(args.GetInt("threads", TorchRuntime.DefaultThreads, min: 1, max: 256));
-        var (gpt, tokenizer, ckpt) = GptPretraining.Load(checkpoint!);
-        if (!ServeCommand.TemplateOf(ckpt).UsesSpecialTokens)
+        var local = LlmLab.Alignment.LocalChatModel.Open(checkpoint!, new SamplingParams(Temperature: 0, MaxTokens: 96), PromptOverflow.Error);
+        if (!local.Template.UsesSpecialTokens)
         {
-            gpt.Dispose();
+            local.Dispose();
             throw new InputException($"--checkpoint {checkpoint}: a base model without the chat template cannot call tools; fine-tune " +
                 $"it with " +
                 "llmlab sft on tool-call data (llmlab data synth --families tool_call)");
         }
-        var engine = new GenerationEngine(gpt, tokenizer, PromptOverflow.Error);
-        release = gpt.Dispose;
-        return new ToolCallChatClient(new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpoint!)),
-            ChatTemplate.Chat,
-            new SamplingParams(Temperature: 0, MaxTokens: 96)));
+        release = local.Dispose;
+        return new ToolCallChatClient(local.Client);
     }
 
     /// <summary>Tools from an MCP server over Streamable HTTP (its client is the caller's to dispose).</summary>

@@ -60,11 +60,8 @@ static class ChatCli
             throw new InputException($"--model {model}: no such checkpoint folder (give a checkpoint of llmlab train or sft, " +
                 "or a model name with --openai-base-url)");
         TorchRuntime.EnsureLoaded();
-        var (gpt, tokenizer, checkpoint) = GptPretraining.Load(model);
-        var engine = new GenerationEngine(gpt, tokenizer, PromptOverflow.TruncateLeft);
-        var local = new LocalChatClient(engine, Path.GetFileName(Path.TrimEndingDirectorySeparator(model)),
-            ServeCommand.TemplateOf(checkpoint),
-            new SamplingParams(Temperature: 0.7, MaxTokens: 128, Seed: 0));
-        return (local, s => tokenizer.Encode(s).Length, gpt, gpt.Config.Context);
+        var local = LlmLab.Alignment.LocalChatModel.Open(model, new SamplingParams(Temperature: 0.7, MaxTokens: 128, Seed: 0),
+            PromptOverflow.TruncateLeft);
+        return (local.Client, s => local.Tokenizer.Encode(s).Length, local, local.Model.Config.Context);
     }
 }

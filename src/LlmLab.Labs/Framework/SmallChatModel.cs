@@ -40,9 +40,8 @@ public static class SmallChatModel
         using (var bar = ctx.Progress.Begin(name + " base model", s.BaseSteps))
         using (GptPretraining.Train(config, text, baseDir, onStep: _ => bar.Increment())) { }
         // Conversations longer than the context are dropped, as lab 7.1 does (SftRunner refuses them).
-        var chat = ((BpeTokenizer)text.Tokenizer).WithChatTokens();
-        var fitting = train.Where(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length <= s.Context + 1)
-            .ToList();
+        var chat = Part07.ChatRecipe.ChatTokenizer(text.Tokenizer);
+        var fitting = train.Where(x => Part07.ChatRecipe.Fits(x, chat, s.Context)).ToList();
         if (fitting.Count == 0) throw new InputException($"no training conversation fits a context of {s.Context} tokens: raise context");
         string trainPath = Path.Combine(ctx.Directory, name + "-train.jsonl");
         ChatJsonl.Write(trainPath, fitting);

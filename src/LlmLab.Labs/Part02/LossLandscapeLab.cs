@@ -3,8 +3,10 @@ using LlmLab.Data;
 using LlmLab.Labs.Framework;
 using LlmLab.Nn;
 using LlmLab.Nn.Landscape;
+using LlmLab.Optim;
 using LlmLab.Runtime;
 using LlmLab.Text;
+using LlmLab.Training;
 using static TorchSharp.torch;
 
 namespace LlmLab.Labs.Part02;
@@ -80,14 +82,21 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
         var init = landscape.Evaluate();
 
         // 2. Train.
-        double[] losses;
+        // 2. Train: our Adam (β = 0.9, 0.999, no decay) on random windows drawn from the same seeded stream for both
+        //    variants, so they see the same batches in the same order.
+        TrialResult trial;
+        var rng = ctx.Rng("batches");
         using (var bar = ctx.Progress.Begin($"2.2 training ({name})", cfg.Steps))
-            losses = LandscapeTrainer.Train(model, train, cfg.Context, cfg.Steps, cfg.Batch, cfg.LearningRate, ctx.Rng("batches"), (step, loss) =>
-            {
-                bar.Increment();
-                if (step % 10 == 0 || step == cfg.Steps) ctx.Metrics.Log(new { model = name, step, loss });
-            });
-        return Scan(ctx, cfg, name, model, landscape, theta0, init, losses, valBatch);
+            trial = TrainingTrial.Run(model, new OptimizerSpec(OptimizerKind.Adam, cfg.LearningRate),
+                _ => ContextWindows.Sample(train, cfg.Context, cfg.Batch, rng), cfg.Steps, onStep: (step, loss) =>   // (B, k), (B,)
+                {
+                    bar.Increment();
+                    if (step % 10 == 0 || step == cfg.Steps) ctx.Metrics.Log(new { model = name, step, loss });
+                });
+        if (trial.Diverged)
+            throw new InputException($"--set learning_rate={F(cfg.LearningRate, "0.####")}: the {name} model's training diverged at step " +
+                $"{trial.TrainLoss.Count}; lower learning_rate");
+        return Scan(ctx, cfg, name, model, landscape, theta0, init, trial.TrainLoss.ToArray(), valBatch);
     }
 
     static LossLandscapeRun Scan(LabContext ctx, LossLandscapeConfig cfg, string name, MlpLanguageModel model, LossLandscape landscape,

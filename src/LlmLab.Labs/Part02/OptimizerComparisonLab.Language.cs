@@ -1,5 +1,6 @@
 using LlmLab.Labs.Framework;
 using LlmLab.Optim;
+using LlmLab.Training;
 
 namespace LlmLab.Labs.Part02;
 

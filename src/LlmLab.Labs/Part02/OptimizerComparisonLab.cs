@@ -5,6 +5,7 @@ using LlmLab.Nn;
 using LlmLab.Optim;
 using LlmLab.Runtime;
 using LlmLab.Text;
+using LlmLab.Training;
 using static TorchSharp.torch;
 
 namespace LlmLab.Labs.Part02;
@@ -97,8 +98,7 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
     {
         using var scope = NewDisposeScope();
         using var model = NewModel(ctx, cfg);
-        using var opt = spec.Create(model.parameters());
-        return TrainingTrial.Run(model, opt, Batches(ctx, cfg, data.Train), steps, data.Val);
+        return TrainingTrial.Run(model, spec, Batches(ctx, cfg, data.Train), steps, data.Val);
     }
 
     void Parity(LabContext ctx, OptimizerComparisonConfig cfg, LmData data)

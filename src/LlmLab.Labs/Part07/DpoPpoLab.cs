@@ -53,40 +53,26 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
 
     public override void Run(LabContext ctx, DpoPpoLabConfig cfg)
     {
-        TorchRuntime.EnsureLoaded(ctx.Threads);
-        var corpus = LabCorpus.Load(ctx, cfg.CorpusBytes, cfg.ValidationBytes, "bpe", cfg.BpeVocab);
-        var (baseModel, baseTraining) = LabGptTrainer.Train(ctx, corpus,
+        using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
-        var chat = ((BpeTokenizer)corpus.Tokenizer).WithChatTokens();
-        GptModel sft;
-        using (baseModel) sft = VocabularyGrowth.Grow(baseModel, chat.VocabSize);
-        using (sft)
-        {
-            var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, 1,
-                Seeding.DeriveSeed(ctx.Seed, "sft-data")));
-            var sftTraining = FineTune(ctx, cfg, sft, chat, data);
-            ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — a {cfg.BaseLayers} × {cfg.BaseWidth} GPT pretrained {cfg.BaseSteps} steps on " +
-                $"`{ctx.Corpus.Name}` (validation loss {F(baseTraining.Evals[0].Loss, "0.000")} → {F(baseTraining.Evals[^1].Loss, "0.000")}), " +
-                $"the chat tokens added, then {cfg.SftSteps} steps of SFT on {data.Train.Count:N0} conversations (loss " +
-                $"{F(sftTraining.Steps[0].Loss, "0.000")} → {F(sftTraining.Steps[^1].Loss, "0.000")}). Every method below starts from these weights " +
-                $"and sees the same {cfg.PromptBudget} training prompts; the SFT model is the frozen reference of DPO and PPO.");
-            var s = Prepare(ctx, cfg, sft, chat, data);
-            using (s.RewardModel) Compare(ctx, cfg, s);
-        }
+        var (chat, sft, baseTraining) = (recipe.Chat, recipe.Grown, recipe.BaseTraining);
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, 1,
+            Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+        var sftTraining = FineTune(ctx, cfg, sft, chat, data);
+        ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — a {cfg.BaseLayers} × {cfg.BaseWidth} GPT pretrained {cfg.BaseSteps} steps on " +
+            $"`{ctx.Corpus.Name}` (validation loss {F(baseTraining.Evals[0].Loss, "0.000")} → {F(baseTraining.Evals[^1].Loss, "0.000")}), " +
+            $"the chat tokens added, then {cfg.SftSteps} steps of SFT on {data.Train.Count:N0} conversations (loss " +
+            $"{F(sftTraining.Steps[0].Loss, "0.000")} → {F(sftTraining.Steps[^1].Loss, "0.000")}). Every method below starts from these weights " +
+            $"and sees the same {cfg.PromptBudget} training prompts; the SFT model is the frozen reference of DPO and PPO.");
+        var s = Prepare(ctx, cfg, sft, chat, data);
+        using (s.RewardModel) Compare(ctx, cfg, s);
     }
 
     /// <summary>Lab 7.1's full fine-tuning (packed rows, completion-only loss) of the grown base, in place.</summary>
     static TrainingResult FineTune(LabContext ctx, DpoPpoLabConfig cfg, GptModel model, BpeTokenizer chat, SyntheticDataset data)
     {
-        var train = data.Train.Select(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false))
-            .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
-        var batches = new SftBatches(train, cfg.Batch, cfg.Context, SftBatchLayout.Pack, Seeding.DeriveSeed(ctx.Seed, "sft-batches"));
-        var options = new TrainerOptions(Steps: cfg.SftSteps, Batch: cfg.Batch, Context: cfg.Context, LearningRate: cfg.SftLr, GradClip: 1.0,
-            EvalEvery: cfg.SftSteps + 1, LogEvery: 1_000_000);
-        using var bar = ctx.Progress.Begin("7.2 SFT start", cfg.SftSteps);
-        var result = new Trainer(model, SftLoss.For(model), options).Run(batches, onStep: _ => bar.Increment());
-        model.eval();
-        return result;
+        var train = ChatRecipe.Encode(data.Train, chat, cfg.Context);
+        return ChatRecipe.FineTune(ctx, model, SftLoss.For(model), train, cfg.SftSteps, cfg.Batch, cfg.Context, cfg.SftLr, "7.2 SFT start");
     }
 
     static string F(double v, string format = "0.###") => v.ToString(format, CultureInfo.InvariantCulture);

@@ -29,51 +29,42 @@ public sealed partial class RefusalLab
     static (List<SystemRun> Systems, TrainingResult Dpo) Sft(LabContext ctx, RefusalLabConfig cfg, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut,
         RefusalGate gate)
     {
-        TorchRuntime.EnsureLoaded(ctx.Threads);
-        var corpus = LabCorpus.Load(ctx, cfg.CorpusBytes, cfg.ValidationBytes, "bpe", cfg.BpeVocab);
-        var (baseModel, _) = LabGptTrainer.Train(ctx, corpus, new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads,
-            cfg.BaseSteps, cfg.BaseLr),
-            cfg.Context, cfg.Batch, evalBatches: 4);
-        using (baseModel)
+        using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
+            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 4);
+        var (chat, grown) = (recipe.Chat, recipe.Grown);
+        var tasks = SyntheticDataset.Generate(TaskFamilies.All,
+            new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, 1, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+        var refusals = RefusalPairs.Conversations(data.Train);
+        ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) => recipe.Encode(xs, cfg.Context);
+        var taskOnly = Encode(tasks.Train);
+        var mixed = taskOnly.Concat(Encode(refusals)).ToArray();
+        ctx.Report.Heading("Method 2: SFT with refusal examples mixed into lab 7.1's data");
+        int added = mixed.Length - taskOnly.Length;
+        ctx.Report.Paragraph($"A tiny GPT ({cfg.BaseLayers} × {cfg.BaseWidth}, {cfg.BaseSteps} pretraining steps, lab 7.1's " +
+            $"recipe) fine-tuned {cfg.SftSteps} steps on lab 7.1's {taskOnly.Length} task conversations alone, and on those " +
+            $"plus {added} refusal conversations (unsafe → the policy's refusal, safe look-alike → a short answer: " +
+            $"{100.0 * added / mixed.Length:0}% of the mix). Bianchi et al. 2024 (\"Safety-Tuned LLaMAs\") found a few " +
+            "hundred such examples (3 % of the data) enough for a 7B model, and more of them raised over-refusal; a " +
+            "0.3M-parameter model learns the refusal's wording, not the policy, so its behaviour here is reported, not asserted.");
+        var systems = new List<SystemRun>();
+        TrainingResult dpo;
+        using (var plain = FineTune(ctx, cfg, grown, taskOnly, "SFT (7.1 data)"))
         {
-            var chat = ((BpeTokenizer)corpus.Tokenizer).WithChatTokens();
-            using var grown = VocabularyGrowth.Grow(baseModel, chat.VocabSize);
-            var tasks = SyntheticDataset.Generate(TaskFamilies.All,
-                new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, 1, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
-            var refusals = RefusalPairs.Conversations(data.Train);
-            ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) =>
-                xs.Select(x => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false))
-                    .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
-            var taskOnly = Encode(tasks.Train);
-            var mixed = taskOnly.Concat(Encode(refusals)).ToArray();
-            ctx.Report.Heading("Method 2: SFT with refusal examples mixed into lab 7.1's data");
-            int added = mixed.Length - taskOnly.Length;
-            ctx.Report.Paragraph($"A tiny GPT ({cfg.BaseLayers} × {cfg.BaseWidth}, {cfg.BaseSteps} pretraining steps, lab 7.1's " +
-                $"recipe) fine-tuned {cfg.SftSteps} steps on lab 7.1's {taskOnly.Length} task conversations alone, and on those " +
-                $"plus {added} refusal conversations (unsafe → the policy's refusal, safe look-alike → a short answer: " +
-                $"{100.0 * added / mixed.Length:0}% of the mix). Bianchi et al. 2024 (\"Safety-Tuned LLaMAs\") found a few " +
-                "hundred such examples (3 % of the data) enough for a 7B model, and more of them raised over-refusal; a " +
-                "0.3M-parameter model learns the refusal's wording, not the policy, so its behaviour here is reported, not asserted.");
-            var systems = new List<SystemRun>();
-            TrainingResult dpo;
-            using (var plain = FineTune(ctx, cfg, grown, taskOnly, "SFT (7.1 data)"))
-            {
-                using var client = Client(plain, chat, cfg);
-                systems.Add(Measure(ctx, "SFT (7.1 data), no gate", client, heldOut, tasks.Test));
-                using var gated = new RefusalGateChatClient(client, gate);
-                systems.Add(Measure(ctx, "SFT (7.1 data) behind the gate", gated, heldOut, tasks.Test));
-                using var policy = LabGptTrainer.Copy(plain);
-                dpo = Dpo(ctx, cfg, policy, plain, chat, data, tasks);
-                using var dpoClient = Client(policy, chat, cfg);
-                systems.Add(Measure(ctx, DpoName, dpoClient, heldOut, tasks.Test));
-            }
-            using (var withRefusals = FineTune(ctx, cfg, grown, mixed, "SFT + refusals"))
-            {
-                using var client = Client(withRefusals, chat, cfg);
-                systems.Add(Measure(ctx, "SFT with refusal examples", client, heldOut, tasks.Test));
-            }
-            return (systems, dpo);
+            using var client = Client(plain, chat, cfg);
+            systems.Add(Measure(ctx, "SFT (7.1 data), no gate", client, heldOut, tasks.Test));
+            using var gated = new RefusalGateChatClient(client, gate);
+            systems.Add(Measure(ctx, "SFT (7.1 data) behind the gate", gated, heldOut, tasks.Test));
+            using var policy = LabGptTrainer.Copy(plain);
+            dpo = Dpo(ctx, cfg, policy, plain, chat, data, tasks);
+            using var dpoClient = Client(policy, chat, cfg);
+            systems.Add(Measure(ctx, DpoName, dpoClient, heldOut, tasks.Test));
         }
+        using (var withRefusals = FineTune(ctx, cfg, grown, mixed, "SFT + refusals"))
+        {
+            using var client = Client(withRefusals, chat, cfg);
+            systems.Add(Measure(ctx, "SFT with refusal examples", client, heldOut, tasks.Test));
+        }
+        return (systems, dpo);
     }
 
     internal const string DpoName = "DPO with refusal preferences";
@@ -115,14 +106,8 @@ public sealed partial class RefusalLab
     static GptModel FineTune(LabContext ctx, RefusalLabConfig cfg, GptModel grown, IReadOnlyList<ChatEncoding> train, string name)
     {
         var model = LabGptTrainer.Copy(grown);
-        var options = new TrainerOptions(Steps: cfg.SftSteps, Batch: cfg.Batch, Context: cfg.Context, LearningRate: cfg.SftLr,
-            GradClip: 1.0,
-            EvalEvery: cfg.SftSteps + 1, LogEvery: 1_000_000);
-        var batches = new SftBatches(train, cfg.Batch, cfg.Context, SftBatchLayout.Pack, Seeding.DeriveSeed(ctx.Seed, "sft-batches"));
-        using var bar = ctx.Progress.Begin($"7.3 {name}", cfg.SftSteps);
-        var result = new Trainer(model, SftLoss.For(model), options).Run(batches, onStep: _ => bar.Increment());
+        var result = ChatRecipe.FineTune(ctx, model, SftLoss.For(model), train, cfg.SftSteps, cfg.Batch, cfg.Context, cfg.SftLr, $"7.3 {name}");
         ctx.Metrics.Log(new { variant = name, first_loss = result.Steps[0].Loss, last_loss = result.Steps[^1].Loss });
-        model.eval();
         return model;
     }
 

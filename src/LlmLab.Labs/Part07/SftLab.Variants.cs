@@ -78,12 +78,8 @@ public sealed partial class SftLab
         int examples, double lr, string name)
     {
         var cfg = s.Cfg;
-        var options = new TrainerOptions(Steps: cfg.SftSteps, Batch: cfg.Batch, Context: cfg.Context, LearningRate: lr, GradClip: 1.0,
-            EvalEvery: Math.Max(1, cfg.SftSteps / 5), LogEvery: 1_000_000);
-        var batches = new SftBatches(s.Train.Take(examples).ToArray(), cfg.Batch, cfg.Context, SftBatchLayout.Pack,
-            Seeding.DeriveSeed(ctx.Seed, "sft-batches"));
-        using var bar = ctx.Progress.Begin($"7.1 {name}", cfg.SftSteps);
-        return new Trainer(model, loss, options).Run(batches, s.SftValidation, onStep: _ => bar.Increment(),
+        return ChatRecipe.FineTune(ctx, model, loss, s.Train.Take(examples).ToArray(), cfg.SftSteps, cfg.Batch, cfg.Context, lr, $"7.1 {name}",
+            s.SftValidation, evalEvery: Math.Max(1, cfg.SftSteps / 5),
             onEval: e => ctx.Metrics.Log(new { variant = name, step = e.Step, val_loss = e.Loss }));
     }
 

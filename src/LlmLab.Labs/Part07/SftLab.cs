@@ -51,37 +51,29 @@ public sealed partial class SftLab : Lab<SftLabConfig>
 
     public override void Run(LabContext ctx, SftLabConfig cfg)
     {
-        TorchRuntime.EnsureLoaded(ctx.Threads);
-        var corpus = LabCorpus.Load(ctx, cfg.CorpusBytes, cfg.ValidationBytes, "bpe", cfg.BpeVocab);
-        var baseTokenizer = (BpeTokenizer)corpus.Tokenizer;
-        var (baseModel, baseTraining) = LabGptTrainer.Train(ctx, corpus,
+        using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
-        using (baseModel)
-        {
-            var chatTokenizer = baseTokenizer.WithChatTokens();
-            using var grown = VocabularyGrowth.Grow(baseModel, chatTokenizer.VocabSize);
-            var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates,
-                cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
-            ChatJsonl.Write(Path.Combine(ctx.Directory, "train.jsonl"), data.Train);
-            ChatJsonl.Write(Path.Combine(ctx.Directory, "test.jsonl"), data.Test);
-            var train = data.Train.Select(x => ChatTemplate.Chat.Encode(x.Messages, chatTokenizer, addGenerationPrompt: false))
-                .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
-            var test = data.Test.Select(x => ChatTemplate.Chat.Encode(x.Messages, chatTokenizer, addGenerationPrompt: false))
-                .Where(e => e.Ids.Length <= cfg.Context + 1).ToArray();
-            var testBatches = new SftBatches(test, cfg.Batch, cfg.Context, SftBatchLayout.Pad, seed: 0);
-            using var sftValidation = new EvalSet(Enumerable.Range(0, (test.Length + cfg.Batch - 1) / cfg.Batch).Select(_ => Detach(testBatches.Next())).ToList());
-            using var pretrainValidation = EvalSet.FromTokens(corpus.Validation, cfg.Context, cfg.Batch, 8);
-            var s = new Setup(cfg, chatTokenizer, baseModel, grown, data, train, sftValidation, pretrainValidation);
-            Introduce(ctx, cfg, corpus, baseTraining, data, train.Length, chatTokenizer, baseTokenizer);
+        var (corpus, baseTokenizer, chatTokenizer, baseModel, baseTraining, grown) =
+            (recipe.Corpus, recipe.Plain, recipe.Chat, recipe.Base, recipe.BaseTraining, recipe.Grown);
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates,
+            cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+        ChatJsonl.Write(Path.Combine(ctx.Directory, "train.jsonl"), data.Train);
+        ChatJsonl.Write(Path.Combine(ctx.Directory, "test.jsonl"), data.Test);
+        var train = recipe.Encode(data.Train, cfg.Context);
+        var test = recipe.Encode(data.Test, cfg.Context);
+        var testBatches = new SftBatches(test, cfg.Batch, cfg.Context, SftBatchLayout.Pad, seed: 0);
+        using var sftValidation = new EvalSet(Enumerable.Range(0, (test.Length + cfg.Batch - 1) / cfg.Batch).Select(_ => Detach(testBatches.Next())).ToList());
+        using var pretrainValidation = EvalSet.FromTokens(corpus.Validation, cfg.Context, cfg.Batch, 8);
+        var s = new Setup(cfg, chatTokenizer, baseModel, grown, data, train, sftValidation, pretrainValidation);
+        Introduce(ctx, cfg, corpus, baseTraining, data, train.Length, chatTokenizer, baseTokenizer);
 
-            var baseline = BaseFewShot(ctx, s, baseTokenizer);
-            var full = FullFineTune(ctx, s, train.Length, "full fine-tuning", saveTo: Path.Combine(ctx.Directory, "sft-full"));
-            var variants = new List<Variant> { baseline, full };
-            foreach (int r in cfg.LoraRanks) variants.Add(Lora(ctx, s, r));
-            var scaling = cfg.ScalingFractions.Where(f => f < 1).Select(f => (int)Math.Max(1, Math.Round(f * train.Length)))
-                .Distinct().Select(n => FullFineTune(ctx, s, n, $"full FT, {n} examples")).Append(full).OrderBy(v => v.Examples).ToList();
-            Summarise(ctx, cfg, variants, scaling, baseModel.ParameterCount);
-        }
+        var baseline = BaseFewShot(ctx, s, baseTokenizer);
+        var full = FullFineTune(ctx, s, train.Length, "full fine-tuning", saveTo: Path.Combine(ctx.Directory, "sft-full"));
+        var variants = new List<Variant> { baseline, full };
+        foreach (int r in cfg.LoraRanks) variants.Add(Lora(ctx, s, r));
+        var scaling = cfg.ScalingFractions.Where(f => f < 1).Select(f => (int)Math.Max(1, Math.Round(f * train.Length)))
+            .Distinct().Select(n => FullFineTune(ctx, s, n, $"full FT, {n} examples")).Append(full).OrderBy(v => v.Examples).ToList();
+        Summarise(ctx, cfg, variants, scaling, baseModel.ParameterCount);
     }
 
     static TrainingBatch Detach(TrainingBatch b) => new(b.X.DetachFromDisposeScope(), b.Y.DetachFromDisposeScope(),

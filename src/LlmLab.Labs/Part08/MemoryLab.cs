@@ -80,10 +80,10 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         TorchRuntime.EnsureLoaded(ctx.Threads);
         if (cfg.Checkpoint.Length > 0)
         {
-            var (model, tokenizer, checkpoint) = GptPretraining.Load(cfg.Checkpoint);
-            var template = LlmLab.Alignment.ChatCheckpoint.TemplateOf(checkpoint);
-            return (model, new LocalChatClient(new GenerationEngine(model, tokenizer, PromptOverflow.TruncateLeft), "checkpoint", template,
-                new SamplingParams(Temperature: 0, MaxTokens: cfg.ReplyTokens)));
+            // The caller disposes the model, which is all the opened chat model owns.
+            var local = LlmLab.Alignment.LocalChatModel.Open(cfg.Checkpoint, new SamplingParams(Temperature: 0, MaxTokens: cfg.ReplyTokens),
+                PromptOverflow.TruncateLeft, "checkpoint");
+            return (local.Model, local.Client);
         }
         // A tiny character-level GPT trained on the run's corpus: it has never seen a conversation, so its answers show
         // what memory cannot fix, not what it can (docs/part-08.md).

@@ -30,4 +30,16 @@ public interface IOptimizer : IDisposable
     /// <summary>Every state tensor as ("parameter name/state name", tensor), e.g. ("input.weight/exp_avg", m): the
     /// flat naming a checkpoint file can use. The tensors are owned by the optimizer; do not dispose them.</summary>
     IEnumerable<KeyValuePair<string, Tensor>> NamedStateTensors();
+
+    /// <summary>
+    /// Replaces the whole state with a saved one (a checkpoint's): each parameter's step count from
+    /// <paramref name="steps"/>, and its state tensors from <paramref name="tensors"/>, named as
+    /// <see cref="NamedStateTensors"/> names them. Values are copied (onto each parameter's device and dtype); the caller
+    /// keeps its tensors. State an optimizer creates lazily (SGD's momentum buffer appears at the first update) is created
+    /// here when the saved state has it, so a resumed run continues with the very same buffers.
+    /// </summary>
+    /// <exception cref="ArgumentException">A step count or a state tensor this optimizer needs is missing, or one names
+    /// a parameter or a state this optimizer does not have, or has another shape; the message names it. The state is then
+    /// unspecified: load again or dispose.</exception>
+    void LoadState(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, long> steps);
 }

@@ -95,6 +95,47 @@ public abstract class OptimizerBase : IOptimizer
         from t in kv.Value.Tensors
         select new KeyValuePair<string, Tensor>(kv.Key + "/" + t.Key, t.Value);
 
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, long> steps)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(steps);
+        var parameters = _groups.SelectMany(g => g.Parameters).ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        // 1. Everything named must exist here: a saved state of another model or optimizer is refused, not half-applied.
+        foreach (string name in steps.Keys)
+            if (!_state.ContainsKey(name)) throw new ArgumentException($"saved optimizer step count for unknown parameter '{name}'");
+        var saved = new List<(string Parameter, string State, Tensor Value)>();
+        foreach (var (key, value) in tensors)
+        {
+            int slash = key.LastIndexOf('/');
+            if (slash <= 0 || slash == key.Length - 1 || !parameters.TryGetValue(key[..slash], out var p))
+                throw new ArgumentException($"saved optimizer state '{key}' names no parameter of this optimizer " +
+                    "(expected 'parameter/state')");
+            if (!value.shape.SequenceEqual(p.shape))
+                throw new ArgumentException($"saved optimizer state '{key}' is ({string.Join(", ", value.shape)}), " +
+                    $"its parameter ({string.Join(", ", p.shape)})");
+            saved.Add((key[..slash], key[(slash + 1)..], value));
+        }
+        // 2. Every state tensor this optimizer already holds (eager ones: Adam's moments) must be in the saved state.
+        foreach (var (key, _) in NamedStateTensors())
+            if (!tensors.ContainsKey(key)) throw new ArgumentException($"saved optimizer state has no '{key}'");
+        foreach (var (name, state) in _state)
+            state.Step = steps.TryGetValue(name, out long t) ? t
+                : throw new ArgumentException($"saved optimizer state has no step count for '{name}'");
+        // 3. Copy the values: into the existing tensors, or as new ones for state created lazily.
+        using var noGrad = no_grad();
+        foreach (var (name, stateName, value) in saved)
+        {
+            var state = _state[name];
+            if (state.Get(stateName) is { } existing) existing.copy_(value);
+            else
+            {
+                var p = parameters[name];
+                state.Set(stateName, value.to(p.dtype, p.device, copy: true));
+            }
+        }
+    }
+
     /// <summary>Checks a hyper-parameter and returns it, or throws naming it and the range it must lie in.</summary>
     protected static double Require(string name, double value, double min, double maxExclusive)
     {

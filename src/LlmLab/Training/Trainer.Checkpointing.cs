@@ -17,7 +17,7 @@ public sealed partial class Trainer
          "grad_clip", "beta1", "beta2", "eps", "precision"];
 
     /// <summary>Saves the run's state after <see cref="RunState.Step"/> and prunes old checkpoints.</summary>
-    void Save(CheckpointOptions c, RunState run, TrainingWeights weights, AdamW optimizer, IResumableBatchProvider batches)
+    void Save(CheckpointOptions c, RunState run, TrainingWeights weights, IOptimizer optimizer, IResumableBatchProvider batches)
     {
         var manifest = new JsonObject
         {
@@ -28,7 +28,7 @@ public sealed partial class Trainer
             ["config"] = c.Config?.DeepClone(),
             ["optimizer"] = new JsonObject
             {
-                ["kind"] = "adamw",
+                ["kind"] = KindOf(optimizer),
                 ["steps"] = new JsonObject(optimizer.State.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Step))),
             },
             ["rng"] = new JsonObject { ["torch_cpu"] = Convert.ToBase64String(TorchCpuRngState()) },
@@ -53,7 +53,7 @@ public sealed partial class Trainer
     }
 
     /// <summary>Loads a checkpoint into the weights, the optimizer, libtorch's RNG, the batch provider and the run state.</summary>
-    void Restore(CheckpointInfo ckpt, TrainingWeights weights, AdamW optimizer, IResumableBatchProvider batches, RunState run)
+    void Restore(CheckpointInfo ckpt, TrainingWeights weights, IOptimizer optimizer, IResumableBatchProvider batches, RunState run)
     {
         var json = ckpt.Json;
         var model = TensorFile.Read(Path.Combine(ckpt.Directory, Checkpoint.ModelFile));
@@ -64,12 +64,25 @@ public sealed partial class Trainer
             var expected = weights.Masters.Select(p => (p.Name, Tensor: (Tensor)p.Parameter))
                 .Concat(weights.Buffers.Select(b => ("buffer:" + b.Name, b.Buffer))).ToList();
             foreach (var (name, tensor) in expected) Checkpoint.CopyInto(ckpt, "weight", name, tensor, model);
-            foreach (var (name, tensor) in optimizer.NamedStateTensors()) Checkpoint.CopyInto(ckpt, "optimizer state", name, tensor, moments);
             if (model.Count > expected.Count)
                 throw new InputException($"checkpoint '{ckpt.Directory}' has weights this model lacks ({string.Join(", ", model.Keys.Except(expected.Select(e => e.Item1)).Take(3))}): it is of another model config");
+            // The optimizer type first: another one's state would not mean the same (checkpoints before the type was
+            // recorded hold "adamw", the only optimizer the trainer had then).
+            string kind = (string?)json["optimizer"]?["kind"] ?? "adamw";
+            if (kind != KindOf(optimizer))
+                throw new InputException($"checkpoint '{ckpt.Directory}' was trained with optimizer '{kind}' and this run uses " +
+                    $"'{KindOf(optimizer)}': " +
+                    "resume with the checkpoint's optimizer, or start a new run in another directory");
             var steps = json["optimizer"]?["steps"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no optimizer step counts");
-            foreach (var (name, state) in optimizer.State)
-                state.Step = (long?)steps[name] ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no optimizer step count for '{name}'");
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (name, node) in steps)
+                counts[name] = node is JsonValue v && v.TryGetValue(out long t) ? t
+                    : throw new InputException($"checkpoint '{ckpt.Directory}': optimizer step count of '{name}' is not an integer");
+            try { optimizer.LoadState(moments, counts); }
+            catch (ArgumentException e)
+            {
+                throw new InputException($"checkpoint '{ckpt.Directory}': {e.Message}: it was saved from another model or optimizer config", e);
+            }
             weights.MastersToModule();
         }
         finally
@@ -132,6 +145,9 @@ public sealed partial class Trainer
             throw new InputException($"'{directory}' holds a later checkpoint ({Path.GetFileName(later.Directory)}) than the one resumed (step {resume.Step}): " +
                 "resume from the newest, or move the later ones away");
     }
+
+    /// <summary>The optimizer's type as a checkpoint records it, e.g. "adamw", "sgd".</summary>
+    static string KindOf(IOptimizer optimizer) => optimizer.GetType().Name.ToLowerInvariant();
 
     static byte[] TorchCpuRngState()
     {

@@ -16,7 +16,7 @@ namespace LlmLab.Training;
 /// <item>Each step, in its own dispose scope: set the scheduled learning rate; for each of the
 /// <see cref="TrainerOptions.Accumulation"/> micro-batches, forward, loss (stop with <see cref="TrainingDivergedException"/>
 /// when it is not finite), backward of loss / Accumulation (so the summed gradient is that of the mean over the whole
-/// step); clip the global gradient norm; one AdamW update.</item>
+/// step); clip the global gradient norm; one optimizer update (AdamW unless <see cref="OptimizerFactory"/> gives another).</item>
 /// <item>Log the one-line step log every <see cref="TrainerOptions.LogEvery"/> steps; evaluate every
 /// <see cref="TrainerOptions.EvalEvery"/> steps; checkpoint every <see cref="CheckpointOptions.Every"/> steps; stop early
 /// when the time budget is spent (not before <see cref="TrainerOptions.MinSteps"/>) or at <see cref="TrainerOptions.StopAtStep"/>.</item>
@@ -95,6 +95,19 @@ public sealed partial class Trainer
     public Distributed.ShardedDataParallel? DataParallel { get; init; }
 
     /// <summary>
+    /// Builds the optimizer over the weights the trainer updates — (name, parameter) pairs: the module's trainable
+    /// parameters in fp32, their fp32 master copies in bf16 — for example one of our from-scratch optimizers
+    /// (<see cref="Sgd"/>, <see cref="Adam"/>, <see cref="OptimizerSpec.Create(IEnumerable{ParameterGroup})"/>). Null (the default) = AdamW
+    /// from <see cref="Options"/> (learning rate, β₁, β₂, ε, weight decay on matrices only). The trainer owns and disposes
+    /// what it returns, sets its <see cref="IOptimizer.LearningRate"/> from the options' schedule before every step, and
+    /// saves its state (<see cref="IOptimizer.NamedStateTensors"/>, step counts, its type) in checkpoints; a resume
+    /// refuses a checkpoint written with another optimizer type. With a factory, the options' β₁, β₂, ε and weight decay
+    /// are not used (the optimizer has its own), and resuming checks the optimizer's type but not its settings: name
+    /// them in <see cref="CheckpointOptions.Config"/> to have them checked.
+    /// </summary>
+    public Func<IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)>, IOptimizer>? OptimizerFactory { get; init; }
+
+    /// <summary>
     /// Trains for <see cref="TrainerOptions.Steps"/> steps (or until the time budget or <see cref="TrainerOptions.StopAtStep"/>).
     /// <paramref name="onStep"/> and <paramref name="onEval"/> see every record as it is made; <paramref name="log"/>
     /// gets the one-line step log. With <paramref name="checkpoints"/>, checkpoints and <c>metrics.jsonl</c> are
@@ -132,8 +145,12 @@ public sealed partial class Trainer
         _model.to(device);
 
         var weights = new TrainingWeights(_model, o.Precision);
+        if (DataParallel is not null && OptimizerFactory is not null)
+            throw new InvalidOperationException("data-parallel training shards AdamW itself: an optimizer factory cannot be combined with it");
         var optimizer = DataParallel?.Attach(weights.Masters, o)
-            ?? new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+            ?? OptimizerFactory?.Invoke(weights.Masters)
+            ?? new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps,
+                o.WeightDecay);
         long tokensPerStep = o.TokensPerStep * (DataParallel?.WorldSize ?? 1); // every rank's tokens
         var schedule = o.Schedule;
         var run = new RunState();
@@ -207,7 +224,7 @@ public sealed partial class Trainer
     /// <summary>One optimizer step over Accumulation micro-batches: (mean loss, gradient norm before clipping, the loss
     /// callback's metrics averaged over the micro-batches or null when it gave none).</summary>
     (double Loss, double Norm, IReadOnlyDictionary<string, double>? Values) Step(int step, double lr, IBatchProvider batches, Device device,
-        TrainingWeights weights, AdamW optimizer)
+        TrainingWeights weights, IOptimizer optimizer)
     {
         var o = Options;
         using var scope = NewDisposeScope();

@@ -46,7 +46,7 @@ public class DriftFilesTests : IDisposable
         File.WriteAllLines(path, ["""{"x":1}""", """{"x":"one"}"""]);
         Assert.Contains(":2: field 'x'", Assert.Throws<InputException>(() => DriftRecords.ReadJsonl(path)).Message);
         File.WriteAllLines(path, ["not json"]);
-        Assert.Contains(":1: not JSON", Assert.Throws<InputException>(() => DriftRecords.ReadJsonl(path)).Message);
+        Assert.Contains(":1: not valid JSON", Assert.Throws<InputException>(() => DriftRecords.ReadJsonl(path)).Message);
         File.WriteAllText(path, """{"format":"something-else"}""");
         Assert.Contains("not a drift reference", Assert.Throws<InputException>(() => DriftReferenceFile.Load(path)).Message);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmLab.Monitoring.Requests;
+using LlmLab.Text;
 
 namespace LlmLab.Monitoring.Drift;
 
@@ -10,7 +11,8 @@ namespace LlmLab.Monitoring.Drift;
 /// <c>llmlab serve --capture-requests</c> (objects with <c>prompt</c> and <c>reply</c>) become their
 /// <see cref="RequestFeatures"/> (the texts are not kept); any other objects are taken as rows whose scalar fields are
 /// the columns — numbers numeric, strings and booleans categorical, null or missing values dropped (Evidently's NaN
-/// handling). Blank lines are skipped; a bad line is an error naming the file and line.
+/// handling). Read by <see cref="JsonlLines"/>: blank lines skipped, a bad line an error naming the file and line, an
+/// empty file refused.
 /// </summary>
 public static class DriftRecords
 {
@@ -18,38 +20,30 @@ public static class DriftRecords
     /// <exception cref="InputException">A missing file, a line that is not a JSON object, or a field whose type changes.</exception>
     public static DriftTable ReadJsonl(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"'{path}' not found: give a JSONL file (one JSON object a line)");
-        var rows = new List<(int Line, JsonObject Obj)>();
-        int lineNo = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonNode? node;
-            try { node = JsonNode.Parse(line); }
-            catch (JsonException e) { throw new InputException($"{path}:{lineNo}: not JSON ({e.Message}); every line must be one JSON object"); }
-            rows.Add((lineNo, node as JsonObject ?? throw new InputException($"{path}:{lineNo}: a JSON object was expected")));
-        }
-        if (rows.Count > 0 && rows[0].Obj.ContainsKey("prompt") && rows[0].Obj.ContainsKey("reply"))
-            return RequestFeatures.Table(rows.Select(r => RequestFeatures.Of(Request(path, r.Line, r.Obj))).ToList());
-        return Tabular(path, rows);
+        // The one strict JSONL reader: blank lines skipped, errors start with "file:line", an empty file is refused.
+        var rows = JsonlLines.ReadAll(path, "drift records file",
+            (line, where) => (Where: where, Obj: JsonlLines.Object(line, where, "(a captured request, or a row of scalar fields)")),
+            "holds no records: give a JSONL file with one JSON object a line");
+        if (rows[0].Obj.ContainsKey("prompt") && rows[0].Obj.ContainsKey("reply"))
+            return RequestFeatures.Table(rows.Select(r => RequestFeatures.Of(Request(r.Where, r.Obj))).ToList());
+        return Tabular(rows);
     }
 
-    static RequestRecord Request(string path, int line, JsonObject o)
+    static RequestRecord Request(string where, JsonObject o)
     {
         try { return o.Deserialize<RequestRecord>() ?? throw new JsonException("null"); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new InputException($"{path}:{line}: not a captured request ({e.Message}); expected fields prompt, reply, prompt_tokens, " +
+            throw new InputException($"{where}: not a captured request ({e.Message}); expected fields prompt, reply, prompt_tokens, " +
                 "completion_tokens, latency_ms as 'llmlab serve --capture-requests' writes them");
         }
     }
 
-    static DriftTable Tabular(string path, List<(int Line, JsonObject Obj)> rows)
+    static DriftTable Tabular(IReadOnlyList<(string Where, JsonObject Obj)> rows)
     {
         var kinds = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var (line, obj) in rows)
+        foreach (var (where, obj) in rows)
             foreach (var (name, value) in obj)
             {
                 if (value is null) continue;
@@ -57,11 +51,11 @@ public static class DriftRecords
                 {
                     JsonValueKind.Number => ColumnKind.Numeric,
                     JsonValueKind.String or JsonValueKind.True or JsonValueKind.False => ColumnKind.Categorical,
-                    _ => throw new InputException($"{path}:{line}: field '{name}' is not a number, string or boolean; drift columns are scalars"),
+                    _ => throw new InputException($"{where}: field '{name}' is not a number, string or boolean; drift columns are scalars"),
                 };
                 if (!kinds.TryGetValue(name, out var seen)) { kinds[name] = kind; order.Add(name); }
                 else if (seen != kind)
-                    throw new InputException($"{path}:{line}: field '{name}' is {Name(kind)} here but {Name(seen)} on earlier lines");
+                    throw new InputException($"{where}: field '{name}' is {Name(kind)} here but {Name(seen)} on earlier lines");
             }
         var columns = order.Select(name => kinds[name] == ColumnKind.Numeric
             ? DriftColumn.Numeric(name, rows.Select(r => r.Obj[name] is { } v ? v.GetValue<double>() : double.NaN))
