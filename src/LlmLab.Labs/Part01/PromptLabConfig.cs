@@ -37,7 +37,7 @@ public sealed record PromptLabConfig(int TestsPerFamily, int Difficulty, int Max
             BaseSteps = 30, TrainPerFamily = 40, SftSteps = 20,
         },
         // Full: lab 7.1's quick-profile model shape trained longer, and more questions.
-        Profile.Full => Quick with { TestsPerFamily = 50, BaseSteps = 1000, TrainPerFamily = 1000, SftSteps = 800, MaxNewTokens = 48 },
+        Profile.Full => Quick with { TestsPerFamily = 50, Difficulty = 2, BaseSteps = 1000, TrainPerFamily = 1000, SftSteps = 800, MaxNewTokens = 48 },
         _ => Quick,
     };
 

@@ -24,7 +24,7 @@ public sealed partial class DpoPpoLab
         // Twice what is needed: the longest families' questions (tool calls with their tool list) may not fit the context.
         int perFamily = 2 * (cfg.PromptBudget + cfg.HeldOutPairs) / TaskFamilies.All.Count + 4;
         var pool = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(perFamily, Math.Max(2, cfg.HeldOutPairs / TaskFamilies.All.Count),
-            cfg.TestTemplates, 1, Seeding.DeriveSeed(ctx.Seed, "preference-data")));
+            cfg.TestTemplates, cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "preference-data")));
         bool Fits(SyntheticExample x) => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length + cfg.MaxNewTokens <= cfg.Context + 1;
         var fitting = pool.Train.Where(Fits).ToArray();      // families interleaved (a seeded order), so the budget mixes them
         if (fitting.Length < cfg.PromptBudget + cfg.HeldOutPairs)

@@ -56,7 +56,7 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
         using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
         var (chat, sft, baseTraining) = (recipe.Chat, recipe.Grown, recipe.BaseTraining);
-        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, 1,
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, cfg.Difficulty,
             Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         var sftTraining = FineTune(ctx, cfg, sft, chat, data);
         ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — a {cfg.BaseLayers} × {cfg.BaseWidth} GPT pretrained {cfg.BaseSteps} steps on " +

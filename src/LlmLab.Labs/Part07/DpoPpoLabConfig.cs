@@ -48,6 +48,11 @@ public sealed record DpoPpoLabConfig(
     int PpoRolloutBatch, int PpoMiniBatch, int PpoEpochs, double PpoLr, double KlCoef, string Kl,
     int MaxNewTokens, int ProbePrompts, int ProbeEvery, int Seeds, double AccuracyTolerance, double MinRmAccuracy)
 {
+    /// <summary>1–3, the task families' value ranges (lab 7.1's difficulty). The full profile asks for more conversations per
+    /// family than difficulty 1's value ranges hold (the units family has ~320 distinct training conversations there), so
+    /// it uses 2.</summary>
+    public int Difficulty { get; init; } = 1;
+
     /// <summary>The defaults of a profile.</summary>
     public static DpoPpoLabConfig For(Profile profile) => profile switch
     {
@@ -63,7 +68,7 @@ public sealed record DpoPpoLabConfig(
         Profile.Full => Quick with
         {
             CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000, Batch = 16, TrainPerFamily = 2000,
-            TestPerFamily = 100, SftSteps = 1500, PromptBudget = 2048, OnPolicySamples = 4, HeldOutPairs = 200, RmSteps = 1000,
+            TestPerFamily = 100, SftSteps = 1500, PromptBudget = 2048, Difficulty = 2, OnPolicySamples = 4, HeldOutPairs = 200, RmSteps = 1000,
             DpoSteps = 768, DpoBatch = 8, PpoRolloutBatch = 64, PpoMiniBatch = 16, ProbePrompts = 64, ProbeEvery = 64, Seeds = 3,
             MaxNewTokens = 48,
         },

@@ -33,7 +33,7 @@ public sealed partial class RefusalLab
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 4);
         var (chat, grown) = (recipe.Chat, recipe.Grown);
         var tasks = SyntheticDataset.Generate(TaskFamilies.All,
-            new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, 1, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+            new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         var refusals = RefusalPairs.Conversations(data.Train);
         ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) => recipe.Encode(xs, cfg.Context);
         var taskOnly = Encode(tasks.Train);

@@ -37,6 +37,11 @@ public sealed record RefusalLabConfig(
     int Batch, int TaskTrainPerFamily, int TaskTestPerFamily, int SftSteps, double SftLr, int DpoSteps, double DpoLr, int MaxNewTokens,
     double MinHeldOutRefusal, double MaxHeldOutOverRefusal, double MaxTaskFalseRefusal)
 {
+    /// <summary>1–3, the task families' value ranges (lab 7.1's difficulty). The full profile asks for more conversations per
+    /// family than difficulty 1's value ranges hold (the units family has ~320 distinct training conversations there), so
+    /// it uses 2.</summary>
+    public int Difficulty { get; init; } = 1;
+
     /// <summary>The defaults of a profile.</summary>
     public static RefusalLabConfig For(Profile profile) => profile switch
     {
@@ -52,7 +57,7 @@ public sealed record RefusalLabConfig(
         {
             TrainPerCategory = 200, TestPerCategory = 40, CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8,
                 BaseSteps = 2000,
-            Batch = 16, TaskTrainPerFamily = 2000, TaskTestPerFamily = 100, SftSteps = 1500, SftLr = 1e-3, DpoSteps = 600,
+            Batch = 16, TaskTrainPerFamily = 2000, TaskTestPerFamily = 100, SftSteps = 1500, Difficulty = 2, SftLr = 1e-3, DpoSteps = 600,
             MaxNewTokens = 48,
         },
         _ => Quick,

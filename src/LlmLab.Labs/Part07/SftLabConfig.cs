@@ -51,7 +51,7 @@ public sealed record SftLabConfig(
         Profile.Full => Quick with
         {
             CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000, Batch = 16, TrainPerFamily = 2000,
-            TestPerFamily = 100, SftSteps = 1500, SftLr = 1e-3, LoraLr = 2e-3, LoraRanks = [8, 2], MaxNewTokens = 48,
+            TestPerFamily = 100, Difficulty = 2, SftSteps = 1500, SftLr = 1e-3, LoraLr = 2e-3, LoraRanks = [8, 2], MaxNewTokens = 48,
         },
         _ => Quick,
     };
