@@ -43,7 +43,7 @@ public sealed class ExactResponseCache
     public int Count => _lru.Count;
 
     /// <summary>True when a reply to <paramref name="prompt"/> may be stored and served: temperature 0, or sampled replies allowed.</summary>
-    public bool IsCacheable(CachedPrompt prompt) => prompt.Temperature <= 0 || Options.CacheSampled;
+    public bool IsCacheable(CachedPrompt prompt) => Options.Admits(prompt);
 
     /// <summary>The live entry for <paramref name="prompt"/>, or null (never for an uncacheable prompt).</summary>
     public async Task<CachedResponse?> GetAsync(CachedPrompt prompt, CancellationToken ct = default)

@@ -18,6 +18,10 @@ public sealed record ResponseCacheOptions
     /// <summary>The semantic cache's cosine similarity at or above which an earlier question's answer is served.</summary>
     public double SemanticThreshold { get; init; } = 0.95; // lab 10.3 measures the false hits below it on MiniLM: see docs/part-10.md
 
+    /// <summary>The one rule both caches apply: a reply to <paramref name="prompt"/> may be stored and served when it was
+    /// asked at temperature 0, or when sampled replies are allowed (<see cref="CacheSampled"/>).</summary>
+    public bool Admits(CachedPrompt prompt) => prompt.Temperature <= 0 || CacheSampled;
+
     /// <exception cref="InputException">A bound out of range, named with its flag.</exception>
     public void Validate()
     {

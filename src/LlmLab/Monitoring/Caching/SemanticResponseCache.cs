@@ -43,7 +43,7 @@ public sealed class SemanticResponseCache
     public int Count => _lru.Count;
 
     /// <summary>True when a reply to <paramref name="prompt"/> may be stored and served (see <see cref="ExactResponseCache.IsCacheable"/>).</summary>
-    public bool IsCacheable(CachedPrompt prompt) => prompt.Temperature <= 0 || Options.CacheSampled;
+    public bool IsCacheable(CachedPrompt prompt) => Options.Admits(prompt);
 
     /// <summary>Embeds the prompt's last message and finds the most similar live entry of its partition; null for an
     /// uncacheable prompt (nothing is embedded then).</summary>
