@@ -82,7 +82,8 @@ public sealed partial class RagLab
         var sample = cfg.AnswerQuestions == 0 ? questions : questions.Take(cfg.AnswerQuestions).ToList();
         var pipeline = new RagPipeline(retriever, new ExtractiveAnswerer(encoder)) { K = cfg.K };
         // A configured judge scores the same answers again (reported in its own table); the lexical figure stays the checked one.
-        using var judgeClient = cfg.Judge.Length == 0 ? null : JudgeModel.Open(cfg.Judge, cfg.JudgeBaseUrl, "8.1: judge", "8.1: judge_base_url");
+        using var judgeClient = cfg.Judge.Length == 0 ? null
+            : JudgeModel.Open(cfg.Judge, cfg.JudgeBaseUrl, "8.1: judge", "8.1: judge_base_url");
         var judge = judgeClient is null ? null : new ChatFaithfulnessJudge(judgeClient);
         var q = RagEvaluator.Answers(pipeline, sample, judge: judge);
         var rows = new List<string[]> { AnswerRow("extractive", sample.Count, q) };

@@ -36,7 +36,8 @@ public sealed partial class RagLab
             ctx.Metrics.Log(new { part = "judge", answers = name, judge = cfg.Judge, faithfulness = double.IsNaN(t.Faithfulness) ?
                 (double?)null : t.Faithfulness, sentences = t.Sentences, supported = t.Supported, not_supported = t.NotSupported,
                 uncited = t.Uncited, unparseable = t.Unparseable, failed = t.Failed });
-            if (t.FirstError is not null || t.FirstUnparseable is not null) ctx.Report.Paragraph($"Judge on {name} answers: {t.Summary()}.");
+            if (t.FirstError is not null || t.FirstUnparseable is not null)
+                ctx.Report.Paragraph($"Judge on {name} answers: {t.Summary()}.");
         }
     }
 

@@ -18,7 +18,9 @@ namespace LlmLab.Retrieval.Evaluation;
 /// <remarks>
 /// Each sentence also carries its lexical token recall (the same claims through <see cref="FaithfulnessChecker"/>), so a
 /// report can set the judge beside the proxy. The judge is only as good as its model: a small local checkpoint mostly
-/// yields unparseable verdicts, which is what the counts are for. Calls are sequential; thread-safe when the client is.
+/// yields unparseable or failed verdicts, which is what the counts are for. After <see cref="MaxConsecutiveFailures"/>
+/// failed calls in a row (an endpoint that is down, each call spending the client's retries) the remaining sentences are
+/// not sent and count as failed, saying so. Calls are sequential; thread-safe when the client is.
 /// </remarks>
 public sealed class ChatFaithfulnessJudge(IChatClient judge) : IFaithfulnessChecker
 {
@@ -35,6 +37,13 @@ public sealed class ChatFaithfulnessJudge(IChatClient judge) : IFaithfulnessChec
     /// <summary>Reply budget: the JSON verdict is about ten tokens; 64 leaves room for a tokenizer that splits it finely
     /// without paying for a long digression (which would be unparseable anyway).</summary>
     public int MaxOutputTokens { get; init; } = 64;
+
+    /// <summary>Failed calls in a row after which this judge stops calling (every later sentence: failed, not sent). 5: a
+    /// passing network error does not end an evaluation; a dead endpoint stops costing retries within a few answers.</summary>
+    public int MaxConsecutiveFailures { get; init; } = 5;
+
+    int _failuresInARow;
+    string? _lastError;
 
     /// <inheritdoc />
     public async Task<Faithfulness> CheckAsync(string answer, IReadOnlyList<RetrievedChunk> chunks,
@@ -113,6 +122,9 @@ public sealed class ChatFaithfulnessJudge(IChatClient judge) : IFaithfulnessChec
 
     async Task<(JudgeVerdict Verdict, string? Note)> AskAsync(List<ChatMessage> prompt, ChatOptions options, CancellationToken ct)
     {
+        int inARow = Volatile.Read(ref _failuresInARow);
+        if (inARow >= MaxConsecutiveFailures)
+            return (JudgeVerdict.Failed, OneLine($"not sent: the judge failed {inARow} calls in a row (last: {_lastError})"));
         string reply;
         try
         {
@@ -122,8 +134,12 @@ public sealed class ChatFaithfulnessJudge(IChatClient judge) : IFaithfulnessChec
         {
             // The judge is an outside service: whatever made this call fail (HTTP status, network, a prompt longer than a
             // local model's context) costs this verdict, is counted and kept in one line, and the evaluation goes on.
-            return (JudgeVerdict.Failed, OneLine($"{e.GetType().Name}: {e.Message}"));
+            string error = OneLine($"{e.GetType().Name}: {e.Message}");
+            _lastError = error;
+            Interlocked.Increment(ref _failuresInARow);
+            return (JudgeVerdict.Failed, error);
         }
+        Volatile.Write(ref _failuresInARow, 0);
         var verdict = Parse(reply);
         return (verdict, verdict == JudgeVerdict.Unparseable ? OneLine(reply) : null);
     }

@@ -112,6 +112,25 @@ public sealed class FaithfulnessJudgeTests
     }
 
     [Fact]
+    public async Task ADeadJudgeStopsBeingCalledAndEverySentenceCountsAsFailed()
+    {
+        var judge = new ScriptedJudge(_ => throw new HttpRequestException("Connection refused (127.0.0.1:9)"));
+        var checker = new ChatFaithfulnessJudge(judge) { MaxConsecutiveFailures = 3 };
+        var f = await checker.CheckAsync("fail a [1]. fail b [2]. fail c [1]. fail d [2]. fail e [1].", Chunks);
+        Assert.Equal(3, judge.Calls.Count);
+        Assert.All(f.Sentences, s => Assert.Equal(JudgeVerdict.Failed, s.Verdict));
+        Assert.Equal("not sent: the judge failed 3 calls in a row (last: HttpRequestException: Connection refused (127.0.0.1:9))",
+            f.Sentences[4].JudgeNote);
+        // A success in between resets the count.
+        int n = 0;
+        var flaky = new ScriptedJudge(_ => ++n % 3 == 0 ? "supported" : throw new HttpRequestException("flaky"));
+        var g = await new ChatFaithfulnessJudge(flaky) { MaxConsecutiveFailures = 3 }
+            .CheckAsync("a [1]. b [1]. c [1]. d [1]. e [1]. f [1].", Chunks);
+        Assert.Equal(6, flaky.Calls.Count);
+        Assert.Equal(2, g.Count(JudgeVerdict.Supported));
+    }
+
+    [Fact]
     public async Task ARefusalHasNothingToJudge()
     {
         var judge = new ScriptedJudge(Script);

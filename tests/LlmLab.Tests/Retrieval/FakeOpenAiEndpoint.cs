@@ -47,7 +47,8 @@ sealed class FakeOpenAiEndpoint : IAsyncDisposable
             int code = status?.Invoke(texts) ?? 200;
             if (code != 200)
             {
-                var error = new JsonObject { ["error"] = new JsonObject { ["message"] = $"fake failure {code}", ["type"] = "server_error" } };
+                var error = new JsonObject
+                    { ["error"] = new JsonObject { ["message"] = $"fake failure {code}", ["type"] = "server_error" } };
                 return Results.Text(error.ToJsonString(), "application/json", statusCode: code);
             }
             var response = new JsonObject

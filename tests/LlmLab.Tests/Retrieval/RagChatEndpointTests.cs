@@ -136,7 +136,8 @@ public sealed class RagChatEndpointTests : IDisposable
         ["The stable release receives security updates."] = "{\"verdict\": \"not_supported\"}",
     };
 
-    static string Claim(IReadOnlyList<string> messages) => messages[^1][(messages[^1].LastIndexOf("Claim: ", StringComparison.Ordinal) + 7)..];
+    static string Claim(IReadOnlyList<string> messages) =>
+        messages[^1][(messages[^1].LastIndexOf("Claim: ", StringComparison.Ordinal) + 7)..];
 
     [Fact]
     public async Task EvalJudgesFaithfulnessThroughAnEndpoint()
