@@ -81,12 +81,17 @@ public sealed partial class RagLab
         ctx.Report.Heading("Grounded answers");
         var sample = cfg.AnswerQuestions == 0 ? questions : questions.Take(cfg.AnswerQuestions).ToList();
         var pipeline = new RagPipeline(retriever, new ExtractiveAnswerer(encoder)) { K = cfg.K };
-        var q = RagEvaluator.Answers(pipeline, sample);
+        // A configured judge scores the same answers again (reported in its own table); the lexical figure stays the checked one.
+        using var judgeClient = cfg.Judge.Length == 0 ? null
+            : JudgeModel.Open(cfg.Judge, cfg.JudgeBaseUrl, "8.1: judge", "8.1: judge_base_url");
+        var judge = judgeClient is null ? null : new ChatFaithfulnessJudge(judgeClient);
+        var q = RagEvaluator.Answers(pipeline, sample, judge: judge);
         var rows = new List<string[]> { AnswerRow("extractive", sample.Count, q) };
+        AnswerQuality? c = null;
         if (cfg.OpenaiBaseUrl.Length > 0)
         {
             using var chat = OpenAiCompatible.Create(cfg.OpenaiBaseUrl, cfg.OpenaiModel);
-            var c = RagEvaluator.Answers(new RagPipeline(retriever, new ChatAnswerer(chat)) { K = cfg.K }, sample);
+            c = RagEvaluator.Answers(new RagPipeline(retriever, new ChatAnswerer(chat)) { K = cfg.K }, sample, judge: judge);
             rows.Add(AnswerRow($"{cfg.OpenaiModel} (endpoint)", sample.Count, c));
         }
         ctx.Report.Table(["answerer", "questions", "token F1 vs first gold paragraph", "citation precision", "valid citations",
@@ -101,9 +106,10 @@ public sealed partial class RagLab
             q.ValidCitations / Math.Max(1e-9, 1 - q.RefusalRate), 0.99);
         ctx.Checks.KnownAnswer("extractive sentences are copied verbatim from the chunk they cite")
             .AtLeast("faithfulness checker on the extractive answers", q.Faithfulness, cfg.MinFaithfulness);
-        var control = ShiftedCitations(pipeline, sample);
+        var (control, judgedControl) = ShiftedCitations(pipeline, sample, judge);
         ctx.Checks.KnownAnswer("the same answers citing a chunk they were not taken from")
             .AtMost("faithfulness checker on misattributed answers (negative control)", control, 0.5);
+        JudgeTable(ctx, cfg, q, control, judgedControl, c);
         var off = pipeline.AskAsync("What is the best recipe for chocolate cake?").GetAwaiter().GetResult();
         ctx.Checks.KnownAnswer("an off-topic question the FAQ cannot answer")
             .True("an off-topic question is refused (\"not in the documents\")", off.Refused,
@@ -114,11 +120,14 @@ public sealed partial class RagLab
         return q;
     }
 
-    /// <summary>Mean faithfulness when every citation [n] of an extractive answer is moved to the next given chunk whose text
-    /// differs — the checker must see that the sentence no longer comes from the chunk cited.</summary>
-    static double ShiftedCitations(RagPipeline pipeline, List<EvalQuestion> sample)
+    /// <summary>Mean faithfulness when every citation [n] of an extractive answer is moved to the next given chunk — the
+    /// checker must see that the sentence no longer comes from the chunk cited; with a judge, its verdicts on the same
+    /// moved answers.</summary>
+    static (double Lexical, JudgeTally? Judged) ShiftedCitations(RagPipeline pipeline, List<EvalQuestion> sample,
+        IFaithfulnessChecker? judge)
     {
         var checker = new FaithfulnessChecker();
+        var judged = new List<Faithfulness>();
         double sum = 0;
         int n = 0;
         foreach (var q in sample)
@@ -129,8 +138,9 @@ public sealed partial class RagLab
                 m => $"[{int.Parse(m.Groups[1].Value, C) % a.Chunks.Count + 1}]");
             double score = checker.CheckAsync(moved, a.Chunks).GetAwaiter().GetResult().Score;
             if (!double.IsNaN(score)) { sum += score; n++; }
+            if (judge is not null) judged.Add(judge.CheckAsync(moved, a.Chunks).GetAwaiter().GetResult());
         }
-        return n == 0 ? double.NaN : sum / n;
+        return (n == 0 ? double.NaN : sum / n, judge is null ? null : JudgeTally.Of(judged));
     }
 
     static string[] AnswerRow(string name, int count, AnswerQuality q) =>

@@ -50,6 +50,8 @@ public sealed partial class RagLab : Lab<RagLabConfig>
         ConfigRules.InRange("min_faithfulness", cfg.MinFaithfulness, 0, 1);
         if (cfg.OpenaiBaseUrl.Length > 0 && cfg.OpenaiModel.Length == 0)
             throw new InputException("8.1: openai_base_url needs openai_model (the endpoint's model name): --set 8.1:openai_model=NAME");
+        if (cfg.JudgeBaseUrl.Length > 0 && cfg.Judge.Length == 0)
+            throw new InputException("8.1: judge_base_url needs judge (the endpoint's model name): --set 8.1:judge=NAME");
     }
 
     public override void Run(LabContext ctx, RagLabConfig cfg)

@@ -24,6 +24,10 @@ namespace LlmLab.Labs.Part08;
 /// <param name="OpenaiBaseUrl">An OpenAI-compatible endpoint whose model also answers the sample ("": none; key from
 /// OPENAI_API_KEY). Reported, not checked.</param>
 /// <param name="OpenaiModel">The endpoint's model name.</param>
+/// <param name="Judge">A chat model that also judges faithfulness, sentence by sentence ("": none): an endpoint's model name
+/// (at <paramref name="JudgeBaseUrl"/>, else OPENAI_BASE_URL or OpenAI's own with OPENAI_API_KEY) or a checkpoint folder.
+/// Reported beside the lexical checker, with the same negative control; not checked.</param>
+/// <param name="JudgeBaseUrl">The judge's OpenAI-compatible endpoint ("": see <paramref name="Judge"/>).</param>
 public sealed record RagLabConfig(
     int Questions,
     int AnswerQuestions,
@@ -43,7 +47,9 @@ public sealed record RagLabConfig(
     double MinFrenchRecallAt10,
     double MinFaithfulness,
     string OpenaiBaseUrl,
-    string OpenaiModel)
+    string OpenaiModel,
+    string Judge,
+    string JudgeBaseUrl)
 {
     /// <summary>The defaults of a profile.</summary>
     public static RagLabConfig For(Profile profile) => profile switch
@@ -83,5 +89,8 @@ public sealed record RagLabConfig(
         // Copied sentences have token recall 1 in the chunk they cite; 0.99 leaves room for a splitter edge case.
         MinFaithfulness: 0.99,
         OpenaiBaseUrl: "",
-        OpenaiModel: "");
+        OpenaiModel: "",
+        // No judge unless asked for: none can be assumed reachable, and a small local checkpoint is no judge.
+        Judge: "",
+        JudgeBaseUrl: "");
 }

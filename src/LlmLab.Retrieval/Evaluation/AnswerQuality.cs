@@ -11,5 +11,7 @@ namespace LlmLab.Retrieval.Evaluation;
 /// <param name="Faithfulness">Mean, over answered questions, of the share of answer sentences a cited chunk supports
 /// (<see cref="FaithfulnessChecker"/>); NaN when no question was answered.</param>
 /// <param name="Latency">Mean wall time per stage and question.</param>
+/// <param name="Judge">A chat judge's verdicts on the same answers (<see cref="ChatFaithfulnessJudge"/>); null when none
+/// was configured.</param>
 public sealed record AnswerQuality(double TokenF1, double CitationPrecision, double ValidCitations, double RefusalRate,
-    double MillisecondsPerAnswer, double Faithfulness, StageLatency Latency);
+    double MillisecondsPerAnswer, double Faithfulness, StageLatency Latency, JudgeTally? Judge = null);

@@ -25,7 +25,7 @@ namespace LlmLab.Retrieval.Evaluation;
 /// score catches invented content and misattributed citations, not subtle contradictions; an <c>IChatClient</c> judge is
 /// the stronger tool where a capable model is at hand. Thread-safe when the embedder is.
 /// </remarks>
-public sealed partial class FaithfulnessChecker(IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
+public sealed partial class FaithfulnessChecker(IEmbeddingGenerator<string, Embedding<float>>? embedder = null) : IFaithfulnessChecker
 {
     /// <summary>Lucene's English stop words without the negations, so "not" is a content term that must be supported.</summary>
     static readonly TextAnalyzer Analyzer = new(TextAnalyzer.EnglishStopWords.Where(w => w is not ("no" or "not")).ToHashSet());
@@ -42,7 +42,7 @@ public sealed partial class FaithfulnessChecker(IEmbeddingGenerator<string, Embe
     [GeneratedRegex(@"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")]
     private static partial Regex CitationGroup();
 
-    /// <summary>Checks <paramref name="answer"/> against <paramref name="chunks"/> (<c>[n]</c> is <c>chunks[n − 1]</c>).</summary>
+    /// <inheritdoc />
     public async Task<Faithfulness> CheckAsync(string answer, IReadOnlyList<RetrievedChunk> chunks,
         CancellationToken cancellationToken = default)
     {

@@ -32,13 +32,15 @@ public static class RagEvaluator
     }
 
     /// <summary>Answers every question with <paramref name="pipeline"/> and scores the answers; faithfulness by
-    /// <paramref name="faithfulness"/> (default: the lexical checker).</summary>
+    /// <paramref name="faithfulness"/> (default: the lexical checker) and, when given, also by <paramref name="judge"/> on
+    /// the same answers (its verdicts in <see cref="AnswerQuality.Judge"/>).</summary>
     public static AnswerQuality Answers(RagPipeline pipeline, IReadOnlyList<EvalQuestion> questions,
-        FaithfulnessChecker? faithfulness = null)
+        IFaithfulnessChecker? faithfulness = null, IFaithfulnessChecker? judge = null)
     {
         faithfulness ??= new FaithfulnessChecker();
+        var judged = new List<Faithfulness>();
         double f1 = 0, valid = 0, refused = 0, faithful = 0;
-        int citedTotal = 0, citedRelevant = 0, judged = 0;
+        int citedTotal = 0, citedRelevant = 0, scored = 0;
         var latency = new StageLatency();
         foreach (var q in questions)
         {
@@ -48,7 +50,8 @@ public static class RagEvaluator
             f1 += AnswerMetrics.TokenF1(a.Text, q.Answer);
             if (a.Citations.IsValid) valid++;
             double score = faithfulness.CheckAsync(a.Text, a.Chunks).GetAwaiter().GetResult().Score;
-            if (!double.IsNaN(score)) { faithful += score; judged++; }
+            if (!double.IsNaN(score)) { faithful += score; scored++; }
+            if (judge is not null) judged.Add(judge.CheckAsync(a.Text, a.Chunks).GetAwaiter().GetResult());
             var rel = q.Relevant.ToHashSet(StringComparer.Ordinal);
             foreach (int c in a.Citations.Cited)
             {
@@ -59,6 +62,6 @@ public static class RagEvaluator
         int n = Math.Max(questions.Count, 1);
         var mean = latency.Scaled(1.0 / n);
         return new AnswerQuality(f1 / n, citedTotal == 0 ? 0 : (double)citedRelevant / citedTotal, valid / n, refused / n,
-            mean.TotalMs, judged == 0 ? double.NaN : faithful / judged, mean);
+            mean.TotalMs, scored == 0 ? double.NaN : faithful / scored, mean, judge is null ? null : JudgeTally.Of(judged));
     }
 }

@@ -6,14 +6,18 @@ namespace LlmLab.Retrieval.Search;
 
 /// <summary>
 /// Searches a <see cref="RagIndex"/> by BM25, dense vectors, both fused by RRF, or fused then MMR-reranked; an
-/// optional metadata filter (on source id, title, section…) applies to every mode. Thread-safe when the
-/// embedder is.
+/// optional metadata filter (on source id, title, section…) applies to every mode. The static <see cref="Nearest"/> and
+/// <see cref="Fused"/> are the dense and hybrid rankings themselves, shared with the VectorData adapter
+/// (<c>RagVectorStoreCollection</c>), so both give the same results. Thread-safe when the embedder is.
 /// </summary>
 public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, Embedding<float>> embedder)
 {
+    /// <summary>The default of <see cref="CandidateFactor"/>.</summary>
+    public const int DefaultCandidateFactor = 4;
+
     /// <summary>Each ranking fed to fusion is this many times longer than k (a document ranked low by one retriever
     /// can still win when the other ranks it high).</summary>
-    public int CandidateFactor { get; init; } = 4;
+    public int CandidateFactor { get; init; } = DefaultCandidateFactor;
 
     /// <summary>MMR's λ (1: relevance only).</summary>
     public double MmrLambda { get; init; } = 0.7;
@@ -37,13 +41,12 @@ public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, 
         double embedMs = StageLatency.Since(t);
         t = System.Diagnostics.Stopwatch.GetTimestamp();
         Func<long, bool>? keep = filter is null ? null : key => filter(index.Chunks[key].Chunk);
-        int n = Math.Max(k * CandidateFactor, 20);
+        int n = FusionDepth(k, CandidateFactor);
         List<(long Key, double Score)> ranked = mode switch
         {
-            RetrievalMode.Bm25 => Lexical(query, k, keep),
-            RetrievalMode.Dense => Dense(q, k, keep),
-            _ => ReciprocalRankFusion.Fuse(
-                [Lexical(query, n, keep).Select(x => x.Key).ToList(), Dense(q, n, keep).Select(x => x.Key).ToList()]),
+            RetrievalMode.Bm25 => index.Bm25.Search(index.Analyzer.Analyze(query), k, keep),
+            RetrievalMode.Dense => Nearest(index, q, k, keep),
+            _ => Fused(index, index.Analyzer.Analyze(query), q, n, keep),
         };
         double retrieveMs = StageLatency.Since(t);
         t = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -66,9 +69,25 @@ public sealed class HybridRetriever(RagIndex index, IEmbeddingGenerator<string, 
         }).ToList();
     }
 
-    List<(long Key, double Score)> Lexical(string query, int k, Func<long, bool>? keep) =>
-        index.Bm25.Search(index.Analyzer.Analyze(query), k, keep);
+    /// <summary>How long each ranking fed to fusion is for <paramref name="k"/> results: k × the factor, at least 20.</summary>
+    public static int FusionDepth(int k, int candidateFactor = DefaultCandidateFactor) => Math.Max(k * candidateFactor, 20);
 
-    List<(long Key, double Score)> Dense(float[] q, int k, Func<long, bool>? keep) =>
-        index.Vectors.Search(q, k, keep).Select(x => (x.Key, (double)x.Score)).ToList();
+    /// <summary>The <paramref name="n"/> chunks nearest to <paramref name="q"/> (unit length) by cosine, best first, among
+    /// those <paramref name="keep"/> admits: HNSW, or an exact scan of the admitted chunks when a selective filter starves
+    /// HNSW's candidate list (it then finds fewer than it could).</summary>
+    public static List<(long Key, double Score)> Nearest(RagIndex index, float[] q, int n, Func<long, bool>? keep)
+    {
+        var hits = index.Vectors.Search(q, n, keep).Select(x => (x.Key, (double)x.Score)).ToList();
+        if (keep is null || hits.Count >= Math.Min(n, index.Chunks.Count)) return hits;
+        return index.Chunks.Keys.Where(keep).Select(k => (Key: k, Score: (double)VectorMath.Dot(q, index.Chunks[k].Embedding)))
+            .OrderByDescending(h => h.Score).ThenBy(h => h.Key).Take(n).ToList();
+    }
+
+    /// <summary>The hybrid ranking: BM25 over <paramref name="terms"/> (already analyzed) and <see cref="Nearest"/> over
+    /// <paramref name="q"/>, each <paramref name="depth"/> long and filtered by <paramref name="keep"/>, fused by RRF (k = 60);
+    /// the score is the fused one.</summary>
+    public static List<(long Key, double Score)> Fused(RagIndex index, IReadOnlyList<string> terms, float[] q, int depth,
+        Func<long, bool>? keep) =>
+        ReciprocalRankFusion.Fuse([index.Bm25.Search(terms, depth, keep).Select(x => x.Key).ToList(),
+            Nearest(index, q, depth, keep).Select(x => x.Key).ToList()]);
 }

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using LlmLab.Retrieval.Chunking;
+using LlmLab.Retrieval.Search;
 using LlmLab.Retrieval.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -13,7 +14,8 @@ namespace LlmLab.Retrieval.VectorData;
 /// store or on any other. Upsert replaces a record of the same id (one transaction per call); records without an embedding
 /// are embedded from their text by the generator given, if any. Vector search runs our HNSW over the stored embeddings
 /// (cosine similarity, the score returned), rebuilt lazily after writes — with a filter HNSW cannot fill, an exact scan of
-/// the matching chunks; searching by a string embeds it first.
+/// the matching chunks; searching by a string embeds it first. Hybrid search (<see cref="IKeywordHybridSearchable{TRecord}"/>)
+/// fuses BM25 over the keywords with that dense ranking by RRF, exactly as the pipeline's hybrid mode does.
 /// </summary>
 /// <remarks>
 /// Filters (<see cref="VectorSearchOptions{TRecord}.Filter"/> and the filtered <c>GetAsync</c>) are any C# predicate over
@@ -21,7 +23,8 @@ namespace LlmLab.Retrieval.VectorData;
 /// linear in the collection for <c>GetAsync</c>. One file is one collection; <see cref="EnsureCollectionDeletedAsync"/>
 /// drops its chunks (the model id stays recorded). Thread-safe: calls are serialised.
 /// </remarks>
-public sealed class RagVectorStoreCollection : VectorStoreCollection<string, RagChunkRecord>
+public sealed partial class RagVectorStoreCollection : VectorStoreCollection<string, RagChunkRecord>,
+    IKeywordHybridSearchable<RagChunkRecord>
 {
     readonly RagStore _store;
     readonly bool _ownsStore;
@@ -175,6 +178,27 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
         VectorSearchOptions<RagChunkRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var q = await QueryVector(searchValue, cancellationToken).ConfigureAwait(false);
+        var filter = options?.Filter?.Compile();
+        int skip = options?.Skip ?? 0;
+        List<VectorSearchResult<RagChunkRecord>> results;
+        lock (_lock)
+        {
+            if (!_store.HasChunks()) yield break;
+            var index = _index ??= RagIndex.Load(_store);
+            results = Results(index, HybridRetriever.Nearest(index, q, top + skip, Keep(index, filter)), skip, options?.ScoreThreshold,
+                options?.IncludeVectors ?? false);
+        }
+        foreach (var r in results)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return r;
+        }
+    }
+
+    /// <summary>The query as a unit vector of the collection's width: a float vector as given, a string embedded.</summary>
+    async Task<float[]> QueryVector<TInput>(TInput searchValue, CancellationToken cancellationToken)
+    {
         float[] q = searchValue switch
         {
             ReadOnlyMemory<float> m => m.ToArray(),
@@ -187,34 +211,19 @@ public sealed class RagVectorStoreCollection : VectorStoreCollection<string, Rag
         };
         if (q.Length != RagChunkRecord.Dimensions)
             throw new ArgumentException($"query vector has {q.Length} dimensions, the collection {RagChunkRecord.Dimensions}");
-        q = VectorMath.Normalized(q);
-        var filter = options?.Filter?.Compile();
-        int skip = options?.Skip ?? 0;
-        List<VectorSearchResult<RagChunkRecord>> results;
-        lock (_lock)
-        {
-            if (!_store.HasChunks()) yield break;
-            var index = _index ??= RagIndex.Load(_store);
-            Func<long, bool>? keep = filter is null ? null : key => filter(ToRecord(index.Chunks[key], false));
-            var hits = index.Vectors.Search(q, top + skip, keep);
-            if (keep is not null && hits.Count < Math.Min(top + skip, index.Chunks.Count))
-            {
-                // A selective filter can starve HNSW's candidate list: answer it exactly (a scan of the matching chunks).
-                hits = index.Chunks.Keys.Where(keep).Select(k => (Key: k, Score: VectorMath.Dot(q, index.Chunks[k].Embedding)))
-                    .OrderByDescending(h => h.Score).Take(top + skip).ToList();
-            }
-            results = hits.Skip(skip)
-                .Where(h => options?.ScoreThreshold is not { } t || h.Score >= t)
-                .Select(h => new VectorSearchResult<RagChunkRecord>(
-                    ToRecord(index.Chunks[h.Key], options?.IncludeVectors ?? false), h.Score))
-                .ToList();
-        }
-        foreach (var r in results)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return r;
-        }
+        return VectorMath.Normalized(q);
     }
+
+    /// <summary>A record filter as a predicate on chunk keys (null: no filter).</summary>
+    static Func<long, bool>? Keep(RagIndex index, Func<RagChunkRecord, bool>? filter) =>
+        filter is null ? null : key => filter(ToRecord(index.Chunks[key], false));
+
+    /// <summary>Ranked hits after <paramref name="skip"/>, at or above the threshold, as search results.</summary>
+    static List<VectorSearchResult<RagChunkRecord>> Results(RagIndex index, List<(long Key, double Score)> hits, int skip,
+        double? threshold, bool includeVectors) =>
+        hits.Skip(skip).Where(h => threshold is not { } t || h.Score >= t)
+            .Select(h => new VectorSearchResult<RagChunkRecord>(ToRecord(index.Chunks[h.Key], includeVectors), h.Score))
+            .ToList();
 
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)

@@ -36,7 +36,43 @@ public sealed class Part08RagLabTests : IDisposable
         Assert.Contains("| extractive answer (hybrid) |", report);
     }
 
+    [Fact]
+    public async Task A_configured_judge_is_reported_beside_the_lexical_checker_with_the_negative_control()
+    {
+        Assert.True(File.Exists(LlmLab.Retrieval.Evaluation.DebianFaq.EnglishPath),
+            "lab 8.1's test needs Debian's debian-faq package: apt-get install debian-faq");
+        // An oracle judge at a fake endpoint: supported exactly when the claim is a sentence of the passages it was shown
+        // (whitespace aside) — right for copied extractive sentences, wrong once their citations are moved.
+        static string Squeeze(string t) => string.Join(' ', t.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        await using var fake = await Retrieval.FakeOpenAiEndpoint.StartAsync(m =>
+        {
+            string user = m[^1];
+            int at = user.LastIndexOf("Claim: ", StringComparison.Ordinal);
+            return Squeeze(user[..at]).Contains(Squeeze(user[(at + 7)..]), StringComparison.Ordinal)
+                ? "{\"verdict\": \"supported\"}" : "{\"verdict\": \"not_supported\"}";
+        });
+        var sets = ConfigOverrides.Parse(["judge=oracle", $"judge_base_url={fake.BaseUrl}", "questions=6", "answer_questions=4",
+            "sdk_docs=0", "vectors=200", "vector_queries=5"]);
+        var summary = new LabRunner(NullProgress.Instance, TextWriter.Null)
+            .Run([new RagLab()], new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root, Sets: sets));
+        var r = Assert.Single(summary.Results);
+        string dir = Path.Combine(summary.Directory, r.Directory);
+        Assert.True(r.Passed, string.Join("\n", r.Checks.Where(c => !c.Passed)) + r.Error);
+        Assert.NotEmpty(fake.Requests);
+        Assert.All(fake.Requests, q => Assert.Equal("oracle", q.Body["model"]!.GetValue<string>()));
+        var judged = File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("part", out var p) && p.GetString() == "judge")
+            .ToDictionary(e => e.GetProperty("answers").GetString()!, e => e);
+        Assert.Equal(["control", "extractive"], judged.Keys.Order());
+        Assert.Equal(1.0, judged["extractive"].GetProperty("faithfulness").GetDouble());
+        Assert.True(judged["control"].GetProperty("faithfulness").GetDouble() <= 0.5, judged["control"].ToString());
+        Assert.Equal(0, judged["extractive"].GetProperty("unparseable").GetInt32() + judged["extractive"].GetProperty("failed").GetInt32());
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("| same answers, citations moved to the next chunk (negative control) |", report);
+    }
+
     [Theory]
+    [InlineData("judge_base_url", "http://127.0.0.1:9/v1")]
     [InlineData("k", "0")]
     [InlineData("overlap_tokens", "150")]
     [InlineData("min_hnsw_recall", "2")]

@@ -14,7 +14,8 @@ namespace LlmLab.Tests.Retrieval;
 /// <summary>
 /// An in-process stand-in for an OpenAI-compatible server (Kestrel on a free loopback port): <c>POST
 /// /v1/chat/completions</c> answers with what <c>reply</c> makes of the request's messages, in OpenAI's response shape, and
-/// records every request (body and Authorization header). No model: the tests decide what the "model" says.
+/// records every request (body and Authorization header). No model: the tests decide what the "model" says — or, through
+/// <c>status</c>, that the request fails with an HTTP error in OpenAI's error shape.
 /// </summary>
 sealed class FakeOpenAiEndpoint : IAsyncDisposable
 {
@@ -28,8 +29,10 @@ sealed class FakeOpenAiEndpoint : IAsyncDisposable
     /// <summary>The base URL to give a client, up to and including /v1.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>Starts an endpoint whose reply to the (system, user, …) message texts is <paramref name="reply"/>'s.</summary>
-    public static async Task<FakeOpenAiEndpoint> StartAsync(Func<IReadOnlyList<string>, string> reply)
+    /// <summary>Starts an endpoint whose reply to the (system, user, …) message texts is <paramref name="reply"/>'s; when
+    /// <paramref name="status"/> gives a code other than 200 for them, the request fails with it instead.</summary>
+    public static async Task<FakeOpenAiEndpoint> StartAsync(Func<IReadOnlyList<string>, string> reply,
+        Func<IReadOnlyList<string>, int>? status = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -40,7 +43,14 @@ sealed class FakeOpenAiEndpoint : IAsyncDisposable
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
             fake.Requests.Enqueue((http.Request.Headers.Authorization.ToString(), body));
-            var texts = body["messages"]!.AsArray().Select(m => Text(m!["content"])).ToList();
+            var texts = Texts(body);
+            int code = status?.Invoke(texts) ?? 200;
+            if (code != 200)
+            {
+                var error = new JsonObject
+                    { ["error"] = new JsonObject { ["message"] = $"fake failure {code}", ["type"] = "server_error" } };
+                return Results.Text(error.ToJsonString(), "application/json", statusCode: code);
+            }
             var response = new JsonObject
             {
                 ["id"] = "chatcmpl-fake", ["object"] = "chat.completion", ["created"] = 0, ["model"] = body["model"]!.GetValue<string>(),
@@ -57,6 +67,9 @@ sealed class FakeOpenAiEndpoint : IAsyncDisposable
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
         return fake;
     }
+
+    /// <summary>The texts of a request body's messages, in order.</summary>
+    public static List<string> Texts(JsonNode body) => body["messages"]!.AsArray().Select(m => Text(m!["content"])).ToList();
 
     // A message's content is a string, or (newer clients) an array of {"type": "text", "text": …} parts.
     static string Text(JsonNode? content) => content switch

@@ -34,7 +34,7 @@ public sealed class RagChatEndpointTests : IDisposable
         File.WriteAllLines(docs,
         [
             JsonSerializer.Serialize(new { id = "apt", title = "APT", text = "apt-get install downloads a package and its " +
-                "dependencies from the archive. apt-get update refreshes the list of available packages." }),
+                "dependencies from the archive. The apt-get update command refreshes the list of available packages." }),
             JsonSerializer.Serialize(new { id = "release", title = "Releases", text = "Debian has three distributions: stable, " +
                 "testing and unstable. The stable release receives security updates." }),
         ]);
@@ -124,6 +124,68 @@ public sealed class RagChatEndpointTests : IDisposable
         Assert.Equal(1.0, chat.GetProperty("faithfulness").GetDouble());
         Assert.True(chat.GetProperty("ms_generate").GetDouble() > 0, output);
         Assert.Equal(2, fake.Requests.Count);
+    }
+
+    // The judge's verdict for each sentence of the two documents (what the extractive answers are made of): yes, no, an
+    // unreadable reply, or an HTTP error from the endpoint.
+    static readonly Dictionary<string, string> Verdicts = new()
+    {
+        ["apt-get install downloads a package and its dependencies from the archive."] = "{\"verdict\": \"supported\"}",
+        ["The apt-get update command refreshes the list of available packages."] = "I believe this is supported.",
+        ["Debian has three distributions: stable, testing and unstable."] = "http 400",
+        ["The stable release receives security updates."] = "{\"verdict\": \"not_supported\"}",
+    };
+
+    static string Claim(IReadOnlyList<string> messages) =>
+        messages[^1][(messages[^1].LastIndexOf("Claim: ", StringComparison.Ordinal) + 7)..];
+
+    [Fact]
+    public async Task EvalJudgesFaithfulnessThroughAnEndpoint()
+    {
+        string db = Index();
+        string questions = Path.Combine(_dir, "q.jsonl");
+        File.WriteAllLines(questions,
+        [
+            JsonSerializer.Serialize(new { question = "How do I install a package with its dependencies?",
+                answer = "apt-get install.", relevant = new[] { "apt" } }),
+            JsonSerializer.Serialize(new { question = "Which Debian release receives security updates?", answer = "Stable.",
+                relevant = new[] { "release" } }),
+        ]);
+        await using var fake = await FakeOpenAiEndpoint.StartAsync(m => Verdicts[Claim(m)],
+            m => Verdicts[Claim(m)] == "http 400" ? 400 : 200);
+        string[] Eval(params string[] extra) => ["rag", "eval", "--db", db, "--questions", questions, "--answers",
+            "--judge-model", "judge-x", "--judge-base-url", fake.BaseUrl, .. extra];
+        var (code, output, err) = WithKey(() => CliRun.Run(Eval("--json")));
+        Assert.True(code == 0, err + output);
+
+        // Every judge call: the judge's instruction and one claim, temperature 0, the key, the judge's model name.
+        var calls = fake.Requests.ToList();
+        Assert.NotEmpty(calls);
+        Assert.All(calls, c => Assert.Equal(("Bearer " + Key, "judge-x", 0.0), (c.Authorization, c.Body["model"]!.GetValue<string>(),
+            c.Body["temperature"]!.GetValue<double>())));
+        Assert.All(calls, c => Assert.Contains("strict fact checker", c.Body["messages"]![0]!.ToJsonString()));
+
+        // The counts are the scripted verdicts of the claims asked (recorded by the endpoint), each kind in its own count.
+        var asked = calls.Select(c => Verdicts[Claim(FakeOpenAiEndpoint.Texts(c.Body))]).ToList();
+        Assert.True(asked.Distinct().Count() >= 3, string.Join(" | ", asked));
+        using var json = JsonDocument.Parse(output);
+        var judge = json.RootElement.GetProperty("judge");
+        Assert.Equal("judge-x", judge.GetProperty("model").GetString());
+        Assert.Equal(calls.Count, judge.GetProperty("sentences").GetDouble());
+        Assert.Equal(asked.Count(v => v.Contains("\"supported\"")), judge.GetProperty("supported").GetDouble());
+        Assert.Equal(asked.Count(v => v.Contains("not_supported")), judge.GetProperty("not_supported").GetDouble());
+        Assert.Equal(asked.Count(v => v.StartsWith("I believe")), judge.GetProperty("unparseable").GetDouble());
+        Assert.Equal(asked.Count(v => v == "http 400"), judge.GetProperty("failed").GetDouble());
+        if (asked.Contains("http 400")) Assert.Contains("400", judge.GetProperty("first_error").GetString());
+        // The lexical checker's figure stays beside it: extractive sentences are copied, so it is 1.
+        Assert.Equal(1.0, json.RootElement.GetProperty("extractive").GetProperty("faithfulness").GetDouble());
+
+        // Without --json: the counts in one line.
+        (code, output, err) = WithKey(() => CliRun.Run(Eval()));
+        Assert.True(code == 0, err + output);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("judge-x: judge faithfulness", StringComparison.Ordinal));
+        Assert.Contains("unparseable", line);
+        Assert.Contains("failed", line);
     }
 
     [Fact]
