@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
-using LlmLab.Planning;
 using LlmLab.Runtime;
 using LlmLab.Training.Distributed;
 
 namespace LlmLab.Cli.Commands;
 
 /// <summary>
-/// <c>llmlab bench shard</c>: data parallelism measured — per stage (DDP, ZeRO-1, ZeRO-2), the model states one rank
-/// holds against lab 1.3's estimator, the bytes it sends per step against the ZeRO paper's 2Ψ, step time with the time
+/// <c>llmlab bench shard</c>: data parallelism measured — per stage (DDP, ZeRO-1, ZeRO-2, ZeRO-3), the model states one
+/// rank holds against lab 1.3's estimator (and ZeRO-3's transiently gathered units), the bytes it sends per step against
+/// the ZeRO paper's 2Ψ (3Ψ for ZeRO-3, less the root unit), step time with the time
 /// inside collectives broken out, and the largest loss difference from one process at the same global batch. Run it
 /// under <c>mpirun -np N</c> (ranks are processes; rank and world size from MPI) or with <c>--ranks N</c> (ranks are
 /// threads of this process).
@@ -16,17 +16,16 @@ namespace LlmLab.Cli.Commands;
 public sealed class BenchShardCommand : CliCommand
 {
     public override string Name => "bench shard";
-    public override string Summary => "DDP / ZeRO-1 / ZeRO-2 at N ranks (mpirun, or --ranks N threads): memory per rank, bytes per step, step time";
-    public override string Usage => "[--stages ddp,zero1,zero2] [--ranks N] [--steps 12] [--width 64] [--layers 2] [--batch 4] [--json FILE]";
+    public override string Summary => "DDP / ZeRO-1/2/3 at N ranks (mpirun, or --ranks N threads): memory per rank, bytes per step, step time";
+    public override string Usage => "[--stages ddp,zero1,zero2,zero3] [--ranks N] [--steps 12] [--width 64] [--layers 2] [--batch 4] [--json FILE]";
     public override IReadOnlySet<string> Options => new HashSet<string> { "stages", "ranks", "steps", "width", "layers", "batch", "json" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
         args.ExpectPositionals(0, this, "no argument");
-        var stages = (args.Get("stages") ?? "ddp,zero1,zero2").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var stages = (args.Get("stages") ?? "ddp,zero1,zero2,zero3").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => ShardedDataParallel.ParseStage(s, "--stages")).ToList();
-        if (stages.Count == 0) throw new InputException("--stages is empty: give ddp, zero1 and/or zero2");
-        if (stages.Contains(ZeroStage.Parameters)) throw new InputException("--stages zero3: ZeRO-3 is not implemented; use ddp, zero1 or zero2");
+        if (stages.Count == 0) throw new InputException("--stages is empty: give ddp, zero1, zero2 and/or zero3");
         int width = args.GetInt("width", 64, min: 8, max: 4096), layers = args.GetInt("layers", 2, min: 1, max: 96);
         var o = new ShardingProbe.Options(Width: width, Layers: layers, Heads: Math.Max(1, width / 16), RankBatch: args.GetInt("batch", 4, min: 1, max: 4096),
             Steps: args.GetInt("steps", 12, min: 2, max: 1_000_000));
@@ -61,13 +60,16 @@ public sealed class BenchShardCommand : CliCommand
             r.Options.Width, r.Options.Layers, ref0.Parameters, r.Options.Steps, ref0.Ranks == 1 && r.Stages.Count > 0 ? r.Stages[0].Ranks : ref0.Ranks,
             kind, r.Options.RankBatch, r.Options.Context));
         @out.WriteLine(string.Format(c, "one process at the same global batch: {0:0.0} ms/step, {1:N0} tok/s", ref0.MedianStepMs, ref0.TokensPerSecond));
-        @out.WriteLine($"{"stage",-6} {"states/rank KB",15} {"predicted KB",13} {"shard copy KB",14} {"optimizer KB",13} {"sent/step (Ψ)",14} {"ring 2Ψ(N−1)/N",15} {"ms/step",8} {"comm ms",8} {"tok/s",8} {"max |Δloss|",12}");
+        @out.WriteLine($"{"stage",-6} {"states/rank KB",15} {"predicted KB",13} {"shard copy KB",14} {"gathered KB",12} {"optimizer KB",13} " +
+                       $"{"sent/step (Ψ)",14} {"paper (Ψ)",10} {"ms/step",8} {"comm ms",8} {"tok/s",8} {"max |Δloss|",12}");
         foreach (var m in r.Stages)
         {
             double psiBytes = m.Parameters * 4.0;
-            @out.WriteLine(string.Format(c, "{0,-6} {1,15:N1} {2,13:N1} {10,14:N1} {3,13:N1} {4,14:0.000} {9,15:0.000} {5,8:0.0} {6,8:0.0} {7,8:N0} {8,12:0.0E+0}",
+            @out.WriteLine(string.Format(c, "{0,-6} {1,15:N1} {2,13:N1} {10,14:N1} {11,12:N1} {3,13:N1} {4,14:0.000} {9,10:0.000} {5,8:0.0} {6,8:0.0} " +
+                "{7,8:N0} {8,12:0.0E+0}",
                 m.Stage, m.State!.Total / 1024.0, m.Predicted.TotalBytes / 1024.0, m.State.OptimizerState / 1024.0, m.SentBytesPerStep / psiBytes,
-                m.MedianStepMs, m.CommMsPerStep, m.TokensPerSecond, r.MaxLossDelta(m), 2.0 * (m.Ranks - 1) / m.Ranks, m.State.ShardCopies / 1024.0));
+                m.MedianStepMs, m.CommMsPerStep, m.TokensPerSecond, r.MaxLossDelta(m), m.ExpectedSentBytes() / psiBytes, m.State.ShardCopies / 1024.0,
+                m.State.Gathered / 1024.0));
         }
     }
 }

@@ -34,11 +34,8 @@ public sealed class TrainCommand : CliCommand
         string mine = GptPretraining.RankDirectory(directory, parallel);
         if (resume is null && Checkpoint.List(mine) is { Count: > 0 } existing)
             throw new InputException($"'{mine}' already holds checkpoints (newest: step {existing[^1].Step}): pass --resume {directory}, or give another --out");
-        if (resume is not null)
-        {
-            GptPretraining.CheckRankLayout(resume, parallel);
-            Checkpoint.Resolve(GptPretraining.RankDirectory(resume, parallel));
-        }
+        // Any number of ranks and stage resumes any run: its checkpoint is resharded when they differ (docs/part-06.md).
+        if (resume is not null) ShardedCheckpoint.Find(resume);
         if (parallel is { Rank: > 0 }) @out = TextWriter.Null; // rank 0 logs for the job
         // One intra-op thread per rank unless the config says otherwise: N ranks share the machine's cores.
         TorchRuntime.EnsureLoaded(config.Threads ?? (parallel is null ? null : 1));

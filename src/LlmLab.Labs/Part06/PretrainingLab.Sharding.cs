@@ -11,13 +11,13 @@ public sealed partial class PretrainingLab
 {
     /// <summary>
     /// Section 6 — sharded data parallelism, the course's "with FSDP": the same small GPT trained at N ranks under DDP,
-    /// ZeRO-1 and ZeRO-2 (<see cref="ShardingProbe"/>), against one process at the same global batch. At quick and full
+    /// ZeRO-1, ZeRO-2 and ZeRO-3 / FSDP FULL_SHARD (<see cref="ShardingProbe"/>), against one process at the same global batch. At quick and full
     /// the ranks are processes started by <c>mpirun</c> (running <c>llmlab bench shard</c>); at smoke they are threads of
     /// this process (the in-process back-end), which exercises the same algorithm in seconds.
     /// </summary>
     static void Sharding(LabContext ctx, PretrainingLabConfig cfg)
     {
-        ctx.Report.Heading("Sharded training: DDP, ZeRO-1, ZeRO-2");
+        ctx.Report.Heading("Sharded training: DDP, ZeRO-1, ZeRO-2, ZeRO-3");
         var o = new ShardingProbe.Options(Steps: cfg.ShardingSteps, Seed: ctx.Seed);
         int n = cfg.ShardingRanks;
         ShardingReport report;
@@ -47,7 +47,7 @@ public sealed partial class PretrainingLab
         ShardingSection.Report(ctx, report, how);
     }
 
-    static readonly ZeroStage[] Stages = [ZeroStage.None, ZeroStage.OptimizerStates, ZeroStage.Gradients];
+    static readonly ZeroStage[] Stages = [ZeroStage.None, ZeroStage.OptimizerStates, ZeroStage.Gradients, ZeroStage.Parameters];
 
     /// <summary>Runs <c>mpirun -np N dotnet exec llmlab bench shard --json F</c> and reads F; (null, why) when it fails.</summary>
     static (ShardingReport? Report, string? Error) LaunchMpi(LabContext ctx, ShardingProbe.Options o, int n)
@@ -60,7 +60,8 @@ public sealed partial class PretrainingLab
         var start = new ProcessStartInfo("mpirun") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var args = new List<string> { "-np", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe" };
         if (Environment.UserName == "root") args.Add("--allow-run-as-root"); // containers and CI run as root; OpenMPI refuses it unasked
-        args.AddRange(["dotnet", "exec", cli, "bench", "shard", "--steps", o.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        args.AddRange(["dotnet", "exec", cli, "bench", "shard", "--stages", string.Join(',', Stages.Select(ShardedDataParallel.StageName)),
+            "--steps", o.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--json", json]);
         foreach (string a in args) start.ArgumentList.Add(a);
         using var p = Process.Start(start)!;

@@ -18,23 +18,28 @@ internal static class ShardingSection
         ctx.Report.Paragraph($"A GPT of {r.Options.Layers} blocks × {r.Options.Width} wide (Ψ = {psi:N0} parameters), {r.Options.Steps} steps of " +
             $"{r.Options.RankBatch} × {r.Options.Context} tokens per rank, on {how}; the reference is one process at the same global batch " +
             $"({r.Options.RankBatch * n} sequences). Each rank keeps its rows of every global batch, reduces gradients with the collectives, and " +
-            "(ZeRO) updates only its 1/N shard of the flat, padded parameter buckets before an all-gather. Memory is what one rank holds between " +
+            "(ZeRO) updates only its 1/N shard of the flat, padded parameter buckets before an all-gather; ZeRO-3 keeps only its shards of the " +
+            "weights too, all-gathering a block's just before its forward and again in backward (recomputing the block), and reduce-scattering " +
+            "its gradients there. Memory is what one rank holds between " +
             "steps, measured from its tensors; the prediction is lab 1.3's estimator (`MemoryEstimator.ModelStatesPerGpu`, fp32: 4Ψ weights, " +
             "4Ψ gradients, 8Ψ Adam moments, the sharded parts ÷ N). Bytes sent are counted by the back-end per call, under ring collectives.");
         static string Kb(double b) => (b / 1024).ToString("N1", CultureInfo.InvariantCulture);
         ctx.Report.Table(["stage", "max |Δloss| vs 1 process", "weights KB", "gradients KB", "Adam moments KB", "shard copy KB", "total KB",
-                "predicted KB", "sent per step (Ψ)", "ms/step", "comm ms/step"],
+                "predicted KB", "gathered KB (transient)", "sent per step (Ψ)", "paper (Ψ)", "ms/step (loaded)", "comm ms/step"],
             stages.Select(m => new[]
             {
                 m.Stage, r.MaxLossDelta(m).ToString("0.0E+0", c), Kb(m.State!.Weights), Kb(m.State.Gradients), Kb(m.State.OptimizerState),
-                Kb(m.State.ShardCopies), Kb(m.State.Total), Kb(m.Predicted.TotalBytes), (m.SentBytesPerStep / (psi * 4.0)).ToString("0.000", c),
+                Kb(m.State.ShardCopies), Kb(m.State.Total), Kb(m.Predicted.TotalBytes), Kb(m.State.Gathered),
+                (m.SentBytesPerStep / (psi * 4.0)).ToString("0.000", c), (m.ExpectedSentBytes() / (psi * 4.0)).ToString("0.000", c),
                 m.MedianStepMs.ToString("0.0", c), m.CommMsPerStep.ToString("0.0", c),
-            }).Append(["one process", "—", "", "", "", "", "", "", "0", r.Reference.MedianStepMs.ToString("0.0", c), "0"]),
+            }).Append(["one process", "—", "", "", "", "", "", "", "", "0", "0", r.Reference.MedianStepMs.ToString("0.0", c), "0"]),
             "shard copy: the fp32 copy of its 1/N shard that a rank's optimizer updates (ZeRO-1/2) — in mixed precision the paper's sharded master " +
-            "weights; in fp32 an overhead of 4Ψ/N that the estimator does not count. ZeRO-1 also keeps its reduced gradient shard beside the full gradient.");
-        // ZeRO paper §7.2.1: 2Ψ per step for stages 0-2 — with ring collectives 2Ψ(N−1)/N, which tends to 2Ψ.
-        double ring = 2.0 * (n - 1) / n;
-        long padding = 2L * 4 * n; // ≤ N−1 padding floats in each of the two buckets
+            "weights; in fp32 an overhead of 4Ψ/N that the estimator does not count (under ZeRO-3 the shard is the weights). ZeRO-1 also keeps its " +
+            "reduced gradient shard beside the full gradient. Gathered: the most parameter bytes ZeRO-3 held gathered at once during a step (the " +
+            "root unit — embeddings and final norm — and one block), freed after use. Paper: 2Ψ(N−1)/N per step for DDP and ZeRO-1/2, " +
+            "(3Ψ − Ψ_root)(N−1)/N for ZeRO-3 (the root unit stays gathered from forward to backward, as in FSDP).");
+        // ≤ N−1 padding floats in each bucket: two per unit (decay, no_decay), one unit per block plus the root under ZeRO-3.
+        long padding = 2L * 4 * n * (r.Options.Layers + 1);
         foreach (var m in stages)
         {
             ctx.Checks.Peer("one process at the same global batch (PyTorch DDP's documented equivalence)")
@@ -42,15 +47,27 @@ internal static class ShardingSection
             ctx.Checks.Formula("ZeRO paper §5: Adam moments 8Ψ, ÷ N from stage 1 (MemoryEstimator.ModelStatesPerGpu)")
                 .InRange($"{m.Stage}: Adam moments one rank holds", m.State!.OptimizerState, m.Predicted.OptimizerStateBytes,
                     m.Predicted.OptimizerStateBytes + 2 * padding, "bytes");
-            if (m.Stage is "ddp" or "zero2")
+            if (m.Stage is "ddp" or "zero2" or "zero3")
                 ctx.Checks.Formula("ZeRO paper §5: gradients 4Ψ, ÷ N from stage 2 (MemoryEstimator.ModelStatesPerGpu)")
                     .InRange($"{m.Stage}: gradients one rank holds between steps", m.State.Gradients, m.Predicted.GradientBytes,
                         m.Predicted.GradientBytes + padding, "bytes");
-            ctx.Checks.Published("ZeRO paper §7.2.1: 2Ψ sent per step for DDP and ZeRO-1/2 (ring all-reduce: 2Ψ(N−1)/N)")
-                .InRange($"{m.Stage}: bytes one rank sends per step, in Ψ fp32 bytes", m.SentBytesPerStep / (psi * 4.0), ring, ring * 1.02);
+            if (m.Stage == "zero3")
+            {
+                ctx.Checks.Formula("ZeRO paper §5: weights 4Ψ (fp32), ÷ N at stage 3 (MemoryEstimator.ModelStatesPerGpu)")
+                    .InRange("zero3: weights one rank holds between steps", m.State.Weights, m.Predicted.WeightBytes,
+                        m.Predicted.WeightBytes + padding, "bytes");
+                // FSDP's bound: the root unit and one block gathered at once (the blocks are equal, Ψ_block = (Ψ − Ψ_root)/L).
+                long unitBytes = 4 * (m.RootParameters + (m.Parameters - m.RootParameters) / r.Options.Layers);
+                ctx.Checks.Formula("FSDP: at most the root unit and one block gathered at once, 4(Ψ_root + Ψ_block) bytes")
+                    .InRange("zero3: parameter bytes gathered at once during a step", m.State.Gathered, unitBytes, unitBytes + padding, "bytes");
+            }
+            double paper = m.ExpectedSentBytes() / (psi * 4.0);
+            ctx.Checks.Published("ZeRO paper §7.2.1: 2Ψ per step for DDP and ZeRO-1/2, 3Ψ for ZeRO-3 (ring: ×(N−1)/N; ZeRO-3 less the root unit)")
+                .InRange($"{m.Stage}: bytes one rank sends per step, in Ψ fp32 bytes", m.SentBytesPerStep / (psi * 4.0), paper, paper * 1.02);
         }
-        ctx.Plot("sharding-memory", MemoryPlot(stages), $"Model states one rank holds between steps at N = {n}: measured (stacked) and lab 1.3's estimate (diamond)");
-        var z2 = stages.FirstOrDefault(s => s.Stage == "zero2") ?? stages[^1];
+        ctx.Plot("sharding-memory", MemoryPlot(stages), $"Model states one rank holds between steps at N = {n}: measured (stacked; ZeRO-3's " +
+            "transiently gathered units on top) and lab 1.3's estimate (diamond)");
+        var z2 = stages.FirstOrDefault(s => s.Stage == "zero3") ?? stages.FirstOrDefault(s => s.Stage == "zero2") ?? stages[^1];
         ctx.Report.Headline("sharded training", $"{z2.Stage}: {Kb(z2.State!.Total)} KB per rank vs {Kb(stages[0].State!.Total)} KB (ddp) at N = {n}; " +
             $"max |Δloss| {r.MaxLossDelta(z2).ToString("0.0E+0", c)}");
     }
@@ -62,6 +79,7 @@ internal static class ShardingSection
         [
             ("weights", Colors.SteelBlue, s => s.Weights), ("gradients", Colors.Orange, s => s.Gradients),
             ("Adam moments", Colors.SeaGreen, s => s.OptimizerState), ("shard copy", Colors.Gray, s => s.ShardCopies),
+            ("gathered during a step (ZeRO-3, transient)", Colors.LightSteelBlue, s => s.Gathered),
         ];
         var bars = new List<Bar>();
         for (int i = 0; i < stages.Count; i++)

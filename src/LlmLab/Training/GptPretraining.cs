@@ -82,24 +82,10 @@ public static class GptPretraining
         dp is null ? global : new Distributed.RankBatches(global, dp.Rank, dp.WorldSize);
 
     /// <summary>Where rank r of a data-parallel run keeps its checkpoints: <c>DIR/rank-r</c> (each rank's optimizer shard
-    /// with the full weights, so rank 0's folder is an ordinary checkpoint to generate from); DIR itself for one process.</summary>
+    /// with the full weights, so rank 0's folder is an ordinary checkpoint to generate from); DIR itself for one process.
+    /// A run resumes from DIR at any number of ranks (<see cref="Distributed.ShardedCheckpoint"/>).</summary>
     public static string RankDirectory(string directory, Distributed.ShardedDataParallel? dp) =>
         dp is null ? directory : Path.Combine(directory, "rank-" + dp.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>Refuses to resume a run written by another number of ranks: each rank's optimizer shard has the shape of
-    /// its world size, and resharding a checkpoint to another one is not implemented.</summary>
-    /// <exception cref="InputException">The run directory holds checkpoints of K ranks and this job has N ≠ K (or one process).</exception>
-    public static void CheckRankLayout(string resume, Distributed.ShardedDataParallel? dp)
-    {
-        if (!Directory.Exists(resume)) return; // Checkpoint.Resolve names a missing path
-        int written = Directory.EnumerateDirectories(resume, "rank-*").Count();
-        int world = dp?.WorldSize ?? 0;
-        if (written == world || (written == 0 && dp is null)) return;
-        string wrote = written == 0 ? "one process" : $"{written} ranks";
-        string how = written == 0 ? "without mpirun" : $"with mpirun -np {written}";
-        throw new InputException($"'{resume}' was written by {wrote} and this job has {(dp is null ? "one process" : $"{world} ranks")}: " +
-                                 $"resume it {how} (resharding a checkpoint to another number of ranks is not implemented)");
-    }
 
     static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
         string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
@@ -125,8 +111,7 @@ public static class GptPretraining
                 OnStart = onStart,
             };
             var result = new Trainer(model, LanguageModelLoss.For(model), options) { DataParallel = dataParallel }
-                .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints,
-                    resumeFrom is null ? null : RankDirectory(resumeFrom, dataParallel));
+                .Run(batches, eval, onStep, onEval, log, cancellationToken, checkpoints, resumeFrom); // any world size (resharded)
             return new PretrainingOutcome(model, result);
         }
         catch

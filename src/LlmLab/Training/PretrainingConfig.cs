@@ -39,7 +39,7 @@ public sealed record PretrainingConfig
     /// <summary>The run's directory (checkpoints, metrics.jsonl, config.json); the CLI's --out overrides it.</summary>
     public string? Out { get; init; }
 
-    /// <summary>Data parallelism under <c>mpirun</c>: "ddp", "zero1", "zero2" (<see cref="Distributed.ShardedDataParallel"/>);
+    /// <summary>Data parallelism under <c>mpirun</c>: "ddp", "zero1", "zero2", "zero3" (<see cref="Distributed.ShardedDataParallel"/>);
     /// null = DDP when started by mpirun with several ranks, one process otherwise. trainer.batch is per rank.</summary>
     public string? DataParallel { get; init; }
 

@@ -19,6 +19,20 @@ public sealed partial class Trainer
     /// <summary>Saves the run's state after <see cref="RunState.Step"/> and prunes old checkpoints.</summary>
     void Save(CheckpointOptions c, RunState run, TrainingWeights weights, IOptimizer optimizer, IResumableBatchProvider batches)
     {
+        CheckpointInfo info;
+        using (NewDisposeScope()) info = Write(c, run, weights, optimizer, batches);
+        Checkpoint.Prune(c.Directory, c.KeepLast, c.KeepBest);
+        c.OnSaved?.Invoke(info);
+    }
+
+    /// <summary>Writes the checkpoint of <see cref="RunState.Step"/> (temporaries in the caller's dispose scope).</summary>
+    CheckpointInfo Write(CheckpointOptions c, RunState run, TrainingWeights weights, IOptimizer optimizer, IResumableBatchProvider batches)
+    {
+        // Every checkpoint records its layout, so that another number of ranks or another stage can reload it.
+        var layout = DataParallel?.Layout() ?? Distributed.ShardLayout.ForOneProcess(weights.Masters, Options.WeightDecay);
+        // ZeRO-3 gathers the full weights here (a collective); the other stages hold them.
+        var full = DataParallel?.CheckpointWeights(weights.Masters)
+                   ?? weights.Masters.Select(p => KeyValuePair.Create(p.Name, (Tensor)p.Parameter)).ToList();
         var manifest = new JsonObject
         {
             ["tokens"] = run.Tokens,
@@ -34,22 +48,20 @@ public sealed partial class Trainer
             ["rng"] = new JsonObject { ["torch_cpu"] = Convert.ToBase64String(TorchCpuRngState()) },
             ["threads"] = get_num_threads(), // intra-op threads: a CPU resume is bit-exact only with the same count
             ["data"] = batches.SaveState(),
+            [Distributed.ShardLayout.Key] = layout.ToJson(),
             ["metrics"] = new JsonObject
             {
                 ["steps"] = JsonSerializer.SerializeToNode(run.Steps, TrainingJson.Options),
                 ["evals"] = JsonSerializer.SerializeToNode(run.Evals, TrainingJson.Options),
             },
         };
-        var info = Checkpoint.Save(c.Directory, run.Step, manifest, dir =>
+        return Checkpoint.Save(c.Directory, run.Step, manifest, dir =>
         {
-            var model = weights.Masters.Select(p => KeyValuePair.Create(p.Name, (Tensor)p.Parameter))
-                .Concat(weights.Buffers.Select(b => KeyValuePair.Create("buffer:" + b.Name, b.Buffer)));
+            var model = full.Concat(weights.Buffers.Select(b => KeyValuePair.Create("buffer:" + b.Name, b.Buffer)));
             TensorFile.Write(Path.Combine(dir, Checkpoint.ModelFile), model);
             TensorFile.Write(Path.Combine(dir, Checkpoint.OptimizerFile), optimizer.NamedStateTensors());
             c.WriteExtras?.Invoke(dir);
         });
-        Checkpoint.Prune(c.Directory, c.KeepLast, c.KeepBest);
-        c.OnSaved?.Invoke(info);
     }
 
     /// <summary>Loads a checkpoint into the weights, the optimizer, libtorch's RNG, the batch provider and the run state.</summary>
@@ -89,6 +101,42 @@ public sealed partial class Trainer
         {
             foreach (var t in model.Values.Concat(moments.Values)) t.Dispose();
         }
+        RestoreRunState(ckpt, batches, run);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint written by another number of ranks or under another stage (or any data-parallel checkpoint):
+    /// the weights and AdamW state put back together per parameter (<see cref="Distributed.UnshardedState"/>), then
+    /// loaded as this run keeps them — by the data parallelism, or into the module and optimizer of one process — and
+    /// the trainer state of <paramref name="part"/>, this rank's part (or rank 0's).
+    /// </summary>
+    void RestoreUnsharded(Distributed.ShardedCheckpoint resume, CheckpointInfo part, TrainingWeights weights, IOptimizer optimizer,
+        IResumableBatchProvider batches, RunState run)
+    {
+        using (var full = Distributed.UnshardedState.Read(resume))
+        using (no_grad())
+        {
+            if (DataParallel is { } dp) dp.Load(full, weights.Masters);
+            else
+            {
+                foreach (var (name, p) in weights.Masters) Checkpoint.CopyInto(full.Primary, "weight", name, p, full.Weights);
+                try { optimizer.LoadState(full.Moments, full.Steps); }
+                catch (ArgumentException e)
+                {
+                    throw new InputException($"checkpoint '{full.Primary.Directory}': {e.Message}: " +
+                                             "it was saved from another model or optimizer config", e);
+                }
+            }
+            foreach (var (name, b) in weights.Buffers) Checkpoint.CopyInto(full.Primary, "weight", "buffer:" + name, b, full.Weights);
+            weights.MastersToModule();
+        }
+        RestoreRunState(part, batches, run);
+    }
+
+    /// <summary>libtorch's RNG, the batch position and the run's counters and metrics from <paramref name="ckpt"/>.</summary>
+    static void RestoreRunState(CheckpointInfo ckpt, IResumableBatchProvider batches, RunState run)
+    {
+        var json = ckpt.Json;
         string rng = (string?)json["rng"]?["torch_cpu"] ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no RNG state");
         SetTorchCpuRngState(Convert.FromBase64String(rng));
         batches.RestoreState(json["data"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no data position"));
@@ -99,13 +147,27 @@ public sealed partial class Trainer
         run.Evals.AddRange(json["metrics"]?["evals"].Deserialize<List<EvalMetrics>>(TrainingJson.Options) ?? []);
     }
 
-    /// <summary>Refuses a checkpoint whose options or caller config differ where it matters, naming the first difference.</summary>
-    void CheckCompatible(CheckpointInfo ckpt, JsonObject? config)
+    /// <summary>Refuses a checkpoint whose options or caller config differ where it matters, naming the first difference.
+    /// trainer.batch is per rank: between <paramref name="savedWorld"/> and <paramref name="world"/> ranks the global
+    /// batch (batch × ranks) must stay, so that the data position and the schedule mean the same.</summary>
+    void CheckCompatible(CheckpointInfo ckpt, JsonObject? config, int savedWorld, int world)
     {
         var saved = ckpt.Json["options"] as JsonObject ?? throw new InputException($"checkpoint '{ckpt.Directory}' has no trainer options");
         var mine = TrainingJson.ToObject(Options);
+        long global = (long)Options.Batch * world;
+        if (savedWorld != world && saved["batch"] is JsonValue bv && bv.TryGetValue(out long savedBatch) && savedBatch * savedWorld != global)
+        {
+            long before = savedBatch * savedWorld;
+            var inv = CultureInfo.InvariantCulture;
+            throw new InputException(
+                string.Create(inv, $"checkpoint '{ckpt.Directory}' was trained with a global batch of {before} (trainer.batch {savedBatch} × ") +
+                string.Create(inv, $"{savedWorld} rank{(savedWorld == 1 ? "" : "s")}) and this run has {global} ({Options.Batch} × {world}): ") +
+                "keep the global batch " + (before % world == 0 ? string.Create(inv, $"(set trainer.batch to {before / world})")
+                    : string.Create(inv, $"(it does not split over {world} ranks)")));
+        }
         foreach (string field in ExactFields)
-            if (TrainingJson.FirstDifference(saved[field], mine[field], "trainer." + field) is { } d)
+            if (field == "batch" && savedWorld != world) continue;
+            else if (TrainingJson.FirstDifference(saved[field], mine[field], "trainer." + field) is { } d)
                 throw new InputException($"checkpoint '{ckpt.Directory}' was trained with {d.Path} = {d.A ?? "null"}, this run has {d.B ?? "null"}: " +
                     "resume with the checkpoint's settings, or start a new run in another directory");
         if (config is not null && TrainingJson.FirstDifference(ckpt.Json["config"], config) is { } c)

@@ -130,13 +130,26 @@ public sealed partial class Trainer
         if ((checkpoints is not null || resumeFrom is not null) && batches is not IResumableBatchProvider)
             throw new ArgumentException("checkpoints and resuming need a batch provider whose position can be saved (IResumableBatchProvider)", nameof(batches));
         // Everything that can refuse the run is checked before anything is moved or written.
-        var resume = resumeFrom is null ? null : Checkpoint.Resolve(resumeFrom);
-        if (resume is not null) CheckCompatible(resume, checkpoints?.Config);
+        // A checkpoint of one process resumed by one process loads as it always did; any other (a data-parallel one, or
+        // one resumed by ranks) goes through its layout manifest — the same values at the same world size and stage,
+        // resharded at another (Distributed.UnshardedState).
+        var resumeSet = resumeFrom is null ? null : Distributed.ShardedCheckpoint.Find(resumeFrom);
+        int world = DataParallel?.WorldSize ?? 1;
+        var resume = resumeSet?.PartFor(DataParallel?.Rank ?? 0);
+        string? savedStage = (string?)resume?.Json[Distributed.ShardLayout.Key]?["stage"];
+        const string one = Distributed.ShardLayout.OneProcess;
+        string stage = DataParallel is null ? one : Distributed.ShardedDataParallel.StageName(DataParallel.Stage);
+        bool plain = resumeSet is { WorldSize: 1 } && DataParallel is null && savedStage is null or one;
+        bool resharded = resumeSet is not null && (resumeSet.WorldSize != world || (savedStage ?? one) != stage);
+        if (resume is not null) CheckCompatible(resume, checkpoints?.Config, resumeSet!.WorldSize, world);
+        if (resumeSet is not null && !plain)
+            Distributed.UnshardedState.Check(resumeSet,
+                _model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList());
         if (checkpoints is not null) CheckDirectory(checkpoints.Directory, resume);
         Device device;
         try { device = TorchRuntime.ResolveDevice(o.Device); }
         catch (ArgumentException e) { throw new InputException("trainer.device: " + e.Message, e); }
-        if (resume is not null) CheckThreads(resume, device);
+        if (resume is not null && !resharded) CheckThreads(resume, device); // resharding changes the sums' order anyway
         if (checkpoints is not null)
         {
             Directory.CreateDirectory(checkpoints.Directory);
@@ -147,7 +160,7 @@ public sealed partial class Trainer
         var weights = new TrainingWeights(_model, o.Precision);
         if (DataParallel is not null && OptimizerFactory is not null)
             throw new InvalidOperationException("data-parallel training shards AdamW itself: an optimizer factory cannot be combined with it");
-        var optimizer = DataParallel?.Attach(weights.Masters, o)
+        var optimizer = DataParallel?.Attach(_model, weights.Masters, o)
             ?? OptimizerFactory?.Invoke(weights.Masters)
             ?? new AdamW(ParameterGroup.DecayMatricesOnly(weights.Masters, o.WeightDecay), o.LearningRate, o.Beta1, o.Beta2, o.Eps,
                 o.WeightDecay);
@@ -168,8 +181,8 @@ public sealed partial class Trainer
 
             if (resume is not null)
             {
-                Restore(resume, weights, optimizer, (IResumableBatchProvider)batches, run);  // 1. continue where it stopped
-                DataParallel?.Resync();                                                     // ZeRO: shards from the weights
+                if (plain) Restore(resume, weights, optimizer, (IResumableBatchProvider)batches, run);   // 1. continue where it stopped
+                else RestoreUnsharded(resumeSet!, resume, weights, optimizer, (IResumableBatchProvider)batches, run);
                 metrics?.Rewrite(run.Steps, run.Evals);
             }
             else
@@ -211,6 +224,7 @@ public sealed partial class Trainer
             if (run.Steps.Count > 0 && (run.Evals.Count == 0 || run.Evals[^1].Step != run.Step)) Eval(run.Step);
             // A run the time budget ended early still leaves its final state, resumable.
             if (checkpoints is not null && run.Step > saved) Save(checkpoints, run, weights, optimizer, (IResumableBatchProvider)batches);
+            DataParallel?.Finish();                                                         // ZeRO-3: the full weights back
             return new TrainingResult(run.Steps, run.Evals, run.Seconds, run.Tokens, run.BudgetStop);
         }
         finally
@@ -230,6 +244,7 @@ public sealed partial class Trainer
         using var scope = NewDisposeScope();
         optimizer.LearningRate = lr;
         weights.ZeroGrad();
+        DataParallel?.BeginStep();                   // ZeRO-3: the root unit's parameters for this step
         double total = 0;
         SortedDictionary<string, double>? values = null;
         for (int micro = 0; micro < o.Accumulation; micro++)
@@ -267,6 +282,7 @@ public sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(set);
         bool wasTraining = _model.training;
         _model.eval();
+        DataParallel?.BeginEvaluation();             // ZeRO-3: the root unit's parameters (the blocks gather their own)
         try
         {
             using var noGrad = no_grad();
@@ -285,6 +301,7 @@ public sealed partial class Trainer
         }
         finally
         {
+            DataParallel?.EndEvaluation();
             _model.train(wasTraining);
         }
     }

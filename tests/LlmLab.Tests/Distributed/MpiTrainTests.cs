@@ -47,10 +47,11 @@ public sealed class MpiTrainTests : IDisposable
             Assert.True(job.WaitForExit(TimeSpan.FromSeconds(60)) == 0, job.Output);
             Assert.Contains("parallel   2 ranks (MPI), zero2", job.Output);
         }
-        // Another number of ranks is refused by name (resharding is not implemented), before anything is written.
+        // One process may resume it (resharded) only at the same global batch: refused, naming the setting, before anything is written.
         var (refused, _, why) = CliRun.Run("train", "--config", config, "--resume", sharded);
         Assert.Equal(2, refused);
-        Assert.Contains("written by 2 ranks and this job has one process: resume it with mpirun -np 2", why);
+        Assert.Contains("global batch of 4 (trainer.batch 2 × 2 ranks) and this run has 2 (2 × 1): keep the global batch (set trainer.batch to 4)", why);
+        Assert.False(Directory.Exists(Path.Combine(sharded, "step-00000006")));
         var expected = Losses(single);
         foreach (int rank in (int[])[0, 1])
         {
@@ -58,6 +59,35 @@ public sealed class MpiTrainTests : IDisposable
             Assert.Equal(6, got.Length);
             double worst = expected.Zip(got, (a, b) => Math.Abs(a - b)).Max();
             Assert.True(worst <= 1e-5, $"rank {rank}: max |Δloss| {worst:E2}\n{string.Join(", ", expected)}\n{string.Join(", ", got)}");
+        }
+    }
+
+    [Fact]
+    public void A_one_process_checkpoint_resumes_on_two_mpi_ranks_under_zero3()
+    {
+        // Ranks as processes, ZeRO-3 (weights sharded, blocks gathered per use) from scratch and resumed from a checkpoint
+        // of one process at the same global batch (resharded: the flat shards cut from the one-process weights and moments).
+        string config = Config(), single = Path.Combine(_root, "single"), half = Path.Combine(_root, "half"), zero3 = Path.Combine(_root, "zero3");
+        foreach (var (dir, extra) in new (string, string[])[] { (single, []), (half, ["--set", "trainer.stop_at_step=3"]) })
+        {
+            var (code, _, err) = CliRun.Run(["train", "--config", config, "--out", dir, "--set", "trainer.batch=4", .. extra]);
+            Assert.True(code == 0, err);
+        }
+        using (var job = new MpiJob(2, "train", "--config", config, "--resume", half, "--set", "data_parallel=zero3"))
+        {
+            Assert.True(job.WaitForExit(TimeSpan.FromSeconds(90)) == 0, job.Output);
+            Assert.Contains("parallel   2 ranks (MPI), zero3", job.Output);
+        }
+        using (var job = new MpiJob(2, "train", "--config", config, "--out", zero3, "--set", "data_parallel=zero3"))
+            Assert.True(job.WaitForExit(TimeSpan.FromSeconds(90)) == 0, job.Output);
+        var expected = Losses(single);
+        var resumed = Losses(Path.Combine(half, "rank-0"));
+        Assert.Equal(6, resumed.Length); // steps 1-3 carried over from the one-process checkpoint, 4-6 run at 2 ranks
+        Assert.Equal(expected[..3], resumed[..3]);
+        foreach (var (what, got) in new (string, double[])[] { ("resumed", resumed), ("from scratch", Losses(Path.Combine(zero3, "rank-1"))) })
+        {
+            double worst = expected.Zip(got, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 1e-5, $"zero3 {what}: max |Δloss| {worst:E2}\n{string.Join(", ", expected)}\n{string.Join(", ", got)}");
         }
     }
 

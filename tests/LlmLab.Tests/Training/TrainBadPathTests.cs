@@ -78,9 +78,10 @@ public sealed class TrainBadPathTests : IDisposable
     [Fact]
     public void A_disk_that_fills_up_during_a_checkpoint_is_one_line_exit_1_and_no_half_checkpoint()
     {
-        // 128 KiB: config.json, metrics.jsonl and one checkpoint of this model (~90 KB of weights and moments) fit, a
-        // second does not: the save of step 6 runs out of space part-way (ENOSPC from the kernel, not simulated).
-        using var tiny = TmpfsMount.Create(_root, 128, readOnly: false);
+        // 160 KiB: config.json, metrics.jsonl and one checkpoint of this model (~100 KB of weights and moments, a 14 KB
+        // manifest with its sharding layout; 132 KiB in tmpfs pages) fit, a second does not: the save of step 6 runs out
+        // of space part-way (ENOSPC from the kernel, not simulated).
+        using var tiny = TmpfsMount.Create(_root, 160, readOnly: false);
         string run = Path.Combine(tiny.Path, "run");
         var (code, _, err) = CliRun.Run("train", "--config", Config(), "--out", run);
         Assert.Equal(1, code);

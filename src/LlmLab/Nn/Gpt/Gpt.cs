@@ -291,10 +291,15 @@ public sealed partial class GptModel : nn.Module<Tensor, Tensor>
         var x = wte.call(idx);                                                                 // (B, T, d)
         if (wpe is not null) x = x + wpe.call(arange(t, dtype: ScalarType.Int64, device: idx.device)); // + (T, d)
         x = drop.call(x);
-        foreach (var block in h) x = block.Forward(x, rope);                                  // (B, T, d)
+        foreach (var block in h) x = BlockRunner is { } run ? run(block, x, rope) : block.Forward(x, rope); // (B, T, d)
         SumAuxiliaryLosses();
         return ln_f.call(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Runs each block of <see cref="Hidden"/> in place of <c>block.Forward(x, rope)</c> when set: ZeRO-3 gathers a
+    /// block's sharded weights just for its forward and again for its backward
+    /// (<c>Training.Distributed.ShardedBlockFunction</c>). Null: the plain path.</summary>
+    internal Func<GptBlock, Tensor, RotaryEmbedding?, Tensor>? BlockRunner { get; set; }
 
     /// <summary>
     /// The summed, weighted auxiliary loss of the Mixture-of-Experts layers in the last forward (α·balance + β·z-loss of

@@ -7,7 +7,9 @@ namespace LlmLab.Training.Distributed;
 /// A group of parameters seen as one flat fp32 vector, padded with zeros to a multiple of the world size N so that it
 /// splits into N equal shards (DeepSpeed's and FSDP's flat parameters do the same): rank r owns elements
 /// [r·k, (r+1)·k) with k = padded length / N. Copies values and gradients between the parameters and a flat tensor;
-/// the padding stays zero (its gradient is zero, so AdamW leaves it at zero even with weight decay). Not thread-safe.
+/// the padding stays zero (its gradient is zero, so AdamW leaves it at zero even with weight decay). The parameters'
+/// shapes are recorded when the bucket is made: under ZeRO-3 the module's parameters are empty between uses
+/// (<see cref="ZeroUnit"/>), and the layout must still be known. Not thread-safe.
 /// </summary>
 sealed class FlatBucket
 {
@@ -18,7 +20,9 @@ sealed class FlatBucket
     public FlatBucket(string name, IReadOnlyList<(string Name, Parameter Parameter)> parameters, double? weightDecay, int worldSize)
     {
         (Name, Parameters, WeightDecay) = (name, parameters, weightDecay);
-        Length = parameters.Sum(p => p.Parameter.numel());
+        Shapes = parameters.Select(p => p.Parameter.shape.ToArray()).ToArray();
+        Numels = Shapes.Select(s => s.Aggregate(1L, (a, b) => a * b)).ToArray();
+        Length = Numels.Sum();
         ShardLength = (Length + worldSize - 1) / worldSize;
         PaddedLength = ShardLength * worldSize;
     }
@@ -26,6 +30,15 @@ sealed class FlatBucket
     public string Name { get; }
     public IReadOnlyList<(string Name, Parameter Parameter)> Parameters { get; }
     public double? WeightDecay { get; }
+
+    /// <summary>Each parameter's shape when the bucket was made.</summary>
+    public IReadOnlyList<long[]> Shapes { get; }
+
+    /// <summary>Each parameter's element count when the bucket was made.</summary>
+    public IReadOnlyList<long> Numels { get; }
+
+    /// <summary>Bytes of the padded flat vector in fp32.</summary>
+    public long PaddedBytes => PaddedLength * sizeof(float);
 
     /// <summary>Elements of the parameters (Ψ of this group).</summary>
     public long Length { get; }
@@ -46,13 +59,10 @@ sealed class FlatBucket
     public void SetGradients(Tensor flat)
     {
         using var noGrad = no_grad();
-        long offset = 0;
-        foreach (var (_, p) in Parameters)
+        foreach (var (p, part) in Views(flat))
         {
-            var part = flat.narrow(0, offset, p.numel()).view(p.shape);
             if (p.grad is { } g) g.copy_(part);
             else p.grad = part.clone();
-            offset += p.numel();
         }
     }
 
@@ -60,11 +70,18 @@ sealed class FlatBucket
     public void SetValues(Tensor flat)
     {
         using var noGrad = no_grad();
+        foreach (var (p, part) in Views(flat)) p.copy_(part);
+    }
+
+    /// <summary>Each parameter with the view of <paramref name="flat"/> (a padded or unpadded flat vector of this bucket)
+    /// that holds its elements, in its recorded shape.</summary>
+    public IEnumerable<(Parameter Parameter, Tensor View)> Views(Tensor flat)
+    {
         long offset = 0;
-        foreach (var (_, p) in Parameters)
+        for (int i = 0; i < Parameters.Count; i++)
         {
-            p.copy_(flat.narrow(0, offset, p.numel()).view(p.shape));
-            offset += p.numel();
+            yield return (Parameters[i].Parameter, flat.narrow(0, offset, Numels[i]).view(Shapes[i]));
+            offset += Numels[i];
         }
     }
 
@@ -73,14 +90,15 @@ sealed class FlatBucket
     public IEnumerable<(string Name, Tensor Segment)> Segments(int rank, Tensor shard)
     {
         long from = rank * ShardLength, to = from + ShardLength, offset = 0;
-        foreach (var (name, p) in Parameters)
+        for (int i = 0; i < Parameters.Count; i++)
         {
-            long start = Math.Max(from, offset), end = Math.Min(to, offset + p.numel());
+            long n = Numels[i];
+            long start = Math.Max(from, offset), end = Math.Min(to, offset + n);
             // A whole parameter keeps its shape: libtorch's norm reduces a 2-D view in another order than a flat one.
             if (start < end)
-                yield return (name, start == offset && end == offset + p.numel() ? shard.narrow(0, start - from, end - start).view(p.shape)
+                yield return (Parameters[i].Name, start == offset && end == offset + n ? shard.narrow(0, start - from, end - start).view(Shapes[i])
                     : shard.narrow(0, start - from, end - start));
-            offset += p.numel();
+            offset += n;
         }
     }
 
@@ -88,12 +106,8 @@ sealed class FlatBucket
     {
         using var noGrad = no_grad();
         var flat = zeros(PaddedLength, ScalarType.Float32);
-        long offset = 0;
-        foreach (var (_, p) in Parameters)
-        {
-            if (of(p) is { } t) flat.narrow(0, offset, p.numel()).copy_(t.detach().reshape(-1));
-            offset += p.numel();
-        }
+        foreach (var (p, part) in Views(flat))
+            if (of(p) is { } t) part.copy_(t.detach());
         return flat;
     }
 }

@@ -22,20 +22,30 @@ namespace LlmLab.Training.Distributed;
 /// <item>Stage 2 (+ gradients): as stage 1, and the full gradients are released right after the reduce-scatter, so
 /// only the shard's gradient persists between steps. (DeepSpeed reduces buckets while backward is still running, so
 /// its peak holds even fewer gradients; here backward completes first.)</item>
+/// <item>Stage 3 (+ parameters; FSDP FULL_SHARD): the buckets are per unit — each Transformer block, and the root
+/// (embeddings, final norm, head) — and between uses each rank keeps only its shards. A block's parameters are
+/// all-gathered just before its forward and freed after, gathered again in backward, and their gradients
+/// reduce-scattered into the shards there (<see cref="ShardedBlockFunction"/>); the root unit is gathered at the
+/// start of each step and freed after its gradients are reduced, as FSDP keeps its root unit from forward to
+/// backward. AdamW steps the shards; nothing is gathered after the step. Sent per step: Ψ forward, Ψ − Ψ_root backward,
+/// Ψ reduce-scatter (the paper's 3Ψ less the root's re-gather). GptModel's blocks are units; any other module is one
+/// root unit. fp32 only.</item>
 /// </list>
-/// Stage 3 (parameters sharded too) is not implemented: <see cref="Attach"/> refuses it. The losses equal one process's
-/// at the same global batch up to the order of floating-point sums. Not thread-safe (one per rank).
+/// Checkpoints: every stage writes the full weights (rank 0's folder generates), its optimizer state and a
+/// <see cref="ShardLayout"/>, from which <see cref="UnshardedState"/> reloads at any world size and stage. The losses
+/// equal one process's at the same global batch up to the order of floating-point sums. Not thread-safe (one per rank).
 /// </summary>
-public sealed class ShardedDataParallel : IDisposable
+public sealed partial class ShardedDataParallel : IDisposable
 {
     List<FlatBucket> _buckets = [];
     List<Parameter> _shards = [];
     AdamW? _optimizer;
+    readonly GatherMeter _meter = new();
 
     readonly bool _ownsCollectives;
 
     /// <param name="collectives">This rank's communicator.</param>
-    /// <param name="stage">DDP (<see cref="ZeroStage.None"/>), ZeRO-1 or ZeRO-2.</param>
+    /// <param name="stage">DDP (<see cref="ZeroStage.None"/>), ZeRO-1, ZeRO-2 or ZeRO-3.</param>
     /// <param name="ownsCollectives">Dispose the communicator with this object (MPI: finalize).</param>
     public ShardedDataParallel(ICollectives collectives, ZeroStage stage, bool ownsCollectives = false)
     {
@@ -87,39 +97,30 @@ public sealed class ShardedDataParallel : IDisposable
 
     /// <summary>
     /// Called by the trainer when a run starts: checks that every rank starts from the same weights, builds the buckets
-    /// and returns the optimizer this rank steps — over every parameter (DDP) or over this rank's shards (ZeRO-1/2).
-    /// The trainer owns (disposes) the optimizer.
+    /// and returns the optimizer this rank steps — over every parameter (DDP) or over this rank's shards (ZeRO-1/2/3).
+    /// Under ZeRO-3 the module's parameters are then freed and <paramref name="model"/>'s blocks run through
+    /// <see cref="ShardedBlockFunction"/>. The trainer owns (disposes) the optimizer.
     /// </summary>
     /// <exception cref="InvalidOperationException">A rank's initial weights differ from rank 0's.</exception>
-    /// <exception cref="NotSupportedException">ZeRO-3.</exception>
-    public AdamW Attach(IReadOnlyList<(string Name, Parameter Parameter)> masters, TrainerOptions o)
+    /// <exception cref="InputException">ZeRO-3 with bf16 or with Mixture-of-Experts blocks.</exception>
+    public AdamW Attach(TorchSharp.torch.nn.Module model, IReadOnlyList<(string Name, Parameter Parameter)> masters, TrainerOptions o)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(masters);
         ArgumentNullException.ThrowIfNull(o);
-        if (Stage == ZeroStage.Parameters)
-            throw new NotSupportedException("ZeRO-3 (parameters sharded) is not implemented: use stage 0 (DDP), 1 or 2");
         DisposeShards();
         var groups = ParameterGroup.DecayMatricesOnly(masters, o.WeightDecay);
-        _buckets = groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatBucket(g.Name, g.Parameters, g.WeightDecay, WorldSize)).ToList();
+        _buckets = Stage == ZeroStage.Parameters ? UnitBuckets(model, masters, o)
+            : groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatBucket(g.Name, g.Parameters, g.WeightDecay, WorldSize)).ToList();
         ParameterCount = _buckets.Sum(b => b.Length);
         CheckIdentical();
         if (Stage == ZeroStage.None)
             return _optimizer = new AdamW(groups, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
         _shards = _buckets.Select(MakeShard).ToList();
         var shardGroups = _buckets.Select((b, i) => new ParameterGroup(b.Name, [(b.Name, _shards[i])], b.WeightDecay));
-        return _optimizer = new AdamW(shardGroups, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
-    }
-
-    /// <summary>Makes the shards equal the (restored) weights again: after a checkpoint replaced them.</summary>
-    public void Resync()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        for (int i = 0; i < _shards.Count; i++)
-        {
-            var b = _buckets[i];
-            _shards[i].copy_(b.Values().narrow(0, Rank * b.ShardLength, b.ShardLength));
-        }
+        _optimizer = new AdamW(shardGroups, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        if (Stage == ZeroStage.Parameters) ShardParameters(model);
+        return _optimizer;
     }
 
     Parameter MakeShard(FlatBucket b)
@@ -164,15 +165,18 @@ public sealed class ShardedDataParallel : IDisposable
         }
         else
         {
-            for (int i = 0; i < _buckets.Count; i++)
-            {
-                var shard = _shards[i];
-                if (shard.grad is null) using (no_grad()) shard.grad = zeros(_buckets[i].ShardLength, ScalarType.Float32);
-                Collectives.ReduceScatterSum(_buckets[i].Gradients(), shard.grad!);
-                shard.grad!.div_(WorldSize);
-            }
+            if (Stage == ZeroStage.Parameters) _root!.ReduceGradients();  // the blocks' were reduced in backward
+            else
+                for (int i = 0; i < _buckets.Count; i++)
+                {
+                    var shard = _shards[i];
+                    if (shard.grad is null) using (no_grad()) shard.grad = zeros(_buckets[i].ShardLength, ScalarType.Float32);
+                    Collectives.ReduceScatterSum(_buckets[i].Gradients(), shard.grad!);
+                }
+            _root?.Free();
+            foreach (var shard in _shards) shard.grad!.div_(WorldSize);                // the mean over the global batch
             if (Stage >= ZeroStage.Gradients)
-                foreach (var (_, p) in masters) p.grad = null; // ZeRO-2: only the shard's gradient outlives the step
+                foreach (var (_, p) in masters) p.grad = null; // ZeRO-2/3: only the shard's gradient outlives the step
             // Per-parameter segments of the shards, in the masters' order, so that the squared norms are summed per tensor
             // and in the order one process sums them (the same double, at one rank).
             var order = masters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
@@ -181,12 +185,13 @@ public sealed class ShardedDataParallel : IDisposable
             if (double.IsFinite(norm))
             {
                 optimizer.Step();
-                for (int i = 0; i < _buckets.Count; i++)
-                {
-                    var full = zeros(_buckets[i].PaddedLength, ScalarType.Float32);
-                    Collectives.AllGather(_shards[i].detach(), full);
-                    _buckets[i].SetValues(full);
-                }
+                if (Stage < ZeroStage.Parameters)                                       // ZeRO-3 keeps only the shards
+                    for (int i = 0; i < _buckets.Count; i++)
+                    {
+                        var full = zeros(_buckets[i].PaddedLength, ScalarType.Float32);
+                        Collectives.AllGather(_shards[i].detach(), full);
+                        _buckets[i].SetValues(full);
+                    }
             }
         }
         StateBytes = Measure(masters, optimizer);
@@ -199,7 +204,9 @@ public sealed class ShardedDataParallel : IDisposable
         long weights = masters.Sum(p => Bytes(p.Parameter));
         long grads = masters.Sum(p => Bytes(p.Parameter.grad)) + _shards.Sum(s => Bytes(s.grad));
         long state = optimizer.NamedStateTensors().Sum(kv => Bytes(kv.Value));
-        return new ModelStateBytes(weights, grads, state, _shards.Sum(s => Bytes(s)));
+        long shards = _shards.Sum(s => Bytes(s));
+        return Stage == ZeroStage.Parameters ? new ModelStateBytes(weights + shards, grads, state, 0, _meter.Peak)
+            : new ModelStateBytes(weights, grads, state, shards);
     }
 
     /// <summary>All-gathers a fingerprint of every rank's initial weights (a 64-bit FNV-1a hash of their bit patterns, so
@@ -235,6 +242,7 @@ public sealed class ShardedDataParallel : IDisposable
     /// <summary>Frees the shards (the optimizer is the trainer's), and the communicator when owned.</summary>
     public void Dispose()
     {
+        Detach();
         DisposeShards();
         if (_ownsCollectives) Collectives.Dispose();
     }

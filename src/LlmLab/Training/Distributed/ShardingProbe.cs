@@ -5,7 +5,7 @@ using LlmLab.Runtime;
 namespace LlmLab.Training.Distributed;
 
 /// <summary>What one rank measured in a <see cref="ShardingProbe"/> run.</summary>
-/// <param name="Stage">"one process", "ddp", "zero1" or "zero2".</param>
+/// <param name="Stage">"one process", "ddp", "zero1", "zero2" or "zero3".</param>
 /// <param name="Ranks">N (1 for one process).</param>
 /// <param name="Parameters">Ψ, trained parameters.</param>
 /// <param name="Losses">The global loss of each step.</param>
@@ -15,8 +15,17 @@ namespace LlmLab.Training.Distributed;
 /// <param name="TokensPerSecond">Global tokens per second at the median step time.</param>
 /// <param name="State">Model states this rank holds between steps (null for one process: the trainer's own AdamW).</param>
 /// <param name="Predicted">Lab 1.3's estimator for the same Ψ, stage and N (fp32).</param>
+/// <param name="RootParameters">ZeRO-3: Ψ_root, the parameters outside the blocks (embeddings, final norm), gathered once per
+/// step rather than again for backward; 0 for the other stages.</param>
 public sealed record ShardingMeasurement(string Stage, int Ranks, long Parameters, double[] Losses, double MedianStepMs, double CommMsPerStep,
-    double SentBytesPerStep, double TokensPerSecond, ModelStateBytes? State, ModelStates Predicted);
+    double SentBytesPerStep, double TokensPerSecond, ModelStateBytes? State, ModelStates Predicted, long RootParameters = 0)
+{
+    /// <summary>Bytes a rank sends per step by the ZeRO paper's count (§7.2.1) under ring collectives, for Ψ fp32 parameters:
+    /// 2Ψ(N−1)/N for DDP and ZeRO-1/2; for ZeRO-3 (3Ψ − Ψ_root)(N−1)/N — the paper's 3Ψ less the root unit, which
+    /// stays gathered from forward to backward as FSDP's root does.</summary>
+    public double ExpectedSentBytes() =>
+        4.0 * (Ranks - 1) / Ranks * (Stage == "zero3" ? 3.0 * Parameters - RootParameters : 2.0 * Parameters);
+}
 
 /// <summary>
 /// A small, seeded GPT trained for a few steps on a fixed synthetic token stream, once per rank, to measure data
@@ -62,12 +71,14 @@ public static class ShardingProbe
         }
         using var model = built;
         var counters = dataParallel?.Collectives.Counters;
-        double sent0 = 0, seconds0 = 0;
+        double sent0 = 0, seconds0 = 0, sent1 = 0, seconds1 = 0;
         var result = new Trainer(model, LanguageModelLoss.For(model), options) { DataParallel = dataParallel }.Run(
             dataParallel is null ? global : new RankBatches(global, dataParallel.Rank, world),
             onStep: s =>
             {
                 if (s.Step == 1 && counters is not null) (sent0, seconds0) = (counters.SentBytes, counters.Seconds);
+                // The last step's counts, before the run ends (ZeRO-3 then gathers the full weights back once).
+                if (s.Step == o.Steps && counters is not null) (sent1, seconds1) = (counters.SentBytes, counters.Seconds);
             });
         int timed = o.Steps - 1;
         var ms = result.Steps.Skip(1).Select(s => s.Milliseconds).Order().ToArray();
@@ -76,8 +87,9 @@ public static class ShardingProbe
         string stage = dataParallel is null ? "one process" : ShardedDataParallel.StageName(dataParallel.Stage);
         var predicted = MemoryEstimator.ModelStatesPerGpu(psi, Dtype.Fp32, dataParallel?.Stage ?? ZeroStage.None, world);
         return new ShardingMeasurement(stage, world, psi, result.Steps.Select(s => s.Loss).ToArray(), median,
-            counters is null ? 0 : (counters.Seconds - seconds0) * 1e3 / timed, counters is null ? 0 : (counters.SentBytes - sent0) / timed,
-            (double)o.RankBatch * globalRanks * o.Context / (median / 1e3), dataParallel?.StateBytes, predicted);
+            counters is null ? 0 : (seconds1 - seconds0) * 1e3 / timed, counters is null ? 0 : (sent1 - sent0) / timed,
+            (double)o.RankBatch * globalRanks * o.Context / (median / 1e3), dataParallel?.StateBytes, predicted,
+            dataParallel?.RootParameterCount ?? 0);
     }
 
     /// <summary>
