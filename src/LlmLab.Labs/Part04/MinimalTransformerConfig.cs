@@ -68,7 +68,8 @@ public sealed record MinimalTransformerConfig(
         // lr 1e-3, 5,000 iterations) beside an LSTM of the same size for the same time (hours on a CPU).
         Profile.Full => Quick with
         {
-            CorpusBytes = 10_000_000, ValidationBytes = 1_000_000, BpeVocab = 2048, Context = 256, Batch = 64, Layers = 6, Heads = 6, Width = 384,
+            CorpusBytes = 10_000_000, ValidationBytes = 1_000_000, BpeVocab = 2048, Context = 256, Batch = 64, Layers = 6, Heads = 6,
+                Width = 384,
             Dropout = 0.2, GptLr = 1e-3, LstmLr = 2e-3, LstmLayers = 2, LstmEmbed = 384, Steps = 5000, LstmMaxSteps = 100_000,
             EvalEvery = 250, EvalBatches = 20, SampleTokens = 500,
         },
