@@ -48,7 +48,8 @@ public sealed partial class QuantizationLab
             runs.Add(run);
             ctx.Metrics.Log(new
             {
-                format = label, bits_per_weight = summary.BitsPerWeight, model_bytes = summary.ModelBytes, relative_error = summary.RelativeError,
+                format = label, bits_per_weight = summary.BitsPerWeight, model_bytes = summary.ModelBytes,
+                    relative_error = summary.RelativeError,
                 val_loss = loss, perplexity = run.Perplexity, tokens_per_second = tps,
             });
             bar.Increment();
