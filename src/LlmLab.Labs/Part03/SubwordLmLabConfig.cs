@@ -58,8 +58,7 @@ public sealed record SubwordLmLabConfig(
         Profile.Quick => Base,
         // Full: 20 MB, vocabularies up to 16k, 5 M parameters, 5,000 steps per model (~10 minutes each on a GPU-less workstation).
         _ => Base with { TrainBytes = 20_000_000, ValBytes = 500_000, VocabSizes = [512, 2048, 8192, 16384], Embed = 128,
-                         Parameters = 5_000_000,
-                         Layers = 2, Dropout = 0.2, Batch = 64, Context = 128, LearningRate = 2e-3, MaxSteps = 5_000,
+                         Parameters = 5_000_000, Layers = 2, Dropout = 0.2, Batch = 64, Context = 128, LearningRate = 2e-3, MaxSteps = 5_000,
                          EvalEvery = 250, EvalBatches = 16, LogEvery = 100 },
     };
 
