@@ -63,8 +63,7 @@ public sealed record DenseVsMoeConfig(
         Profile.Full => Quick with
         {
             CorpusBytes = 10_000_000, ValidationBytes = 1_000_000, BpeVocab = 2048, Context = 256, Batch = 32, Layers = 6, Heads = 6,
-                Width = 384,
-            FfnWidth = 1536, Lr = 1e-3, Steps = 2000, EvalEvery = 100, EvalBatches = 20, LatencyRepeats = 20, LoadWindow = 50,
+            Width = 384, FfnWidth = 1536, Lr = 1e-3, Steps = 2000, EvalEvery = 100, EvalBatches = 20, LatencyRepeats = 20, LoadWindow = 50,
         },
         _ => Quick,
     };

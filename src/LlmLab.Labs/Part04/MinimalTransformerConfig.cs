@@ -69,8 +69,7 @@ public sealed record MinimalTransformerConfig(
         Profile.Full => Quick with
         {
             CorpusBytes = 10_000_000, ValidationBytes = 1_000_000, BpeVocab = 2048, Context = 256, Batch = 64, Layers = 6, Heads = 6,
-                Width = 384,
-            Dropout = 0.2, GptLr = 1e-3, LstmLr = 2e-3, LstmLayers = 2, LstmEmbed = 384, Steps = 5000, LstmMaxSteps = 100_000,
+            Width = 384, Dropout = 0.2, GptLr = 1e-3, LstmLr = 2e-3, LstmLayers = 2, LstmEmbed = 384, Steps = 5000, LstmMaxSteps = 100_000,
             EvalEvery = 250, EvalBatches = 20, SampleTokens = 500,
         },
         _ => Quick,
