@@ -50,6 +50,15 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
         ConfigRules.InRange("loss_cap", cfg.LossCap, 1, 1000);
     }
 
+    protected override void Plan(LabPlan plan, LossLandscapeConfig cfg)
+    {
+        long train = plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        long val = plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+        // Windows of context + 1 bytes are drawn from both splits (ContextWindows).
+        LabPlan.Require(train > cfg.Context && val > cfg.Context,
+            $"--set context={cfg.Context}: the corpus gives {train:N0} train and {val:N0} validation bytes, too few for one window");
+    }
+
     public override void Run(LabContext ctx, LossLandscapeConfig cfg)
     {
         byte[] train = CorpusBytes.Load(ctx.Corpus, cfg.TrainBytes);

@@ -62,6 +62,14 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
                         $"shrink and must be < 1 (got {F(d)})");
     }
 
+    protected override void Plan(LabPlan plan, OptimizerComparisonConfig cfg)
+    {
+        long train = plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        long val = plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+        LabPlan.Require(train > cfg.Context && val > cfg.Context,
+            $"--set context={cfg.Context}: the corpus gives {train:N0} train and {val:N0} validation bytes, too few for one window");
+    }
+
     public override void Run(LabContext ctx, OptimizerComparisonConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

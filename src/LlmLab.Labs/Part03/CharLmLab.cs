@@ -52,6 +52,12 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         IReadOnlyList<string> Log,
         IReadOnlyList<(double Temperature, string Text)> Samples);
 
+    protected override void Plan(LabPlan plan, CharLmLabConfig cfg)
+    {
+        plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+    }
+
     public override void Run(LabContext ctx, CharLmLabConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

@@ -58,6 +58,12 @@ public sealed partial class SubwordLmLab : Lab<SubwordLmLabConfig>
         public double UnigramBitsPerByte => Val.UnigramBitsPerByte;
     }
 
+    protected override void Plan(LabPlan plan, SubwordLmLabConfig cfg)
+    {
+        plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+    }
+
     public override void Run(LabContext ctx, SubwordLmLabConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

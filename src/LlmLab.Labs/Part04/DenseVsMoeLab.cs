@@ -44,6 +44,12 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         ConfigRules.AtLeast("steps", cfg.Steps, 2); // the balance is measured over the second half
     }
 
+    protected override void Plan(LabPlan plan, DenseVsMoeConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
+    }
+
     public override void Run(LabContext ctx, DenseVsMoeConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

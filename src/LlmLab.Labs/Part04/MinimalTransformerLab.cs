@@ -47,6 +47,12 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
             throw new InputException($"--set position_embedding=rope needs an even head size (width / heads = {cfg.Width / cfg.Heads})");
     }
 
+    protected override void Plan(LabPlan plan, MinimalTransformerConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
+    }
+
     public override void Run(LabContext ctx, MinimalTransformerConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

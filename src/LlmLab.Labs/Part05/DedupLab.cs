@@ -42,6 +42,14 @@ public sealed partial class DedupLab : Lab<DedupLabConfig>
         FalsePositiveWeight = cfg.FalsePositiveWeight, FalseNegativeWeight = cfg.FalseNegativeWeight, Threads = threads,
     };
 
+    protected override void Plan(LabPlan plan, DedupLabConfig cfg)
+    {
+        // Without the package the fortunes section is a skipped check; with it, every file named must be there (Installed
+        // would stop the run after the corpus part otherwise).
+        if (cfg.FortuneFiles.Count > 0 && cfg.FortuneFiles is not ["all"] && FortuneSource.IsInstalled(cfg.FortunesFolder))
+            FortuneSource.Installed(cfg.FortuneFiles, cfg.FortunesFolder);
+    }
+
     public override void Run(LabContext ctx, DedupLabConfig cfg)
     {
         int threads = Math.Max(2, Environment.ProcessorCount);

@@ -49,6 +49,17 @@ public sealed partial class QuantizationLab : Lab<QuantizationConfig>
                 $"below context ({cfg.Context})");
     }
 
+    protected override void Plan(LabPlan plan, QuantizationConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        long val = plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
+        // A token is at least one byte (a character, or a BPE merge of bytes): fewer bytes than the evaluation window and the
+        // 8-token prompt need cannot give the tokens either (LabCorpus.Prompts, EvalSet.FromTokens).
+        LabPlan.Require(val > cfg.Context + 8,
+            $"--set validation_bytes={cfg.ValidationBytes}: the corpus's validation split gives {val:N0} bytes, fewer than one " +
+            $"window of context ({cfg.Context}) and an 8-token prompt");
+    }
+
     public override void Run(LabContext ctx, QuantizationConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);

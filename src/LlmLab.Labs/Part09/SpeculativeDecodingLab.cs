@@ -54,6 +54,18 @@ public sealed partial class SpeculativeDecodingLab : Lab<SpeculativeDecodingConf
                 $"must be below context ({cfg.Context})");
     }
 
+    protected override void Plan(LabPlan plan, SpeculativeDecodingConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        long val = plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
+        // A token is at least one byte: fewer bytes than the prompts (LabCorpus.Prompts) and one evaluation window need
+        // cannot give the tokens either.
+        long need = Math.Max(cfg.Prompts + cfg.PromptTokens, cfg.Context + 1);
+        LabPlan.Require(val >= need,
+            $"--set validation_bytes={cfg.ValidationBytes}: the corpus's validation split gives {val:N0} bytes, fewer than the " +
+            $"{need:N0} tokens the prompts and the evaluation window need");
+    }
+
     public override void Run(LabContext ctx, SpeculativeDecodingConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);
