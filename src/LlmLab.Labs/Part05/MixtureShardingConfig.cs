@@ -41,7 +41,8 @@ public sealed record MixtureShardingConfig(
         // Smoke: seconds. 165 kB in all (~40k tokens), a 512-token vocabulary, chunks of 64 tokens so ~600 chunks are
         // blended and the 0.5% tolerance holds with room (one chunk is ~0.15% of the mixture).
         Profile.Smoke => Base with { SourceBytes = [80_000, 40_000, 25_000, 20_000], VocabSize = 512, TokenizerBytes = 60_000,
-                                     ChunkTokens = 64, ShardTokens = 16_384, Batch = 4, Context = 32, ResumeAfter = 5, CompareBatches = 10 },
+                                     ChunkTokens = 64, ShardTokens = 16_384, Batch = 4, Context = 32, ResumeAfter = 5,
+                                     CompareBatches = 10 },
         // Quick: about a minute on a 2-core CPU, most of it reading and rendering the XML docs (read three times: tokenizer,
         // shards, rebuild).
         Profile.Quick => Base,

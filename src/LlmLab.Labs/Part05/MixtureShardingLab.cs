@@ -86,7 +86,7 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
     }
 
     /// <summary>The lab's sources: three SDK-docs slices by assembly family, and the fortunes when installed.</summary>
-    static List<MixtureSource> Sources(MixtureShardingConfig cfg)
+    internal static List<MixtureSource> Sources(MixtureShardingConfig cfg)
     {
         IDocumentSource Cap(IDocumentSource s, int k) => cfg.SourceBytes[k] > 0 ? SourceViews.Take(s, cfg.SourceBytes[k]) : s;
         var list = new List<MixtureSource>
@@ -97,7 +97,7 @@ public sealed partial class MixtureShardingLab : Lab<MixtureShardingConfig>
                 Cap(SourceViews.SdkAssemblies("aspnetcore", a => a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 1),
                 "sdk-docs Microsoft.AspNetCore.*", cfg.Weights[1]),
             new("extensions", Cap(SourceViews.SdkAssemblies("extensions", a => a.StartsWith("Microsoft.", StringComparison.Ordinal)
-                && !a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 1), "sdk-docs other Microsoft.*", cfg.Weights[2]),
+                && !a.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)), 2), "sdk-docs other Microsoft.*", cfg.Weights[2]),
         };
         if (cfg.UseFortunes && cfg.FortunesWeight > 0 && FortuneSource.FromDirectory() is { } fortunes)
             list.Add(new MixtureSource("fortunes", Cap(fortunes, 3), FortuneSource.DefaultFolder, cfg.FortunesWeight));
