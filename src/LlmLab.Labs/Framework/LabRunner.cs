@@ -56,6 +56,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
         Func<IDocumentSource> corpus = options.CorpusPath is null
             ? () => Corpora.Open(null)
             : CorpusOpened(Corpora.Open(options.CorpusPath, options.CorpusField));
+        foreach (string shortfall in PlanAll(labs, configs, options.Profile, options.Seed, corpus)) log.WriteLine("note: " + shortfall);
         TorchRuntime.EnsureLoaded(threads);
 
         // 2. A fresh run directory.
@@ -132,7 +133,7 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
 
     static Func<IDocumentSource> CorpusOpened(IDocumentSource source) => () => source;
 
-    static List<object> ResolveConfigs(IReadOnlyList<ILab> labs, LabRunOptions options)
+    internal static List<object> ResolveConfigs(IReadOnlyList<ILab> labs, LabRunOptions options)
     {
         var sets = options.Sets ?? [];
         var configs = labs.Select(l => l.DefaultConfig(options.Profile)).ToList();
@@ -166,6 +167,21 @@ public sealed class LabRunner(IProgressSink progress, TextWriter log)
             catch (InputException e) { throw new InputException($"lab {labs[i].Info.Id}: {e.Message}", e); }
         }
         return configs;
+    }
+
+    /// <summary>Runs every lab's <see cref="ILab.Plan"/> on its resolved config: throws the first hard problem (prefixed by
+    /// the lab's id), returns the shortfalls. Nothing is trained or written.</summary>
+    public static IReadOnlyList<string> PlanAll(IReadOnlyList<ILab> labs, IReadOnlyList<object> configs, Profile profile, long seed,
+        Func<IDocumentSource> corpus)
+    {
+        using var plan = new LabPlan(profile, seed, corpus);
+        for (int i = 0; i < labs.Count; i++)
+        {
+            plan.LabId = labs[i].Info.Id;
+            try { labs[i].Plan(plan, configs[i]); }
+            catch (InputException e) { throw new InputException($"lab {labs[i].Info.Id}: {e.Message}", e); }
+        }
+        return plan.Shortfalls.ToList();
     }
 
     LabRunResult RunOne(ILab lab, object config, LabRunOptions options, int threads, string dir, Func<IDocumentSource> corpus)

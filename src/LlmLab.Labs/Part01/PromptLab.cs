@@ -44,6 +44,11 @@ public sealed partial class PromptLab : Lab<PromptLabConfig>
                 "directory of 'llmlab sft'");
     }
 
+    protected override void Plan(LabPlan plan, PromptLabConfig cfg) =>
+        // The families must hold that many distinct conversations at this difficulty (Generate refuses otherwise); seconds.
+        SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestsPerFamily, 2,
+            cfg.Difficulty, Seeding.DeriveSeed(plan.Seed, "sft-data")));
+
     public override void Run(LabContext ctx, PromptLabConfig cfg)
     {
         // The questions: lab 7.1's held-out templates (the last two of each family), its training split for the solved examples.

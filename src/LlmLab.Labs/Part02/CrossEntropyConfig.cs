@@ -43,7 +43,8 @@ public sealed record CrossEntropyConfig(
         // a 2-core CPU (each of its ~6 passes writes a fresh 64 MB tensor).
         Profile.Quick => Base,
         // Full: the timing at N = 4,096 for every V, GPT-2's 50,257 included (823 MB of logits per copy).
-        _ => Base with { VerifyVocabs = [2, 256, 8192, 50257], SweepVocab = 50257, SweepPoints = 401, TimingMaxElements = 1L << 30, TimingRepeats = 10 },
+        _ => Base with { VerifyVocabs = [2, 256, 8192, 50257], SweepVocab = 50257, SweepPoints = 401, TimingMaxElements = 1L << 30,
+                         TimingRepeats = 10 },
     };
 
     static readonly CrossEntropyConfig Base = new(

@@ -33,7 +33,8 @@ internal static class CrossEntropyPlots
                 line.LinePattern = version == "naive" ? ScottPlot.LinePattern.Solid : ScottPlot.LinePattern.Dotted;
                 var failed = points.Where(p => !double.IsFinite(error(p))).ToList();
                 if (failed.Count == 0) continue;
-                var marks = plot.Add.ScatterPoints(failed.Select(p => Math.Log10(p.Scale)).ToArray(), failed.Select(_ => ceiling).ToArray(), color);
+                var marks = plot.Add.ScatterPoints(failed.Select(p => Math.Log10(p.Scale)).ToArray(), failed.Select(_ => ceiling).ToArray(),
+                    color);
                 marks.MarkerShape = ScottPlot.MarkerShape.Cross;
                 marks.MarkerSize = 6;
                 marks.LegendText = $"{version}, {format}: NaN or ∞";

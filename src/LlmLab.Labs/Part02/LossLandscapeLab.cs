@@ -50,6 +50,15 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
         ConfigRules.InRange("loss_cap", cfg.LossCap, 1, 1000);
     }
 
+    protected override void Plan(LabPlan plan, LossLandscapeConfig cfg)
+    {
+        long train = plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        long val = plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+        // Windows of context + 1 bytes are drawn from both splits (ContextWindows).
+        LabPlan.Require(train > cfg.Context && val > cfg.Context,
+            $"--set context={cfg.Context}: the corpus gives {train:N0} train and {val:N0} validation bytes, too few for one window");
+    }
+
     public override void Run(LabContext ctx, LossLandscapeConfig cfg)
     {
         byte[] train = CorpusBytes.Load(ctx.Corpus, cfg.TrainBytes);
@@ -60,17 +69,18 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
         var runs = new[] { true, false }.Select(residual => Measure(ctx, cfg, residual, train, (ex, ey), (vx, vy))).ToList();
 
         ctx.Report.Paragraph($"Two byte-level MLP language models (Bengio-style; {cfg.Layers} tanh hidden layers of {cfg.Hidden}, " +
-            $"{cfg.Context} bytes of context, {runs[0].Parameters:N0} parameters each) trained for {cfg.Steps} Adam steps of {cfg.Batch} windows " +
-            $"at lr {F(cfg.LearningRate, "0.####")} on {train.Length:N0} bytes of the corpus, with the same seed and batches; they differ only in " +
-            "the skip connections h ← h + tanh(W h) of the residual one. Every landscape point is the mean cross-entropy on the same " +
-            $"{ex.shape[0]:N0} windows spread evenly over the train split, in eval mode without gradients.");
+            $"{cfg.Context} bytes of context, {runs[0].Parameters:N0} parameters each) trained for {cfg.Steps} Adam steps of {cfg.Batch} " +
+            $"windows at lr {F(cfg.LearningRate, "0.####")} on {train.Length:N0} bytes of the corpus, with the same seed and batches; " +
+            "they differ only in the skip connections h ← h + tanh(W h) of the residual one. Every landscape point is the mean " +
+            $"cross-entropy on the same {ex.shape[0]:N0} windows spread evenly over the train split, in eval mode without gradients.");
         Training(ctx, runs);
         LossLandscapeReport.Interpolation(ctx, cfg, runs);
         LossLandscapeReport.Surfaces(ctx, cfg, runs);
         LossLandscapeReport.Sharpness(ctx, cfg, runs);
     }
 
-    static LossLandscapeRun Measure(LabContext ctx, LossLandscapeConfig cfg, bool residual, byte[] train, (Tensor X, Tensor Y) eval, (Tensor X, Tensor Y) valBatch)
+    static LossLandscapeRun Measure(LabContext ctx, LossLandscapeConfig cfg, bool residual, byte[] train, (Tensor X, Tensor Y) eval,
+        (Tensor X, Tensor Y) valBatch)
     {
         string name = residual ? "residual" : "no skip";
         // 1. Same seed for both variants: same initial weights (the skips add no parameters) and the same batches.
@@ -140,11 +150,14 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
             restored &= thetaStar.BitEquals(model);
 
             ctx.Checks.SelfConsistency("the trained model's own loss on that batch")
-                .AtMost($"{name}: grid centre loss = trained model's loss on the same batch, |Δ|", Math.Abs(grid.CenterLoss - trained.Loss), SameWeightsTolerance, "nats");
+                .AtMost($"{name}: grid centre loss = trained model's loss on the same batch, |Δ|", Math.Abs(grid.CenterLoss - trained.Loss),
+                    SameWeightsTolerance, "nats");
             ctx.Checks.SelfConsistency("the initial model's own loss")
-                .AtMost($"{name}: interpolation at α = 0 = initial loss, |Δ|", Math.Abs(interpolation.At(0).Loss - init.Loss), SameWeightsTolerance, "nats");
+                .AtMost($"{name}: interpolation at α = 0 = initial loss, |Δ|", Math.Abs(interpolation.At(0).Loss - init.Loss),
+                    SameWeightsTolerance, "nats");
             ctx.Checks.SelfConsistency("the trained model's own loss")
-                .AtMost($"{name}: interpolation at α = 1 = trained loss, |Δ|", Math.Abs(interpolation.At(1).Loss - trained.Loss), SameWeightsTolerance, "nats");
+                .AtMost($"{name}: interpolation at α = 1 = trained loss, |Δ|", Math.Abs(interpolation.At(1).Loss - trained.Loss),
+                    SameWeightsTolerance, "nats");
             ctx.Checks.Published("Li et al. 2018 §4: filter-wise normalisation")
                 .AtMost($"{name}: per-filter norms of δ, η = those of θ* ({filters.Filters:N0} filters), max relative gap",
                 filters.MaxRelativeNormError, 1e-6);
@@ -155,12 +168,14 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
             // Training happened: a uniform guess over 256 bytes costs ln 256 ≈ 5.55 nats; 1 nat below is far beyond noise.
             ctx.Checks.Formula("uniform guess over 256 bytes: ln 256")
                 .AtMost($"{name}: trained loss well below ln 256 (training happened)", trained.Loss, Math.Log(256) - 1, "nats");
-            ctx.Metrics.Log(new { model = name, init_loss = init.Loss, train_loss = trained.Loss, val_loss = val.Loss, train_accuracy = trained.Accuracy,
+            ctx.Metrics.Log(new { model = name, init_loss = init.Loss, train_loss = trained.Loss, val_loss = val.Loss,
+                train_accuracy = trained.Accuracy,
                 val_accuracy = val.Accuracy, sharpness = sharpness.MeanIncrease, rho = cfg.Rho, grid_min = grid.LossRange().Min,
                 grid_max = grid.LossRange().Max, barrier = interpolation.Barrier(0, 1) });
             using var cosScope = NewDisposeScope();
             double cosine = delta.Dot(eta) / (delta.Norm() * eta.Norm());
-            return new LossLandscapeRun(name, thetaStar.Numel, losses, init, trained, val, interpolation, grid, slices, sharpness, filters, cosine, restored);
+            return new LossLandscapeRun(name, thetaStar.Numel, losses, init, trained, val, interpolation, grid, slices, sharpness, filters,
+                cosine, restored);
         }
         finally
         {
@@ -174,7 +189,8 @@ public sealed class LossLandscapeLab : Lab<LossLandscapeConfig>
         ctx.Report.Table(["model", "initial loss", "train loss (eval batch)", "val loss", "train accuracy", "val accuracy"],
             runs.Select(r => new[] { r.Name, F(r.Init.Loss), F(r.Train.Loss), F(r.Val.Loss), Pct(r.Train.Accuracy), Pct(r.Val.Accuracy) }),
             "losses in nats per byte (ln 256 = 5.545 for a uniform guess); accuracy = top-1 next-byte");
-        ctx.Plot("training", LossLandscapePlots.TrainingCurves(runs), "Training loss per step (thin) and its 25-step moving average (thick)");
+        ctx.Plot("training", LossLandscapePlots.TrainingCurves(runs),
+            "Training loss per step (thin) and its 25-step moving average (thick)");
         foreach (var r in runs) ctx.Report.Headline($"{r.Name}: train / val loss", $"{F(r.Train.Loss)} / {F(r.Val.Loss)} nats");
     }
 

@@ -87,7 +87,8 @@ internal static class LossLandscapePlots
         var bar = plot.Add.ColorBar(map);
         bar.Label = "loss (nats, log colour scale)";
         var ticks = Levels(floor, cap, 8);
-        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => Math.Log(t)).ToArray(), ticks.Select(t => F(t, "0.##")).ToArray());
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => Math.Log(t)).ToArray(),
+            ticks.Select(t => F(t, "0.##")).ToArray());
         Centre(plot);
         Frame(plot, grid.Radius, $"{run.Name}: loss around θ* (heat map)");
         return plot;
@@ -100,7 +101,8 @@ internal static class LossLandscapePlots
         var points = new Coordinates3d[grid.Size, grid.Size];
         for (int j = 0; j < grid.Size; j++)
             for (int i = 0; i < grid.Size; i++)
-                points[j, i] = new Coordinates3d(grid.Alphas[i], grid.Betas[j], double.IsNaN(grid.Loss[j, i]) ? cap : Math.Min(grid.Loss[j, i], cap));
+                points[j, i] = new Coordinates3d(grid.Alphas[i], grid.Betas[j],
+                    double.IsNaN(grid.Loss[j, i]) ? cap : Math.Min(grid.Loss[j, i], cap));
         var plot = new Plot();
         // One plottable per level: ScottPlot colours contours by each plot's own z range, we want one scale for both models.
         foreach (double level in levels)

@@ -26,9 +26,12 @@ public sealed partial class OptimizerComparisonLab
         foreach (var (name, value, expected) in known)
             ctx.Checks.KnownAnswer("values worked by hand from each schedule's formula")
                 .Close($"schedule: {name}", value, expected, 1e-12, relative: false);
-        ctx.Report.Paragraph("Pure functions of the step (0-based), set on the optimizer before each step: `opt.LearningRate = schedule.At(step)`. " +
-            "The tests also compare the step and cosine schedules with TorchSharp's `StepLR` and `CosineAnnealingLR`.");
-        ctx.Plot("schedules", OptimizerPlots.Schedules([("constant", constant), ("step (×0.3 every 300)", step), ("warmup 100 + cosine to 1e-4 at 900", cosine)], 1000),
+        ctx.Report.Paragraph("Pure functions of the step (0-based), set on the optimizer before each step: " +
+            "`opt.LearningRate = schedule.At(step)`. The tests also compare the step and cosine schedules with TorchSharp's " +
+            "`StepLR` and `CosineAnnealingLR`.");
+        ctx.Plot("schedules",
+            OptimizerPlots.Schedules([("constant", constant), ("step (×0.3 every 300)", step),
+            ("warmup 100 + cosine to 1e-4 at 900", cosine)], 1000),
             "The three learning-rate schedules of LlmLab.Optim over 1,000 steps", 800, 400);
     }
 }

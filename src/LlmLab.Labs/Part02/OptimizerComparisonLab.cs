@@ -34,9 +34,10 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
         ConfigRules.InRange("momentum", cfg.Momentum, 0, 0.999);
         ConfigRules.AtLeast("train_bytes", cfg.TrainBytes, 1024);
         ConfigRules.AtLeast("val_bytes", cfg.ValBytes, 256);
-        foreach (var (key, value) in new (string, int)[] { ("val_examples", cfg.ValExamples), ("context", cfg.Context), ("embed", cfg.Embed),
-                     ("hidden", cfg.Hidden), ("layers", cfg.Layers), ("batch", cfg.Batch), ("steps", cfg.Steps), ("parity_steps", cfg.ParitySteps),
-                     ("grid_steps", cfg.GridSteps) })
+        foreach (var (key, value) in new (string, int)[] { ("val_examples", cfg.ValExamples), ("context", cfg.Context),
+                     ("embed", cfg.Embed),
+                     ("hidden", cfg.Hidden), ("layers", cfg.Layers), ("batch", cfg.Batch), ("steps", cfg.Steps),
+                     ("parity_steps", cfg.ParitySteps), ("grid_steps", cfg.GridSteps) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.InRange("adamw_decay", cfg.AdamwDecay, 0, 10);
         foreach (var (key, values, min, max) in new (string, IReadOnlyList<double>, double, double)[]
@@ -50,19 +51,32 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
             foreach (double v in values) ConfigRules.InRange(key, v, min, max);
         }
         if (cfg.AdamwDecayMode is not ("paper" or "pytorch"))
-            throw new InputException($"--set adamw_decay_mode={cfg.AdamwDecayMode}: adamw_decay_mode must be 'paper' (decay per step, independent of the learning rate) or 'pytorch' (weight_decay, shrink lr·λ per step)");
+            throw new InputException(
+                $"--set adamw_decay_mode={cfg.AdamwDecayMode}: adamw_decay_mode must be 'paper' (decay per step, independent of the " +
+                $"learning rate) or 'pytorch' (weight_decay, shrink lr·λ per step)");
         if (cfg.AdamwDecayMode == "paper")
             foreach (double d in cfg.GridAdamwDecays)
-                if (d >= 1) throw new InputException($"--set grid_adamw_decays: with adamw_decay_mode=paper each value is a per-step shrink and must be < 1 (got {F(d)})");
+                if (d >= 1)
+                    throw new InputException(
+                        $"--set grid_adamw_decays: with adamw_decay_mode=paper each value is a per-step " +
+                        $"shrink and must be < 1 (got {F(d)})");
+    }
+
+    protected override void Plan(LabPlan plan, OptimizerComparisonConfig cfg)
+    {
+        long train = plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        long val = plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+        LabPlan.Require(train > cfg.Context && val > cfg.Context,
+            $"--set context={cfg.Context}: the corpus gives {train:N0} train and {val:N0} validation bytes, too few for one window");
     }
 
     public override void Run(LabContext ctx, OptimizerComparisonConfig cfg)
     {
         TorchRuntime.EnsureLoaded(ctx.Threads);
-        ctx.Report.Paragraph("Our optimizers (library `LlmLab.Optim`: `Sgd`, `Adam`, `AdamW`, written from the update equations) first, checked against " +
-            "libtorch's `torch.optim` step for step; then (a) a 2-D test function, (b) a real small model, (c) the learning rate × weight decay " +
-            "interaction that motivates AdamW. Adam and AdamW share every line but one: Adam adds λθ to the gradient (so the decay is rescaled " +
-            "by 1/√v̂ like the gradient), AdamW shrinks θ directly.");
+        ctx.Report.Paragraph("Our optimizers (library `LlmLab.Optim`: `Sgd`, `Adam`, `AdamW`, written from the update equations) first, " +
+            "checked against libtorch's `torch.optim` step for step; then (a) a 2-D test function, (b) a real small model, (c) the " +
+            "learning rate × weight decay interaction that motivates AdamW. Adam and AdamW share every line but one: Adam adds λθ to the " +
+            "gradient (so the decay is rescaled by 1/√v̂ like the gradient), AdamW shrinks θ directly.");
         Schedules(ctx);
         RosenbrockPart(ctx, cfg);
 
@@ -76,7 +90,8 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
         GridPart(ctx, cfg, data);
     }
 
-    /// <summary>The corpus as the language-model parts use it: the train bytes (batches are drawn from them) and a fixed validation set.</summary>
+    /// <summary>The corpus as the language-model parts use it: the train bytes (batches are drawn from them) and a fixed validation
+    /// set.</summary>
     sealed record LmData(byte[] Train, (Tensor X, Tensor Y) Val);
 
     MlpLanguageModel NewModel(LabContext ctx, OptimizerComparisonConfig cfg)
@@ -113,9 +128,11 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
         var rows = new List<string[]>();
         foreach (var spec in specs)
         {
-            var r = OptimizerParity.Compare(() => NewModel(ctx, cfg), spec, Batches(ctx, cfg, data.Train), cfg.ParitySteps, decayMatricesOnly: true);
+            var r = OptimizerParity.Compare(() => NewModel(ctx, cfg), spec, Batches(ctx, cfg, data.Train), cfg.ParitySteps,
+                decayMatricesOnly: true);
             ctx.Checks.Libtorch("torch.optim on the same parameters and gradients")
-                .AtMost($"{OptimizerSpec.Name(spec.Kind)} matches torch.optim.{OptimizerSpec.Name(spec.Kind)} over {cfg.ParitySteps} steps, max |Δθ|",
+                .AtMost($"{OptimizerSpec.Name(spec.Kind)} matches torch.optim.{OptimizerSpec.Name(spec.Kind)} over " +
+                    $"{cfg.ParitySteps} steps, max |Δθ|",
                 r.MaxAbsDiff, 1e-6);
             rows.Add([spec.Label, cfg.ParitySteps.ToString(CultureInfo.InvariantCulture), r.ToString()]);
             ctx.Metrics.Log(new { part = "parity", optimizer = spec.Label, steps = cfg.ParitySteps, max_abs_diff = r.MaxAbsDiff });
@@ -126,6 +143,7 @@ public sealed partial class OptimizerComparisonLab : Lab<OptimizerComparisonConf
 
     /// <summary>A number for the report: 3 significant digits by default, small ones as 1e-5.</summary>
     internal static string F(double v, string fmt = "G3") =>
-        fmt == "G3" && v != 0 && Math.Abs(v) < 1e-3 ? v.ToString("0.##e0", CultureInfo.InvariantCulture) : v.ToString(fmt, CultureInfo.InvariantCulture);
+        fmt == "G3" && v != 0 && Math.Abs(v) < 1e-3 ? v.ToString("0.##e0", CultureInfo.InvariantCulture)
+        : v.ToString(fmt, CultureInfo.InvariantCulture);
     internal static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }

@@ -33,7 +33,8 @@ internal static class OptimizerPlots
         var bar = plot.Add.ColorBar(map);
         bar.Label = "log10 f (contours every 0.5 from −0.5)";
         var contours = plot.Add.ContourLines(points, 1);
-        contours.ContourLineLevels = Enumerable.Range(-1, 9).Select(k => k * 0.5).ToArray();  // −0.5 … 3.5 (lower ones crowd the narrow floor)
+        // −0.5 … 3.5 (lower ones crowd the narrow floor)
+        contours.ContourLineLevels = Enumerable.Range(-1, 9).Select(k => k * 0.5).ToArray();
         contours.Update(points);
         contours.LineColor = Colors.Black.WithAlpha(0.35);
         contours.LineWidth = 1;
@@ -114,7 +115,8 @@ internal static class OptimizerPlots
             plot.Add.ScatterLine(steps, loss, ColorOf(s.Name).WithAlpha(0.2)).LineWidth = 1;
             var smooth = plot.Add.ScatterLine(steps, MovingAverage(loss, 20), ColorOf(s.Name));
             smooth.LineWidth = 2.5f;
-            smooth.LegendText = $"{s.Name} (lr {Fmt(spec.LearningRate)}): validation {r.ValidationLoss.ToString("0.000", CultureInfo.InvariantCulture)}";
+            smooth.LegendText =
+                $"{s.Name} (lr {Fmt(spec.LearningRate)}): validation {r.ValidationLoss.ToString("0.000", CultureInfo.InvariantCulture)}";
         }
         var uniform = plot.Add.HorizontalLine(Math.Log(256), 1, Colors.Gray, LinePattern.Dashed);
         uniform.LegendText = "ln 256 (uniform guess)";
@@ -138,15 +140,18 @@ internal static class OptimizerPlots
             foreach (var r in s.Runs) allLrs.Add(r.Spec.LearningRate);
             if (ok.Count == 0) continue;
             // Losses above the cap (a run that blew up without reaching NaN) are drawn on the cap, so the good runs keep the scale.
-            var sc = plot.Add.Scatter(ok.Select(r => Math.Log10(r.Spec.LearningRate)).ToArray(), ok.Select(r => Math.Min(r.Result.ValidationLoss, cap)).ToArray(), ColorOf(s.Name));
+            var sc = plot.Add.Scatter(ok.Select(r => Math.Log10(r.Spec.LearningRate)).ToArray(),
+                ok.Select(r => Math.Min(r.Result.ValidationLoss, cap)).ToArray(), ColorOf(s.Name));
             sc.LineWidth = 2;
             sc.MarkerSize = 7;
             sc.LegendText = s.Name;
         }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(allLrs.Select(Math.Log10).ToArray(), allLrs.Select(Fmt).ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(allLrs.Select(Math.Log10).ToArray(),
+            allLrs.Select(Fmt).ToArray());
         var top = plot.Add.HorizontalLine(cap, 1, Colors.Gray, LinePattern.Dashed);
         top.LegendText = "ln 256 (losses above it drawn on it)";
-        double lowest = sweeps.SelectMany(s => s.Runs).Select(r => r.Result.ValidationLoss).Where(double.IsFinite).DefaultIfEmpty(cap - 1).Min();
+        double lowest = sweeps.SelectMany(s => s.Runs).Select(r => r.Result.ValidationLoss).Where(double.IsFinite).DefaultIfEmpty(cap - 1)
+            .Min();
         plot.Axes.SetLimitsY(lowest - 0.15, cap + 0.25);
         plot.Title("Language model: validation loss against the learning rate");
         plot.XLabel("learning rate (log scale)");
@@ -186,7 +191,8 @@ internal static class OptimizerPlots
             }
             if (best >= 0) plot.Add.Marker(best, d + 0.28, MarkerShape.OpenCircle, 14, Colors.Red).LineWidth = 2;
         }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, nl).Select(i => (double)i).ToArray(),
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, nl).Select(i => (double)i)
+            .ToArray(),
             grid.LearningRates.Select(Fmt).ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, nd).Select(i => (double)i).ToArray(),
             grid.Decays.Select(Fmt).ToArray());
@@ -208,13 +214,17 @@ internal static class OptimizerPlots
             var sc = plot.Add.Scatter(idx.Select(i => (double)i).ToArray(), idx.Select(i => Math.Log10(best[i])).ToArray(), ColorOf(name));
             sc.LineWidth = 2.5f;
             sc.MarkerSize = 9;
-            sc.LegendText = $"{name}: decays {string.Join(", ", g.Decays.Select(Fmt))}; spread {g.Log10BestLrSpread().ToString("0.00", CultureInfo.InvariantCulture)} decades";
+            sc.LegendText =
+                $"{name}: decays {string.Join(", ", g.Decays.Select(Fmt))}; spread " +
+                $"{g.Log10BestLrSpread().ToString("0.00", CultureInfo.InvariantCulture)} decades";
         }
         int rows = Math.Max(adam.Decays.Count, adamw.Decays.Count);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, rows).Select(i => (double)i).ToArray(),
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, rows).Select(i => (double)i)
+            .ToArray(),
             Enumerable.Range(0, rows).Select(i => $"row {i + 1}").ToArray());
         var lrs = adam.LearningRates.Concat(adamw.LearningRates).Distinct().OrderBy(v => v).ToArray();
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(lrs.Select(Math.Log10).ToArray(), lrs.Select(Fmt).ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(lrs.Select(Math.Log10).ToArray(),
+            lrs.Select(Fmt).ToArray());
         plot.Axes.SetLimits(-0.3, rows - 0.7, Math.Log10(lrs[0]) - 0.25, Math.Log10(lrs[^1]) + 0.25);
         plot.Title("Best learning rate as the decay grows");
         plot.XLabel("decay row (smallest → largest)");
@@ -246,5 +256,6 @@ internal static class OptimizerPlots
     }
 
     /// <summary>Short labels for rates and decays: 0.003, 0.1, 1e-5.</summary>
-    static string Fmt(double v) => v != 0 && Math.Abs(v) < 1e-3 ? v.ToString("0.##e0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture);
+    static string Fmt(double v) => v != 0 && Math.Abs(v) < 1e-3 ? v.ToString("0.##e0", CultureInfo.InvariantCulture)
+        : v.ToString("G3", CultureInfo.InvariantCulture);
 }

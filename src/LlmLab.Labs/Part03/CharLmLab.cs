@@ -32,7 +32,8 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         foreach (string m in cfg.Models) RecurrentKinds.Parse(m, "--set models");
         if (cfg.Models.Distinct(StringComparer.OrdinalIgnoreCase).Count() != cfg.Models.Count)
             throw new InputException("--set models: each model may be given once");
-        foreach (var (key, value) in new (string, int)[] { ("embed", cfg.Embed), ("lstm_hidden", cfg.LstmHidden), ("layers", cfg.Layers), ("steps", cfg.Steps),
+        foreach (var (key, value) in new (string, int)[] { ("embed", cfg.Embed), ("lstm_hidden", cfg.LstmHidden), ("layers", cfg.Layers),
+                     ("steps", cfg.Steps),
                      ("batch", cfg.Batch), ("context", cfg.Context), ("eval_every", cfg.EvalEvery), ("eval_batches", cfg.EvalBatches),
                      ("log_every", cfg.LogEvery), ("sample_chars", cfg.SampleChars) })
             ConfigRules.AtLeast(key, value, 1);
@@ -42,12 +43,20 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         if (cfg.TimeBudgetSeconds is { } t) ConfigRules.InRange("time_budget_seconds", t, 0.01, 1e6);
         ConfigRules.NotEmpty("temperatures", cfg.Temperatures);
         foreach (double temp in cfg.Temperatures) ConfigRules.InRange("temperatures", temp, 0.01, 10);
-        if (string.IsNullOrEmpty(cfg.Prompt)) throw new InputException("--set prompt: give at least one character to start the samples from");
+        if (string.IsNullOrEmpty(cfg.Prompt))
+            throw new InputException("--set prompt: give at least one character to start the samples from");
     }
 
     /// <summary>One trained model and what the lab measured of it.</summary>
-    internal sealed record ModelRun(string Name, RecurrentLmConfig Config, TrainingResult Training, TextScore Score, IReadOnlyList<string> Log,
+    internal sealed record ModelRun(string Name, RecurrentLmConfig Config, TrainingResult Training, TextScore Score,
+        IReadOnlyList<string> Log,
         IReadOnlyList<(double Temperature, string Text)> Samples);
+
+    protected override void Plan(LabPlan plan, CharLmLabConfig cfg)
+    {
+        plan.CorpusBytes("train_bytes", cfg.TrainBytes);
+        plan.CorpusBytes("val_bytes", cfg.ValBytes, validation: true);
+    }
 
     public override void Run(LabContext ctx, CharLmLabConfig cfg)
     {
@@ -61,11 +70,12 @@ public sealed partial class CharLmLab : Lab<CharLmLabConfig>
         int vocab = tokenizer.VocabSize;
         double unigram = UnigramEntropy.CrossNats(trainIds, valIds, vocab); // the baseline labs 3.2, 4.1 and 6 use
         int unknown = valIds.Count(id => id == tokenizer.UnknownId);
-        ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`: {trainIds.Length:N0} training characters, {valIds.Length:N0} validation characters " +
-            $"(held-out documents). Vocabulary: the {vocab - 1} distinct characters of the training text plus <unk> (V = {vocab}; " +
-            $"{unknown:N0} validation characters are unknown). A uniform guess costs ln V = {F(Math.Log(vocab), "0.000")} nats " +
-            $"({F(Math.Log2(vocab), "0.00")} bits) per character; the unigram entropy of the validation characters — the best a model " +
-            $"without context can do on them — is {F(unigram, "0.000")} nats = {F(unigram / Math.Log(2), "0.000")} bits per character.");
+        ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`: {trainIds.Length:N0} training characters, {valIds.Length:N0} validation " +
+            $"characters (held-out documents). Vocabulary: the {vocab - 1} distinct characters of the training text " +
+            $"plus <unk> (V = {vocab}; {unknown:N0} validation characters are unknown). A uniform guess costs " +
+            $"ln V = {F(Math.Log(vocab), "0.000")} nats ({F(Math.Log2(vocab), "0.00")} bits) per character; the unigram entropy of the " +
+            $"validation characters — the best a model without context can do on them — is {F(unigram, "0.000")} " +
+            $"nats = {F(unigram / Math.Log(2), "0.000")} bits per character.");
 
         // 2. The models, at the LSTM's parameter count; 3. training, scoring, sampling.
         var lstm = new RecurrentLmConfig(RecurrentKind.Lstm, vocab, cfg.Embed, cfg.LstmHidden, cfg.Layers, cfg.Dropout);

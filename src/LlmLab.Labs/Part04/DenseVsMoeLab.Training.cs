@@ -11,7 +11,8 @@ namespace LlmLab.Labs.Part04;
 public sealed partial class DenseVsMoeLab
 {
     /// <summary>One trained model of the comparison and what was measured on it.</summary>
-    internal sealed record ModelRun(string Name, GptConfig Config, TrainingResult Training, MoeLoadTracker? Load, long Parameters, long ActiveParameters,
+    internal sealed record ModelRun(string Name, GptConfig Config, TrainingResult Training, MoeLoadTracker? Load, long Parameters,
+        long ActiveParameters,
         long ParameterBytes, long? PeakActivationBytes, double LatencyBatch1, double LatencyBatchN, double FlopsPerToken)
     {
         public double FinalLoss => Training.Final!.Loss;
@@ -23,7 +24,8 @@ public sealed partial class DenseVsMoeLab
     {
         var dense = new GptConfig
         {
-            VocabSize = vocab, Context = cfg.Context, Width = cfg.Width, Layers = cfg.Layers, Heads = cfg.Heads, IntermediateSize = cfg.FfnWidth,
+            VocabSize = vocab, Context = cfg.Context, Width = cfg.Width, Layers = cfg.Layers, Heads = cfg.Heads,
+                IntermediateSize = cfg.FfnWidth,
             Attention = LlmLab.Nn.Attention.AttentionKernel.Sdpa,
         };
         var moe = dense with
@@ -56,7 +58,8 @@ public sealed partial class DenseVsMoeLab
                     // The Trainer calls this right after the step's own forward and backward, before any evaluation.
                     tracker?.Record(s.Step, model.RoutingStatistics);
                 },
-                onEval: e => ctx.Metrics.Log(new { model = name, step = e.Step, tokens = e.Tokens, seconds = e.Seconds, val_loss = e.Loss }));
+                onEval: e =>
+                    ctx.Metrics.Log(new { model = name, step = e.Step, tokens = e.Tokens, seconds = e.Seconds, val_loss = e.Loss }));
         }
         if (tracker is not null)
             foreach (var (step, shares) in tracker.History(cfg.LoadWindow))
@@ -68,7 +71,8 @@ public sealed partial class DenseVsMoeLab
         int seed = Seeding.DeriveSeed(ctx.Seed, "latency");
         var one = ForwardCost.Latency(model, 1, cfg.Context, cfg.LatencyRepeats, warmup: 2, seed);
         var many = ForwardCost.Latency(model, cfg.LatencyBatch, cfg.Context, cfg.LatencyRepeats, warmup: 2, seed);
-        return new ModelRun(name, shape, result, tracker, model.ParameterCount, GptSizing.ActiveParameterCount(shape), ForwardCost.ParameterBytes(model),
+        return new ModelRun(name, shape, result, tracker, model.ParameterCount, GptSizing.ActiveParameterCount(shape),
+            ForwardCost.ParameterBytes(model),
             peak, one.MedianSecondsPerToken, many.MedianSecondsPerToken, GptSizing.FlopsPerToken(shape, cfg.Context));
     }
 
@@ -92,7 +96,7 @@ public sealed partial class DenseVsMoeLab
         var (a, b) = (Run(), Run());
         bool sameLoad = a.Load.Zip(b.Load).All(p => p.First.SequenceEqual(p.Second));
         bool sameLogits = a.Logits.eq(b.Logits).all().item<bool>();
-        return (sameLoad && sameLogits, $"per-expert load {(sameLoad ? "identical" : "differs")}, logits {(sameLogits ? "bitwise equal" : "differ")} " +
-            $"(layer 0 load: {string.Join(", ", a.Load[0])})");
+        return (sameLoad && sameLogits, $"per-expert load {(sameLoad ? "identical" : "differs")}, logits " +
+            $"{(sameLogits ? "bitwise equal" : "differ")} (layer 0 load: {string.Join(", ", a.Load[0])})");
     }
 }

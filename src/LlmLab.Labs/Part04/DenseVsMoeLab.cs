@@ -27,7 +27,8 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         ConfigRules.AtLeast("corpus_bytes", cfg.CorpusBytes, 1024);
         ConfigRules.AtLeast("validation_bytes", cfg.ValidationBytes, 256);
         ConfigRules.InRange("bpe_vocab", cfg.BpeVocab, 257, 1_000_000);
-        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch), ("layers", cfg.Layers), ("heads", cfg.Heads),
+        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch), ("layers", cfg.Layers),
+                     ("heads", cfg.Heads),
                      ("width", cfg.Width), ("ffn_width", cfg.FfnWidth), ("eval_every", cfg.EvalEvery), ("eval_batches", cfg.EvalBatches),
                      ("latency_batch", cfg.LatencyBatch), ("latency_repeats", cfg.LatencyRepeats), ("load_window", cfg.LoadWindow) })
             ConfigRules.AtLeast(key, value, 1);
@@ -41,6 +42,12 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         ConfigRules.InRange("capacity_factor", cfg.CapacityFactor, 0, 100);
         ConfigRules.InRange("lr", cfg.Lr, 1e-6, 1);
         ConfigRules.AtLeast("steps", cfg.Steps, 2); // the balance is measured over the second half
+    }
+
+    protected override void Plan(LabPlan plan, DenseVsMoeConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
     }
 
     public override void Run(LabContext ctx, DenseVsMoeConfig cfg)
@@ -72,7 +79,8 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         var (dense, moe, noAux) = (runs[0], runs[1], runs[2]);
         foreach (var r in runs.Take(2))
             ctx.Checks.BruteForce("Σ numel of the built model's tensors")
-                .Equal($"{r.Name}: parameters by formula (GptSizing) = the built model's", LlmLab.Nn.Gpt.GptSizing.ParameterCount(r.Config), r.Parameters);
+                .Equal($"{r.Name}: parameters by formula (GptSizing) = the built model's", LlmLab.Nn.Gpt.GptSizing.ParameterCount(r.Config),
+                    r.Parameters);
         // Equal active parameters by construction: k experts of width ffn/k hold the dense MLP's matrices; the router (d·E per
         // layer) and the k − 1 extra output biases are the difference.
         foreach (var r in runs)
@@ -86,7 +94,8 @@ public sealed partial class DenseVsMoeLab : Lab<DenseVsMoeConfig>
         int half = cfg.Steps / 2 + 1;
         double cvAux = moe.Load!.CoefficientOfVariation(half), cvNone = noAux.Load!.CoefficientOfVariation(half);
         ctx.Checks.Published("Fedus et al. 2021 §2.2: the auxiliary loss encourages a uniform load")
-            .True($"load balance: the coefficient of variation of expert load (steps {half}–{cfg.Steps}) is lower with the balance loss (α = {F(cfg.AuxLossCoef)}) than without",
+            .True($"load balance: the coefficient of variation of expert load (steps {half}–{cfg.Steps}) is lower with the balance loss " +
+                $"(α = {F(cfg.AuxLossCoef)}) than without",
             cvAux < cvNone, $"CV {F(cvAux, "0.000")} with vs {F(cvNone, "0.000")} without");
     }
 

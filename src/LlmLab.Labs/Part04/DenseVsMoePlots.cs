@@ -12,7 +12,8 @@ internal static class DenseVsMoePlots
         foreach (var (run, k) in runs.Select((r, k) => (r, k)))
         {
             var evals = run.Training.Evals.Skip(1).ToArray(); // step 0 (ln V) would squash the curves
-            var line = plot.Add.Scatter(evals.Select(e => (double)e.Step).ToArray(), evals.Select(e => e.Loss).ToArray(), palette.GetColor(k));
+            var line = plot.Add.Scatter(evals.Select(e => (double)e.Step).ToArray(), evals.Select(e => e.Loss).ToArray(),
+                palette.GetColor(k));
             line.LineWidth = 2;
             line.MarkerSize = 5;
             line.LegendText = $"{run.Name}: {run.FinalLoss:0.000}";
@@ -34,7 +35,8 @@ internal static class DenseVsMoePlots
             bool aux = run.Config.AuxLossCoefficient > 0;
             for (int e = 0; e < run.Load.Experts; e++)
             {
-                var line = plot.Add.Scatter(history.Select(h => (double)h.Step).ToArray(), history.Select(h => h.Shares[e]).ToArray(), palette.GetColor(e % 10));
+                var line = plot.Add.Scatter(history.Select(h => (double)h.Step).ToArray(), history.Select(h => h.Shares[e]).ToArray(),
+                    palette.GetColor(e % 10));
                 line.LineWidth = aux ? 2 : 1.5f;
                 line.MarkerSize = 0;
                 line.LinePattern = aux ? LinePattern.Solid : LinePattern.Dashed;

@@ -41,7 +41,8 @@ public sealed record FlashAttentionConfig(
         // forward + backward holds several), five repeats.
         _ => Base with
         {
-            Lengths = [128, 256, 512, 1024, 2048, 4096, 8192, 16384], Repeats = 5, NaiveMaxLength = 8192, VerifyMaxLength = 4096, FitFromLength = 1024,
+            Lengths = [128, 256, 512, 1024, 2048, 4096, 8192, 16384], Repeats = 5, NaiveMaxLength = 8192,
+            VerifyMaxLength = 4096, FitFromLength = 1024,
         },
     };
 

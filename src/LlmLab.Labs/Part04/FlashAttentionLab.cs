@@ -68,12 +68,12 @@ public sealed partial class FlashAttentionLab : Lab<FlashAttentionConfig>
     {
         ctx.Report.Heading("Correctness: the tiled kernel reproduces naive attention and SDPA");
         var tol = AttentionAgreement.Fp32Tolerance;
-        ctx.Report.Paragraph($"Tiles of {tiles.Query} query rows × {tiles.Key} keys. Each shape is run by our kernel and by the reference on the " +
-            "same fp32 inputs ~ N(0, 1); both are differentiated by autograd against the same random upstream gradient dO, so the " +
-            "comparison of dq, dk, dv tests our hand-written backward (recomputation from the saved log-sum-exp) through TorchSharp's " +
-            $"custom autograd node. Tolerance: {tol}. The shapes are chosen to break a tiled kernel with a bug: lengths that are not " +
-            "multiples of the tile, fewer queries than keys (the queries are the last Tq positions, as when decoding with a KV cache), " +
-            "a single decoding step, one head and several, head dims from 16 to 128.");
+        ctx.Report.Paragraph($"Tiles of {tiles.Query} query rows × {tiles.Key} keys. Each shape is run by our kernel and by the " +
+            "reference on the same fp32 inputs ~ N(0, 1); both are differentiated by autograd against the same random upstream gradient " +
+            "dO, so the comparison of dq, dk, dv tests our hand-written backward (recomputation from the saved log-sum-exp) through " +
+            $"TorchSharp's custom autograd node. Tolerance: {tol}. The shapes are chosen to break a tiled kernel with a bug: lengths " +
+            "that are not multiples of the tile, fewer queries than keys (the queries are the last Tq positions, as when decoding " +
+            "with a KV cache), a single decoding step, one head and several, head dims from 16 to 128.");
         var rows = new List<string[]>();
         int seed = 0;
         foreach (var c in AttentionCase.Standard)
@@ -85,13 +85,16 @@ public sealed partial class FlashAttentionLab : Lab<FlashAttentionConfig>
             {
                 var a = AttentionAgreement.Of(c.ToString(), AttentionVariant.Tiled(tiles), reference, q, k, v, c.Causal, up);
                 var checks = reference == AttentionVariant.Sdpa
-                    ? ctx.Checks.Libtorch("scaled_dot_product_attention") : ctx.Checks.SelfConsistency("our naive kernel (itself checked against SDPA)");
-                checks.Claim($"tiled = {reference} (output, dq, dk, dv): {c}", tol.ToString(), $"max |Δ| = {G(a.MaxAbsDiff)}", a.Passed, a.MaxAbsDiff);
+                    ? ctx.Checks.Libtorch("scaled_dot_product_attention")
+                        : ctx.Checks.SelfConsistency("our naive kernel (itself checked against SDPA)");
+                checks.Claim($"tiled = {reference} (output, dq, dk, dv): {c}", tol.ToString(), $"max |Δ| = {G(a.MaxAbsDiff)}", a.Passed,
+                    a.MaxAbsDiff);
                 row.Add($"{G(a.Output.MaxAbsDiff)} / {G(a.Dq.MaxAbsDiff)} / {G(a.Dk.MaxAbsDiff)} / {G(a.Dv.MaxAbsDiff)}");
             }
             rows.Add([.. row]);
         }
-        ctx.Report.Table(["shape", "vs naive: max |Δ| output / dq / dk / dv", "vs SDPA"], rows, "fp32, our tiled kernel against each reference");
+        ctx.Report.Table(["shape", "vs naive: max |Δ| output / dq / dk / dv", "vs SDPA"], rows,
+            "fp32, our tiled kernel against each reference");
     }
 
     static string G(double v) => v.ToString("0.0e+0", C);

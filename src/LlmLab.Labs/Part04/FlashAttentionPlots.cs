@@ -8,7 +8,8 @@ namespace LlmLab.Labs.Part04;
 internal static class FlashAttentionPlots
 {
     public static ScottPlot.Plot Time(AttentionBenchmarkResult result, AttentionPass pass) =>
-        Draw(result, pass, t => t.MinSeconds * 1e3, "time per call, ms (min of the repeats)", "Attention time vs sequence length", reference: null);
+        Draw(result, pass, t => t.MinSeconds * 1e3, "time per call, ms (min of the repeats)", "Attention time vs sequence length",
+        reference: null);
 
     public static ScottPlot.Plot Memory(AttentionBenchmarkResult result, AttentionPass pass) =>
         Draw(result, pass, t => t.PeakBytes is { } b ? b / 1e6 : double.NaN, "peak memory per call, MB (10⁶ bytes)",
@@ -26,7 +27,8 @@ internal static class FlashAttentionPlots
                 var points = result.Timings.Where(t => t.Variant == variants[i] && t.Causal == causal && t.Pass == pass)
                     .Select(t => (X: Math.Log10(t.Length), Y: value(t))).Where(p => p.Y > 0).OrderBy(p => p.X).ToList();
                 if (points.Count == 0) continue;
-                var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => Math.Log10(p.Y)).ToArray(), palette.GetColor(i));
+                var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => Math.Log10(p.Y)).ToArray(),
+                    palette.GetColor(i));
                 line.LegendText = $"{variants[i]}, {(causal ? "causal" : "not causal")}";
                 line.LinePattern = causal ? ScottPlot.LinePattern.Dashed : ScottPlot.LinePattern.Solid;
                 line.MarkerSize = 5;
@@ -34,13 +36,15 @@ internal static class FlashAttentionPlots
         if (reference is not null)
         {
             var lengths = result.Options.Lengths.Order().ToArray();
-            var r = plot.Add.Scatter(lengths.Select(t => Math.Log10(t)).ToArray(), lengths.Select(t => Math.Log10(reference(t))).ToArray(), ScottPlot.Colors.Gray);
+            var r = plot.Add.Scatter(lengths.Select(t => Math.Log10(t)).ToArray(), lengths.Select(t => Math.Log10(reference(t))).ToArray(),
+                ScottPlot.Colors.Gray);
             r.LinePattern = ScottPlot.LinePattern.Dotted;
             r.MarkerSize = 0;
             r.LegendText = "one (B, nh, T, T) fp32 score matrix";
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            result.Options.Lengths.Select(t => Math.Log10(t)).ToArray(), result.Options.Lengths.Select(t => t.ToString("N0", CultureInfo.InvariantCulture)).ToArray());
+            result.Options.Lengths.Select(t => Math.Log10(t)).ToArray(),
+            result.Options.Lengths.Select(t => t.ToString("N0", CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             IntegerTicksOnly = true,

@@ -55,5 +55,6 @@ internal sealed record MinimalTransformerData(string Level, PretrainingText Text
         return n;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Level}: V = {Vocab}, {Train.Length:N0} training tokens");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Level}: V = {Vocab}, {Train.Length:N0} training tokens");
 }

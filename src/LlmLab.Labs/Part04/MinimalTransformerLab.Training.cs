@@ -10,7 +10,8 @@ namespace LlmLab.Labs.Part04;
 public sealed partial class MinimalTransformerLab
 {
     /// <summary>One trained model of the comparison: what it is, how it trained, what it writes.</summary>
-    internal sealed record ModelRun(string Level, string Model, long Parameters, TrainingResult Training, string Sample, MinimalTransformerData Data)
+    internal sealed record ModelRun(string Level, string Model, long Parameters, TrainingResult Training, string Sample,
+        MinimalTransformerData Data)
     {
         public string Name => $"{Model}, {Level}";
         public double InitialBpc => Data.BitsPerChar(Training.Initial!.Loss);
@@ -59,18 +60,22 @@ public sealed partial class MinimalTransformerLab
     /// <summary>Part 3's LSTM language model with the hidden size that matches <paramref name="parameters"/>, trained by
     /// Part 3's <see cref="RecurrentLmTraining"/> on the same batches for <paramref name="seconds"/> of training (the
     /// GPT's time). The caller owns the outcome.</summary>
-    static RecurrentLmOutcome TrainLstm(LabContext ctx, MinimalTransformerConfig cfg, MinimalTransformerData data, long parameters, double seconds)
+    static RecurrentLmOutcome TrainLstm(LabContext ctx, MinimalTransformerConfig cfg, MinimalTransformerData data, long parameters,
+        double seconds)
     {
-        var shape = new RecurrentLmConfig(RecurrentKind.Lstm, data.Vocab, cfg.LstmEmbed, Hidden: 1, cfg.LstmLayers, cfg.Dropout).WithParameters(parameters);
+        var shape = new RecurrentLmConfig(RecurrentKind.Lstm, data.Vocab, cfg.LstmEmbed, Hidden: 1, cfg.LstmLayers, cfg.Dropout)
+            .WithParameters(parameters);
         using var bar = ctx.Progress.Begin($"4.1 LSTM ({data.Level}, {seconds:0.#} s)", cfg.LstmMaxSteps);
         return RecurrentLmTraining.Train(shape, data.Train, data.Validation, Options(cfg, cfg.LstmLr, cfg.LstmMaxSteps, seconds), ctx.Seed,
             onStep: _ => bar.Increment(), onEval: e => LogEval(ctx, data, "lstm", e));
     }
 
     static void LogEval(LabContext ctx, MinimalTransformerData data, string model, EvalMetrics e) =>
-        ctx.Metrics.Log(new { level = data.Level, model, step = e.Step, seconds = e.Seconds, tokens = e.Tokens, val_loss = e.Loss, val_bpc = data.BitsPerChar(e.Loss) });
+        ctx.Metrics.Log(new { level = data.Level, model, step = e.Step, seconds = e.Seconds, tokens = e.Tokens, val_loss = e.Loss,
+        val_bpc = data.BitsPerChar(e.Loss) });
 
-    /// <summary>The prompt's tokens: the sample starts from it (characters it cannot encode fall back to the first training token).</summary>
+    /// <summary>The prompt's tokens: the sample starts from it (characters it cannot encode fall back to the first training
+    /// token).</summary>
     static int[] Prompt(MinimalTransformerData data, string prompt)
     {
         int[] ids = data.Tokenizer.Encode(prompt);

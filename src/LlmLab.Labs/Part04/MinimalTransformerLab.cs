@@ -27,9 +27,11 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
         ConfigRules.AtLeast("corpus_bytes", cfg.CorpusBytes, 1024);
         ConfigRules.AtLeast("validation_bytes", cfg.ValidationBytes, 256);
         ConfigRules.InRange("bpe_vocab", cfg.BpeVocab, 257, 1_000_000);
-        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch), ("layers", cfg.Layers), ("heads", cfg.Heads),
-                     ("width", cfg.Width), ("lstm_layers", cfg.LstmLayers), ("lstm_embed", cfg.LstmEmbed), ("steps", cfg.Steps), ("lstm_max_steps", cfg.LstmMaxSteps),
-                     ("eval_every", cfg.EvalEvery), ("eval_batches", cfg.EvalBatches), ("sample_tokens", cfg.SampleTokens), ("cache_check_tokens", cfg.CacheCheckTokens) })
+        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch), ("layers", cfg.Layers),
+                     ("heads", cfg.Heads),
+                     ("width", cfg.Width), ("lstm_layers", cfg.LstmLayers), ("lstm_embed", cfg.LstmEmbed), ("steps", cfg.Steps),
+                     ("lstm_max_steps", cfg.LstmMaxSteps), ("eval_every", cfg.EvalEvery), ("eval_batches", cfg.EvalBatches),
+                         ("sample_tokens", cfg.SampleTokens), ("cache_check_tokens", cfg.CacheCheckTokens) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.DivisibleBy("width", cfg.Width, "heads", cfg.Heads);
         ConfigRules.InRange("dropout", cfg.Dropout, 0, 0.9);
@@ -43,6 +45,12 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
             throw new InputException($"--set attention={cfg.Attention}: expected naive, tiled or sdpa");
         if (cfg.PositionEmbedding == "rope" && cfg.Width / cfg.Heads % 2 != 0)
             throw new InputException($"--set position_embedding=rope needs an even head size (width / heads = {cfg.Width / cfg.Heads})");
+    }
+
+    protected override void Plan(LabPlan plan, MinimalTransformerConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
     }
 
     public override void Run(LabContext ctx, MinimalTransformerConfig cfg)
@@ -67,12 +75,15 @@ public sealed partial class MinimalTransformerLab : Lab<MinimalTransformerConfig
         {
             long gptParameters = gpt.ParameterCount;
             ctx.Checks.BruteForce("Σ numel of the built model's tensors")
-                .Equal($"GPT ({level}): parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(gpt.Config), gptParameters);
+                .Equal($"GPT ({level}): parameters by formula (GptSizing) = the built model's", GptSizing.ParameterCount(gpt.Config),
+                    gptParameters);
             // GPT-2's initialisation makes every logit ≈ 0, so the first prediction is near-uniform: loss ≈ ln V.
             ctx.Checks.Formula("uniform prediction at initialisation: ln V")
-                .Close($"GPT ({level}): initial validation loss ≈ ln V = ln {data.Vocab}", gptResult.Initial!.Loss, Math.Log(data.Vocab), 0.05, unit: "nats");
+                .Close($"GPT ({level}): initial validation loss ≈ ln V = ln {data.Vocab}", gptResult.Initial!.Loss, Math.Log(data.Vocab),
+                    0.05, unit: "nats");
             ctx.Checks.Formula("unigram model of the training tokens, on the validation text")
-                .AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy ({F(data.UnigramBitsPerChar, "0.000")})",
+                .AtMost($"GPT ({level}): final validation bits/char ≤ {F(cfg.MaxBpcVsUnigram)} × the unigram entropy " +
+                    $"({F(data.UnigramBitsPerChar, "0.000")})",
                 data.BitsPerChar(gptResult.Final!.Loss), cfg.MaxBpcVsUnigram * data.UnigramBitsPerChar, "bits/char");
 
             int[] prompt = Prompt(data, SamplePrompt);

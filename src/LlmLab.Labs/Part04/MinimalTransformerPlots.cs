@@ -15,7 +15,8 @@ internal static class MinimalTransformerPlots
             foreach (var run in runs.Where(r => r.Level == data.Level))
             {
                 var evals = run.Training.Evals;
-                var line = plot.Add.Scatter(evals.Select(e => e.Seconds).ToArray(), evals.Select(e => data.BitsPerChar(e.Loss)).ToArray(), color);
+                var line = plot.Add.Scatter(evals.Select(e => e.Seconds).ToArray(), evals.Select(e => data.BitsPerChar(e.Loss)).ToArray(),
+                    color);
                 line.LineWidth = 2;
                 line.MarkerSize = 5;
                 line.LinePattern = run.Model == "GPT" ? LinePattern.Solid : LinePattern.Dashed;

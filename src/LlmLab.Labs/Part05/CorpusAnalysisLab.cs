@@ -48,7 +48,8 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
         LanguageIdSection(ctx, eval, cfg);
 
         // 2. Merging shards equals one pass, on the first documents.
-        var options = new AnalysisOptions(cfg.Tokenizer == "none" ? null : PretrainedTokenizers.Get(cfg.Tokenizer), langId, cfg.ExamplesPerRule);
+        var options = new AnalysisOptions(cfg.Tokenizer == "none" ? null : PretrainedTokenizers.Get(cfg.Tokenizer), langId,
+            cfg.ExamplesPerRule);
         var sample = ctx.Corpus.Read().Take(cfg.MergeCheckDocuments).ToList();
         var onePass = new CorpusStatistics(options);
         foreach (var d in sample) onePass.Add(d);
@@ -73,14 +74,16 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
             long done = 0;
             var stats = CorpusAnalyzer.Analyze(docs, options, cfg.Workers, cfg.Block, n => { bar.Increment(n - done); done = n; });
             string scope = cfg.MaxDocuments > 0 ? string.Create(C, $" (max_documents = {cfg.MaxDocuments:N0})") : " (all)";
-            ctx.Report.Paragraph(string.Create(C, $"Corpus `{ctx.Corpus.Name}`: the first {stats.Documents:N0} documents{scope}, read once and analysed in blocks of {cfg.Block} " +
-                $"documents, each cut into {cfg.Workers} contiguous shards whose statistics are merged in corpus order. Words are whitespace-separated " +
-                $"tokens with their end punctuation stripped; word types (Zipf, Heaps) are lower-cased runs of letters and digits; tokens are {cfg.Tokenizer}'s."));
+            ctx.Report.Paragraph(string.Create(C, $"Corpus `{ctx.Corpus.Name}`: the first {stats.Documents:N0} documents{scope}, read " +
+                $"once and analysed in blocks of {cfg.Block} documents, each cut into {cfg.Workers} contiguous shards whose statistics " +
+                $"are merged in corpus order. Words are whitespace-separated tokens with their end punctuation stripped; word types " +
+                $"(Zipf, Heaps) are lower-cased runs of letters and digits; tokens are {cfg.Tokenizer}'s."));
             var fits = CorpusAnalysisReport.Write(ctx.Report, (name, png, caption) =>
             {
                 AtomicFile.WriteAllBytes(Path.Combine(ctx.Directory, name + ".png"), png);
                 ctx.Report.Image(name + ".png", caption);
-            }, stats, new CorpusAnalysisReport.Settings(cfg.ZipfMinRank, cfg.ZipfMaxRank, cfg.ZipfMinCount, cfg.HeapsMinWords, cfg.TopSources));
+            }, stats, new CorpusAnalysisReport.Settings(cfg.ZipfMinRank, cfg.ZipfMaxRank, cfg.ZipfMinCount, cfg.HeapsMinWords,
+                cfg.TopSources));
             Record(ctx, stats, fits);
         }
     }
@@ -111,10 +114,12 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
     {
         ctx.Report.Heading("Language identifier");
         var id = LanguageIdentifier.Default;
-        ctx.Report.Paragraph(string.Create(C, $"Multinomial naive Bayes over character 1-3-grams of padded, lower-cased words (Laplace smoothing, uniform prior), " +
-            $"{id.Counts.Count:N0} n-grams for {id.Languages.Count} languages ({string.Join(", ", id.Languages)}), trained by `llmlab data langid-train` on Debian's " +
-            $"man pages (manpages and manpages-de/-es/-fr/-it/-nl/-pl/-pt-br/-ru/-sv; prose paragraphs only, untranslated English leftovers dropped). " +
-            $"Evaluated on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters from pages the model never saw: accuracy {eval.Accuracy:P2}."));
+        ctx.Report.Paragraph(string.Create(C, $"Multinomial naive Bayes over character 1-3-grams of padded, lower-cased words (Laplace " +
+            $"smoothing, uniform prior), {id.Counts.Count:N0} n-grams for {id.Languages.Count} languages " +
+            $"({string.Join(", ", id.Languages)}), trained by `llmlab data langid-train` on Debian's man pages (manpages and " +
+            $"manpages-de/-es/-fr/-it/-nl/-pl/-pt-br/-ru/-sv; prose paragraphs only, untranslated English leftovers dropped). Evaluated " +
+            $"on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters from pages the model never " +
+            $"saw: accuracy {eval.Accuracy:P2}."));
         var header = new List<string> { "true \\ guessed" };
         header.AddRange(eval.Languages);
         header.Add(LanguageIdentifier.Undetermined);
@@ -128,7 +133,8 @@ public sealed class CorpusAnalysisLab : Lab<CorpusAnalysisConfig>
         });
         ctx.Report.Table(header.ToArray(), rows, "Held-out confusion (rows: true language)");
         ctx.Checks.KnownAnswer("held-out lines of known language")
-            .AtLeast($"language identifier accuracy on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters", eval.Accuracy, cfg.LangIdMinAccuracy);
+            .AtLeast($"language identifier accuracy on {eval.Lines:N0} held-out lines of ≥ {cfg.LangIdMinChars} characters", eval.Accuracy,
+                cfg.LangIdMinAccuracy);
         ctx.Report.Headline("language-id accuracy (held out)", eval.Accuracy.ToString("P1", C));
     }
 }

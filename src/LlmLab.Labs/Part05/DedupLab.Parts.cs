@@ -86,19 +86,22 @@ public sealed partial class DedupLab
         foreach (int threads in new[] { 1, options.Threads })
         {
             string dir = Path.Combine(tmp, $"corpus-{threads}");
-            var r = DedupPipeline.Run(slice, Path.Combine(dir, "work"), Path.Combine(dir, "kept.jsonl"), options with { Threads = threads });
+            var r = DedupPipeline.Run(slice, Path.Combine(dir, "work"), Path.Combine(dir, "kept.jsonl"),
+                options with { Threads = threads });
             results.Add(r);
             double seconds = r.Signatures!.Seconds + r.Buckets!.Seconds + r.Clusters!.Seconds;
             timings.Add([threads.ToString(), F(r.Signatures.Seconds), F(r.Buckets.Seconds), F(r.Clusters.Seconds), F(r.Filter!.Seconds),
                 (slice.Documents.Count / seconds).ToString("N0"), F(r.Signatures.Bytes / 1e6 / seconds, "0.00")]);
             ctx.Metrics.Log(new { part = "throughput", threads, documents = slice.Documents.Count, bytes = r.Signatures.Bytes,
-                signatures_s = r.Signatures.Seconds, buckets_s = r.Buckets.Seconds, clusters_s = r.Clusters.Seconds, filter_s = r.Filter.Seconds });
+                signatures_s = r.Signatures.Seconds, buckets_s = r.Buckets.Seconds, clusters_s = r.Clusters.Seconds,
+                filter_s = r.Filter.Seconds });
         }
         var (one, many) = (results[0], results[^1]);
         var d = many.Decisions!;
         ctx.Checks.SelfConsistency("the single-threaded run")
             .True($"cluster ids and decisions identical with 1 and {options.Threads} threads",
-            one.Decisions!.Cluster.SequenceEqual(d.Cluster) && one.Decisions.Reason.SequenceEqual(d.Reason), $"{d.Count:N0} documents compared");
+            one.Decisions!.Cluster.SequenceEqual(d.Cluster) && one.Decisions.Reason.SequenceEqual(d.Reason),
+                $"{d.Count:N0} documents compared");
         long n = d.Count, exact = d.Removed(DedupReason.Exact), near = d.Removed(DedupReason.Near);
         // Exact dedup compares 128-bit hashes of the normalised texts; brute force compares the texts themselves.
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -113,7 +116,8 @@ public sealed partial class DedupLab
             ["removed as near-duplicates (verified J ≥ threshold)", near.ToString("N0"), F(near / (double)n, "0.0%")],
             ["kept", (n - exact - near).ToString("N0"), F((n - exact - near) / (double)n, "0.0%")],
         ], $"{d.CandidatePairs:N0} LSH candidate pairs, {d.VerifiedPairs:N0} verified; {d.MultiMemberClusters():N0} clusters of 2 or more");
-        ctx.Metrics.Log(new { part = "corpus", documents = n, exact_removed = exact, near_removed = near, candidates = d.CandidatePairs, verified = d.VerifiedPairs });
+        ctx.Metrics.Log(new { part = "corpus", documents = n, exact_removed = exact, near_removed = near, candidates = d.CandidatePairs,
+            verified = d.VerifiedPairs });
         string Shown(DedupExampleMember m) => $"`{m.Id}` ({m.Reason.ToString().ToLowerInvariant()}): {Cut(m.Snippet)}";
         var examples = many.Filter!.Largest.Take(3).SelectMany(e => e.Removed.Take(1).Select(m => (e.Size, Other: e.Kept, Removed: m)))
             .Concat(many.Filter.Borderline.Take(3).Select(p => (p.Size, Other: p.Partner, p.Removed)))
@@ -132,9 +136,11 @@ public sealed partial class DedupLab
         List<(string, IReadOnlyList<JaccardBin>)> bins)
     {
         var q = DedupEvaluation.Measure(sample, Path.Combine(dir, "work"), options, binsFrom: 0.5);
-        rows.Add([sample.Name, q.Documents.ToString("N0"), q.TruePairs.ToString("N0"), q.FoundPairs.ToString("N0"), F(q.Precision), F(q.Recall), F(q.F1)]);
+        rows.Add([sample.Name, q.Documents.ToString("N0"), q.TruePairs.ToString("N0"), q.FoundPairs.ToString("N0"), F(q.Precision),
+            F(q.Recall), F(q.F1)]);
         bins.Add((sample.Name, q.Bins));
-        ctx.Metrics.Log(new { part = "quality", sample = sample.Name, documents = q.Documents, true_pairs = q.TruePairs, found_pairs = q.FoundPairs,
+        ctx.Metrics.Log(new { part = "quality", sample = sample.Name, documents = q.Documents, true_pairs = q.TruePairs,
+            found_pairs = q.FoundPairs,
             correct_pairs = q.CorrectPairs, precision = q.Precision, recall = q.Recall, f1 = q.F1 });
         return q;
     }
@@ -159,7 +165,8 @@ public sealed partial class DedupLab
         {
             var pts = observed[k].Bins.Where(b => b.Pairs > 0).ToList();
             if (pts.Count == 0) continue;
-            var s = plot.Add.Scatter(pts.Select(b => (b.From + b.To) / 2).ToArray(), pts.Select(b => b.Candidates / (double)b.Pairs).ToArray(), palette.GetColor(k + 2));
+            var s = plot.Add.Scatter(pts.Select(b => (b.From + b.To) / 2).ToArray(), pts.Select(b => b.Candidates / (double)b.Pairs)
+                .ToArray(), palette.GetColor(k + 2));
             s.LineWidth = 0;
             s.MarkerSize = 8;
             s.LegendText = $"observed: {observed[k].Name} ({pts.Sum(b => b.Pairs):N0} pairs ≥ 0.5)";

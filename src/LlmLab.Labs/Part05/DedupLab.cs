@@ -42,6 +42,14 @@ public sealed partial class DedupLab : Lab<DedupLabConfig>
         FalsePositiveWeight = cfg.FalsePositiveWeight, FalseNegativeWeight = cfg.FalseNegativeWeight, Threads = threads,
     };
 
+    protected override void Plan(LabPlan plan, DedupLabConfig cfg)
+    {
+        // Without the package the fortunes section is a skipped check; with it, every file named must be there (Installed
+        // would stop the run after the corpus part otherwise).
+        if (cfg.FortuneFiles.Count > 0 && cfg.FortuneFiles is not ["all"] && FortuneSource.IsInstalled(cfg.FortunesFolder))
+            FortuneSource.Installed(cfg.FortuneFiles, cfg.FortunesFolder);
+    }
+
     public override void Run(LabContext ctx, DedupLabConfig cfg)
     {
         int threads = Math.Max(2, Environment.ProcessorCount);
@@ -71,24 +79,30 @@ public sealed partial class DedupLab : Lab<DedupLabConfig>
                 else
                 {
                     var fortunes = FortuneSource.Installed(cfg.FortuneFiles is ["all"] ? null : cfg.FortuneFiles, cfg.FortunesFolder);
-                    var f = Quality(ctx, new DocumentList($"fortunes ({cfg.FortuneFiles.Count switch { 1 => cfg.FortuneFiles[0], var k => $"{k} files" }})",
+                    var f = Quality(ctx,
+                        new DocumentList($"fortunes ({cfg.FortuneFiles.Count switch { 1 => cfg.FortuneFiles[0], var k => $"{k} files" }})",
                         fortunes.Read().ToList()), options, Path.Combine(tmp, "fortunes"), rows, bins);
                     ctx.Checks.BruteForce("all pairs' exact word-5-gram Jaccard")
-                        .AtLeast($"fortunes: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (the issue's goal)", f.F1, cfg.MinF1);
+                        .AtLeast($"fortunes: near-dup pairs at J ≥ {cfg.Threshold:0.##}, F1 vs brute force (the issue's goal)", f.F1,
+                            cfg.MinF1);
                     RateCheck(ctx, "fortunes: share of pairs with J ≥ 0.9 made candidates (the S-curve is ≥ 0.85 there)",
                         f.CandidateRate(0.9), 0.85);
-                    ctx.Report.Headline("Near-dup F1 vs brute force (fortunes)", $"{f.F1:0.000} (precision {f.Precision:0.000}, recall {f.Recall:0.000})");
+                    ctx.Report.Headline("Near-dup F1 vs brute force (fortunes)",
+                        $"{f.F1:0.000} (precision {f.Precision:0.000}, recall {f.Recall:0.000})");
                 }
             }
             ctx.Report.Heading("Near-duplicate pairs against brute force");
-            ctx.Report.Paragraph($"Every pair of each sample is compared by its exact Jaccard similarity (pairs the size bound J ≤ min/max excludes are " +
-                $"skipped: still exact). True pairs: J ≥ {cfg.Threshold:0.##}. Found pairs: both documents in one cluster after exact + near-dup " +
-                "dedup (what removal acts on). Candidates are verified by their true Jaccard, so a found pair below the threshold can only come " +
-                "from a chain (A ~ B ~ C); a missed pair is one the banding never made a candidate.");
+            ctx.Report.Paragraph($"Every pair of each sample is compared by its exact Jaccard similarity (pairs the size " +
+                $"bound J ≤ min/max excludes are skipped: still exact). True pairs: J ≥ {cfg.Threshold:0.##}. Found pairs: both " +
+                "documents in one cluster after exact + near-dup dedup (what removal acts on). Candidates are verified by their true " +
+                "Jaccard, so a found pair below the threshold can only come from a chain (A ~ B ~ C); a missed pair is one the " +
+                "banding never made a candidate.");
             ctx.Report.Table(["sample", "documents", "true pairs", "found pairs", "precision", "recall", "F1"], rows);
             ctx.Plot("s-curve", SCurvePlot(banding, cfg, bins),
-                $"P(candidate) = 1 − (1 − s^{banding.Rows})^{banding.Bands} with the candidate rate observed per similarity bin (pairs among documents that reached LSH)");
-            ctx.Report.Headline("LSH banding", $"{banding.Bands} bands × {banding.Rows} rows for J ≥ {cfg.Threshold:0.##} ({cfg.Permutations} permutations)");
+                $"P(candidate) = 1 − (1 − s^{banding.Rows})^{banding.Bands} with the candidate rate observed per similarity bin (pairs " +
+                $"among documents that reached LSH)");
+            ctx.Report.Headline("LSH banding",
+                $"{banding.Bands} bands × {banding.Rows} rows for J ≥ {cfg.Threshold:0.##} ({cfg.Permutations} permutations)");
             ctx.Report.Headline($"Removed from {slice.Documents.Count:N0} documents",
                 $"{corpusResult.Removed(DedupReason.Exact):N0} exact + {corpusResult.Removed(DedupReason.Near):N0} near duplicates");
         }

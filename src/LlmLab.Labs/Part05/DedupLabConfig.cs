@@ -5,9 +5,11 @@ using LlmLab.Labs.Framework;
 namespace LlmLab.Labs.Part05;
 
 /// <summary>Settings of lab 5.1 (keys of <c>--set</c> in snake_case). Immutable.</summary>
-/// <param name="CorpusDocuments">Documents of the corpus (the SDK docs unless --corpus) the pipeline runs on: a prefix, so overloads stay together.</param>
+/// <param name="CorpusDocuments">Documents of the corpus (the SDK docs unless --corpus) the pipeline runs on: a prefix, so overloads stay
+/// together.</param>
 /// <param name="SampleDocuments">Documents of that slice whose every pair is compared by brute force (the ground truth).</param>
-/// <param name="FortuneFiles">Files of Debian's fortunes package deduplicated and checked by brute force (empty: skip; "all": every file).</param>
+/// <param name="FortuneFiles">Files of Debian's fortunes package deduplicated and checked by brute force (empty: skip; "all": every
+/// file).</param>
 /// <param name="FortunesFolder">Where the fortunes package's files are (Debian's place by default).</param>
 /// <param name="Threshold">Jaccard similarity from which two documents are near-duplicates.</param>
 /// <param name="Shingle">Words per shingle.</param>

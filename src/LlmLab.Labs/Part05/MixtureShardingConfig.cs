@@ -40,14 +40,15 @@ public sealed record MixtureShardingConfig(
     {
         // Smoke: seconds. 165 kB in all (~40k tokens), a 512-token vocabulary, chunks of 64 tokens so ~600 chunks are
         // blended and the 0.5% tolerance holds with room (one chunk is ~0.15% of the mixture).
-        Profile.Smoke => Base with { SourceBytes = [80_000, 40_000, 25_000, 20_000], VocabSize = 512, TokenizerBytes = 60_000, ChunkTokens = 64, ShardTokens = 16_384,
-                                     Batch = 4, Context = 32, ResumeAfter = 5, CompareBatches = 10 },
+        Profile.Smoke => Base with { SourceBytes = [80_000, 40_000, 25_000, 20_000], VocabSize = 512, TokenizerBytes = 60_000,
+                                     ChunkTokens = 64, ShardTokens = 16_384, Batch = 4, Context = 32, ResumeAfter = 5,
+                                     CompareBatches = 10 },
         // Quick: about a minute on a 2-core CPU, most of it reading and rendering the XML docs (read three times: tokenizer,
         // shards, rebuild).
         Profile.Quick => Base,
         // Full: every document of every slice (~17 M characters), an 8k vocabulary, GPT-2's context as the chunk.
-        _ => Base with { SourceBytes = [0, 0, 0, 0], VocabSize = 8192, TokenizerBytes = 8_000_000, ChunkTokens = 1024, ShardTokens = 10_000_000,
-                         Batch = 16, Context = 1024, ResumeAfter = 100, CompareBatches = 100 },
+        _ => Base with { SourceBytes = [0, 0, 0, 0], VocabSize = 8192, TokenizerBytes = 8_000_000, ChunkTokens = 1024,
+                         ShardTokens = 10_000_000, Batch = 16, Context = 1024, ResumeAfter = 100, CompareBatches = 100 },
     };
 
     static readonly MixtureShardingConfig Base = new(

@@ -20,11 +20,13 @@ internal static class MixtureShardingPlots
         var bars = new List<Bar>();
         for (int i = 0; i < m.Sources.Count; i++)
             for (int k = 0; k < series.Length; k++)
-                bars.Add(new Bar { Position = i * (series.Length + 1) + k, Value = 100 * series[k].Value(m.Sources[i]), FillColor = series[k].Color });
+                bars.Add(new Bar { Position = i * (series.Length + 1) + k, Value = 100 * series[k].Value(m.Sources[i]),
+                    FillColor = series[k].Color });
         plot.Add.Bars(bars);
         foreach (var s in series) plot.Legend.ManualItems.Add(new LegendItem { LabelText = s.Name, FillColor = s.Color });
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, m.Sources.Count).Select(i => i * (series.Length + 1) + 1.0).ToArray(), m.Sources.Select(s => s.Name).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, m.Sources.Count).Select(i => i * (series.Length + 1) + 1.0).ToArray(),
+            m.Sources.Select(s => s.Name).ToArray());
         plot.Axes.Margins(bottom: 0);
         plot.Title("Mixture: natural, target and realised shares");
         plot.YLabel("share of the training tokens (%)");
@@ -48,7 +50,8 @@ internal static class MixtureShardingPlots
         uniform.LegendText = "uniform";
         var one = plot.Add.VerticalLine(0, 1, Colors.LightGray, LinePattern.Dotted);
         one.LegendText = "T = 1 (natural)";
-        plot.Axes.Bottom.SetTicks(xs, temperatures.Select(t => t.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Bottom.SetTicks(xs, temperatures.Select(t => t.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray());
         plot.Title("Temperature sampling: p_i ∝ n_i^(1/T)");
         plot.XLabel("temperature T (log scale)");
         plot.YLabel("share p_i (%)");

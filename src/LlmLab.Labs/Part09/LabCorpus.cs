@@ -45,7 +45,8 @@ internal sealed record LabCorpus(string Level, ITokenizer Tokenizer, int[] Train
     public IReadOnlyList<int[]> Prompts(int count, int tokens)
     {
         if (Validation.Length < tokens + count)
-            throw new InputException($"the validation text has {Validation.Length:N0} tokens, too few for {count} prompts of {tokens}: raise validation_bytes");
+            throw new InputException(
+                $"the validation text has {Validation.Length:N0} tokens, too few for {count} prompts of {tokens}: raise validation_bytes");
         long stride = (Validation.Length - tokens) / count;
         return Enumerable.Range(0, count).Select(i => Validation.AsSpan((int)(i * stride), tokens).ToArray()).ToList();
     }

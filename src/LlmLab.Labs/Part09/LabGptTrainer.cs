@@ -32,19 +32,22 @@ internal static class LabGptTrainer
 
     /// <summary>Trains a fresh model for <paramref name="plan"/> on batches of <paramref name="batch"/> ×
     /// <paramref name="context"/> tokens; the validation loss is logged to the run's metrics. The caller owns the model.</summary>
-    public static (GptModel Model, TrainingResult Result) Train(LabContext ctx, LabCorpus data, LabGptPlan plan, int context, int batch, int evalBatches)
+    public static (GptModel Model, TrainingResult Result) Train(LabContext ctx, LabCorpus data, LabGptPlan plan, int context, int batch,
+        int evalBatches)
     {
         Seeding.SeedTorch(Seeding.DeriveSeed(ctx.Seed, plan.Name + "-init"));
         var model = new GptModel(Shape(plan, data.Vocab, context));
         try
         {
-            var options = new TrainerOptions(Steps: plan.Steps, Batch: batch, Context: context, LearningRate: plan.LearningRate, GradClip: 1.0,
+            var options = new TrainerOptions(Steps: plan.Steps, Batch: batch, Context: context, LearningRate: plan.LearningRate,
+                GradClip: 1.0,
                 EvalEvery: plan.Steps, EvalBatches: evalBatches, LogEvery: 1_000_000);
             using var eval = EvalSet.FromTokens(data.Validation, context, batch, evalBatches);
             var batches = new TokenWindowBatches(data.Train, batch, context, Seeding.DeriveSeed(ctx.Seed, plan.Name + "-batches"));
             using var bar = ctx.Progress.Begin($"{ctx.Info.Id} {plan.Name} ({plan.Layers} × {plan.Width})", plan.Steps);
             var result = new Trainer(model, LanguageModelLoss.For(model), options).Run(batches, eval, onStep: _ => bar.Increment(),
-                onEval: e => ctx.Metrics.Log(new { model = plan.Name, step = e.Step, seconds = e.Seconds, tokens = e.Tokens, val_loss = e.Loss }));
+                onEval: e =>
+                ctx.Metrics.Log(new { model = plan.Name, step = e.Step, seconds = e.Seconds, tokens = e.Tokens, val_loss = e.Loss }));
             model.eval();
             return (model, result);
         }
@@ -71,5 +74,6 @@ internal static class LabGptTrainer
 
     /// <summary>Mean loss per token (nats) of <paramref name="model"/> on <paramref name="set"/>, without gradients.</summary>
     public static double ValidationLoss(GptModel model, EvalSet set, int context) =>
-        new Trainer(model, LanguageModelLoss.For(model), new TrainerOptions(Steps: 1, Batch: 1, Context: context, LearningRate: 1)).Evaluate(set);
+        new Trainer(model, LanguageModelLoss.For(model), new TrainerOptions(Steps: 1, Batch: 1, Context: context, LearningRate: 1))
+            .Evaluate(set);
 }

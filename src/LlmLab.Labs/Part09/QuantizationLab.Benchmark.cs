@@ -11,7 +11,8 @@ public sealed partial class QuantizationLab
 {
     /// <summary>Median microseconds of y = x·Wᵀ at batch 1 for one layer shape (out × in): fp32 weights, and weights
     /// kept as ggml blocks that are dequantized (C#, <see cref="GgmlBlocks"/>) then multiplied (libtorch) every call.</summary>
-    internal sealed record BenchRow(int Rows, int Cols, int Layers, double Fp32Us, double Q8_0Us, double Q8_0DequantUs, double Q4_0Us, double Q4_0DequantUs);
+    internal sealed record BenchRow(int Rows, int Cols, int Layers, double Fp32Us, double Q8_0Us, double Q8_0DequantUs, double Q4_0Us,
+        double Q4_0DequantUs);
 
     static List<BenchRow> Benchmark(LabContext ctx, QuantizationConfig cfg, GptModel model)
     {
@@ -33,7 +34,8 @@ public sealed partial class QuantizationLab
             double q4Total = Median(cfg.BenchRepeats, () => DequantizeMatmul(x, GgmlBlocks.DequantizeQ4_0(q4), r, c));
             double q4Dequant = Median(cfg.BenchRepeats, () => GgmlBlocks.DequantizeQ4_0(q4));
             rows.Add(new BenchRow(r, c, shape.Count(), fp32, q8Total, q8Dequant, q4Total, q4Dequant));
-            ctx.Metrics.Log(new { bench = $"{r}x{c}", fp32_us = fp32, q8_0_us = q8Total, q8_0_dequant_us = q8Dequant, q4_0_us = q4Total, q4_0_dequant_us = q4Dequant });
+            ctx.Metrics.Log(new { bench = $"{r}x{c}", fp32_us = fp32, q8_0_us = q8Total, q8_0_dequant_us = q8Dequant, q4_0_us = q4Total,
+                q4_0_dequant_us = q4Dequant });
             bar.Increment();
         }
         return rows;

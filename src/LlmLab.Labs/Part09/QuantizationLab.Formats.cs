@@ -22,7 +22,7 @@ public sealed partial class QuantizationLab
     internal sealed record CheckpointFile(QuantFormat Format, string Name, long FileBytes, long ModelBytes, double MaxDifference);
 
     /// <summary>The formats of the lab, in the order of the report: the reference, 8-bit, then 4-bit.</summary>
-    static IEnumerable<(string Label, QuantFormat Format, int Group)> Plan(QuantizationConfig cfg) =>
+    static IEnumerable<(string Label, QuantFormat Format, int Group)> FormatPlan(QuantizationConfig cfg) =>
         new[] { ("F32", QuantFormat.F32, 0), ("int8 per channel", QuantFormat.Int8PerChannel, 0), ("Q8_0", QuantFormat.Q8_0, 32) }
             .Concat(cfg.Groups.Distinct().Order().Select(g => ($"int4 symmetric, g{g}", QuantFormat.Int4Symmetric, g)))
             .Concat(cfg.Groups.Distinct().Order().Select(g => ($"int4 asymmetric, g{g}", QuantFormat.Int4Asymmetric, g)))
@@ -30,7 +30,7 @@ public sealed partial class QuantizationLab
 
     static List<FormatRun> Formats(LabContext ctx, QuantizationConfig cfg, GptModel model, LabCorpus data, EvalSet eval, int[] prompt)
     {
-        var plan = Plan(cfg).ToList();
+        var plan = FormatPlan(cfg).ToList();
         var runs = new List<FormatRun>();
         using var bar = ctx.Progress.Begin("9.3 formats", plan.Count);
         foreach (var (label, format, group) in plan)
@@ -48,7 +48,8 @@ public sealed partial class QuantizationLab
             runs.Add(run);
             ctx.Metrics.Log(new
             {
-                format = label, bits_per_weight = summary.BitsPerWeight, model_bytes = summary.ModelBytes, relative_error = summary.RelativeError,
+                format = label, bits_per_weight = summary.BitsPerWeight, model_bytes = summary.ModelBytes,
+                    relative_error = summary.RelativeError,
                 val_loss = loss, perplexity = run.Perplexity, tokens_per_second = tps,
             });
             bar.Increment();

@@ -5,7 +5,8 @@ namespace LlmLab.Labs.Part09;
 /// <summary>The figure of lab 9.3 (ScottPlot 5): one colour per family of formats.</summary>
 internal static class QuantizationPlots
 {
-    public static Plot IncreaseVsBits(IReadOnlyList<QuantizationLab.FormatRun> runs, Func<QuantizationLab.FormatRun, double> increasePercent)
+    public static Plot IncreaseVsBits(IReadOnlyList<QuantizationLab.FormatRun> runs,
+        Func<QuantizationLab.FormatRun, double> increasePercent)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -13,7 +14,8 @@ internal static class QuantizationPlots
         {
             var members = runs.Where(r => r.Format == family).OrderBy(r => r.Summary.BitsPerWeight).ToList();
             var color = palette.GetColor(k);
-            var points = plot.Add.Scatter(members.Select(r => r.Summary.BitsPerWeight).ToArray(), members.Select(increasePercent).ToArray(), color);
+            var points = plot.Add.Scatter(members.Select(r => r.Summary.BitsPerWeight).ToArray(), members.Select(increasePercent).ToArray(),
+                color);
             points.MarkerSize = 9;
             points.LineWidth = members.Count > 1 ? 1 : 0;
             points.LegendText = family.ToString();

@@ -20,7 +20,8 @@ public sealed record ServingBenchmarkConfig(
     public static ServingBenchmarkConfig For(Profile profile) => profile switch
     {
         // Smoke: two concurrencies, a handful of short requests on a 1-layer model: a few seconds.
-        Profile.Smoke => Base with { Concurrencies = [1, 4], Requests = 8, MinTokens = 4, MaxTokens = 16, Layers = 1, Width = 32, Context = 128 },
+        Profile.Smoke => Base with { Concurrencies = [1, 4], Requests = 8, MinTokens = 4, MaxTokens = 16, Layers = 1, Width = 32,
+                                     Context = 128 },
         // Quick: the course's concurrencies 1, 4, 16, 32 with 64 requests each, outputs of 8–64 tokens; about a minute.
         Profile.Quick => Base,
         // Full: more requests and a wider model, so a step costs more than the HTTP around it (as on a GPU server).

@@ -65,16 +65,21 @@ public sealed class ServingBenchmarkLab : Lab<ServingBenchmarkConfig>
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         var client = new OpenAiStreamingClient(http, DemoModel.ModelId);
-        await ServingBenchmark.RunAtConcurrencyAsync(client, BenchDataset.Synthetic(4, (int)ctx.Seed, minWords: 2, maxWords: MaxWords, minTokens: 2, maxTokens: 4), 2); // warm-up (JIT, first allocations)
+        // warm-up (JIT, first allocations)
+        await ServingBenchmark.RunAtConcurrencyAsync(client,
+            BenchDataset.Synthetic(4, (int)ctx.Seed, minWords: 2, maxWords: MaxWords, minTokens: 2, maxTokens: 4), 2);
         using var progress = ctx.Progress.Begin($"9.1 {mode.ToString().ToLowerInvariant()} batching", cfg.Concurrencies.Count);
         foreach (int c in cfg.Concurrencies)
         {
-            var prompts = BenchDataset.Synthetic(cfg.Requests, (int)ctx.Seed + c, minWords: 2, maxWords: MaxWords, minTokens: cfg.MinTokens, maxTokens: cfg.MaxTokens);
+            var prompts = BenchDataset.Synthetic(cfg.Requests, (int)ctx.Seed + c, minWords: 2, maxWords: MaxWords, minTokens: cfg.MinTokens,
+                maxTokens: cfg.MaxTokens);
             var run = await ServingBenchmark.RunAtConcurrencyAsync(client, prompts, c);
             var s = BenchSummary.Of(run, cfg.TtftSloMs, cfg.TpotSloMs);
-            var p = new Point(mode, c, s, prompts.Sum(x => x.MaxTokens), run.Outcomes.Where(o => o.Success).Sum(o => o.OutputTokens), server.Scheduler.Snapshot.MaxBatchSeen);
+            var p = new Point(mode, c, s, prompts.Sum(x => x.MaxTokens), run.Outcomes.Where(o => o.Success).Sum(o => o.OutputTokens),
+                server.Scheduler.Snapshot.MaxBatchSeen);
             points.Add(p);
-            ctx.Metrics.Log(new { mode = mode.ToString().ToLowerInvariant(), concurrency = c, s.RequestThroughput, s.OutputTokenThroughput, s.Goodput,
+            ctx.Metrics.Log(new { mode = mode.ToString().ToLowerInvariant(), concurrency = c, s.RequestThroughput, s.OutputTokenThroughput,
+                s.Goodput,
                 ttft_p50_ms = s.Ttft.Median, tpot_p50_ms = s.Tpot.Median, e2e_p50_ms = s.E2e.Median, failed = s.Failed });
             progress.Increment();
         }
@@ -84,19 +89,24 @@ public sealed class ServingBenchmarkLab : Lab<ServingBenchmarkConfig>
     static void Report(LabContext ctx, ServingBenchmarkConfig cfg, List<Point> points)
     {
         ctx.Report.Heading("Static vs continuous batching");
-        ctx.Report.Paragraph($"The server runs an untrained {cfg.Layers}-layer GPT (n_embd {cfg.Width}, char tokenizer) with up to {cfg.MaxSeqs} sequences per batch. " +
-            $"Each run sends {cfg.Requests} streamed completion requests from N closed-loop clients; outputs are {cfg.MinTokens}–{cfg.MaxTokens} tokens, uniformly. " +
-            "Static batching forms a batch from the waiting requests and runs it until its longest sequence ends (the others' slots idle, new requests wait); " +
-            "continuous batching admits waiting requests at every decode step and releases a finished sequence at once. " +
-            $"Goodput counts the requests per second that met TTFT ≤ {cfg.TtftSloMs.ToString(C)} ms and TPOT ≤ {cfg.TpotSloMs.ToString(C)} ms.");
-        ctx.Report.Table(["mode", "clients", "req/s", "output tok/s", "goodput req/s", "TTFT p50 / p99 ms", "TPOT p50 ms", "ITL p50 ms", "e2e p50 / p99 ms", "failed"],
+        ctx.Report.Paragraph($"The server runs an untrained {cfg.Layers}-layer GPT (n_embd {cfg.Width}, char tokenizer) with up to " +
+            $"{cfg.MaxSeqs} sequences per batch. Each run sends {cfg.Requests} streamed completion requests from N closed-loop clients; " +
+            $"outputs are {cfg.MinTokens}–{cfg.MaxTokens} tokens, uniformly. " +
+            "Static batching forms a batch from the waiting requests and runs it until its longest sequence ends (the others' slots " +
+            "idle, new requests wait); continuous batching admits waiting requests at every decode step and releases a finished sequence " +
+            $"at once. Goodput counts the requests per second that met TTFT ≤ {cfg.TtftSloMs.ToString(C)} ms and " +
+            $"TPOT ≤ {cfg.TpotSloMs.ToString(C)} ms.");
+        ctx.Report.Table(["mode", "clients", "req/s", "output tok/s", "goodput req/s", "TTFT p50 / p99 ms", "TPOT p50 ms", "ITL p50 ms",
+            "e2e p50 / p99 ms", "failed"],
             points.Select(p => new[]
             {
-                p.Mode.ToString().ToLowerInvariant(), p.Concurrency.ToString(C), F(p.Summary.RequestThroughput), F(p.Summary.OutputTokenThroughput, "0.0"), F(p.Summary.Goodput),
+                p.Mode.ToString().ToLowerInvariant(), p.Concurrency.ToString(C), F(p.Summary.RequestThroughput),
+                    F(p.Summary.OutputTokenThroughput, "0.0"), F(p.Summary.Goodput),
                 $"{F(p.Summary.Ttft.Median, "0.0")} / {F(p.Summary.Ttft.P99, "0.0")}", F(p.Summary.Tpot.Median), F(p.Summary.Itl.Median),
                 $"{F(p.Summary.E2e.Median, "0.0")} / {F(p.Summary.E2e.P99, "0.0")}", p.Summary.Failed.ToString(C),
             }), "one row per run; latencies in ms (timings from a shared machine: compare the modes, not the absolute values)");
-        ctx.Plot("throughput-latency", ServingBenchmarkPlots.ThroughputLatency(points), "Output throughput against median e2e latency, one point per client count");
+        ctx.Plot("throughput-latency", ServingBenchmarkPlots.ThroughputLatency(points),
+            "Output throughput against median e2e latency, one point per client count");
         ctx.Plot("ttft", ServingBenchmarkPlots.TtftByConcurrency(points), "Median time to first token by client count");
 
         foreach (var p in points)
@@ -117,12 +127,14 @@ public sealed class ServingBenchmarkLab : Lab<ServingBenchmarkConfig>
         double ratio = co.Summary.OutputTokenThroughput / Math.Max(1e-9, st.Summary.OutputTokenThroughput);
         bool goal = ratio >= 3 && co.Summary.Ttft.Median <= st.Summary.Ttft.Median;
         ctx.Report.Heading("The course's goal (reported, not checked)");
-        ctx.Report.Paragraph($"At {at} clients continuous batching gives {F(ratio)}× the static throughput ({F(co.Summary.OutputTokenThroughput, "0.0")} vs " +
-            $"{F(st.Summary.OutputTokenThroughput, "0.0")} output tok/s) at a p50 TTFT of {F(co.Summary.Ttft.Median, "0.0")} ms vs {F(st.Summary.Ttft.Median, "0.0")} ms: " +
-            $"the goal (≥ 3× at equal or better p50 TTFT) is {(goal ? "met" : "not met")} on this run. On a CPU, a decode step's cost grows with the batch, " +
+        ctx.Report.Paragraph($"At {at} clients continuous batching gives {F(ratio)}× the static throughput " +
+            $"({F(co.Summary.OutputTokenThroughput, "0.0")} vs {F(st.Summary.OutputTokenThroughput, "0.0")} output tok/s) at a p50 TTFT " +
+            $"of {F(co.Summary.Ttft.Median, "0.0")} ms vs {F(st.Summary.Ttft.Median, "0.0")} ms: the goal (≥ 3× at equal or better p50 " +
+            $"TTFT) is {(goal ? "met" : "not met")} on this run. On a CPU, a decode step's cost grows with the batch, " +
             "so the gain is smaller than on a GPU, where a step costs about the same for 1 or 32 sequences.");
         ctx.Report.Headline($"throughput continuous/static @{at}", F(ratio) + "×");
-        ctx.Report.Headline($"p50 TTFT continuous / static @{at}", $"{F(co.Summary.Ttft.Median, "0.0")} / {F(st.Summary.Ttft.Median, "0.0")} ms");
+        ctx.Report.Headline($"p50 TTFT continuous / static @{at}",
+            $"{F(co.Summary.Ttft.Median, "0.0")} / {F(st.Summary.Ttft.Median, "0.0")} ms");
     }
 
     static string F(double v, string fmt = "0.00") => double.IsNaN(v) ? "–" : v.ToString(fmt, C);

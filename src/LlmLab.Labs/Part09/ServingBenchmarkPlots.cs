@@ -13,7 +13,8 @@ public static class ServingBenchmarkPlots
         {
             var ps = points.Where(p => p.Mode == mode).OrderBy(p => p.Concurrency).ToArray();
             if (ps.Length == 0) continue;
-            var s = plot.Add.Scatter(ps.Select(p => p.Summary.E2e.Median).ToArray(), ps.Select(p => p.Summary.OutputTokenThroughput).ToArray());
+            var s = plot.Add.Scatter(ps.Select(p => p.Summary.E2e.Median).ToArray(), ps.Select(p => p.Summary.OutputTokenThroughput)
+                .ToArray());
             s.LegendText = mode.ToString().ToLowerInvariant();
             foreach (var p in ps) plot.Add.Text($"{p.Concurrency}", p.Summary.E2e.Median, p.Summary.OutputTokenThroughput);
         }
@@ -32,7 +33,8 @@ public static class ServingBenchmarkPlots
         {
             var ps = points.Where(p => p.Mode == mode).OrderBy(p => p.Concurrency).ToArray();
             if (ps.Length == 0) continue;
-            plot.Add.Scatter(ps.Select(p => (double)p.Concurrency).ToArray(), ps.Select(p => p.Summary.Ttft.Median).ToArray()).LegendText = mode.ToString().ToLowerInvariant();
+            plot.Add.Scatter(ps.Select(p => (double)p.Concurrency).ToArray(), ps.Select(p => p.Summary.Ttft.Median).ToArray())
+                .LegendText = mode.ToString().ToLowerInvariant();
         }
         plot.Title("Time to first token");
         plot.XLabel("concurrent clients");

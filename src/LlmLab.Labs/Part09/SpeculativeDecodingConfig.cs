@@ -64,9 +64,9 @@ public sealed record SpeculativeDecodingConfig(
         Profile.Smoke => Quick with
         {
             CorpusBytes = 50_000, ValidationBytes = 8_000, Context = 48, EvalBatches = 2,
-            DraftLayers = 1, DraftWidth = 16, DraftHeads = 2, DraftSteps = 30, TargetLayers = 2, TargetWidth = 32, TargetHeads = 2, TargetSteps = 30,
-            Prompts = 2, PromptTokens = 8, GenerateTokens = 32, Gammas = [1, 2, 4], Temperatures = [0, 1.0], CostRepeats = 5, DistributionDraws = 300,
-            MaxFormulaDeviation = 0.35,
+            DraftLayers = 1, DraftWidth = 16, DraftHeads = 2, DraftSteps = 30, TargetLayers = 2, TargetWidth = 32, TargetHeads = 2,
+            TargetSteps = 30, Prompts = 2, PromptTokens = 8, GenerateTokens = 32, Gammas = [1, 2, 4], Temperatures = [0, 1.0],
+            CostRepeats = 5, DistributionDraws = 300, MaxFormulaDeviation = 0.35,
         },
         // Full: a target 8 layers × 512 (25M parameters, 100 MB in fp32: a forward reads far more than the caches
         // hold, so 9 tokens cost about what 1 does) and a 2 × 128 draft, both trained well (an hour or more on a CPU).

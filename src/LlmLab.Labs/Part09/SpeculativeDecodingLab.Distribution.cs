@@ -28,7 +28,8 @@ public sealed partial class SpeculativeDecodingLab
         var seeds = Seeding.Stream(ctx.Seed, "first-token-draws");
         using (var bar = ctx.Progress.Begin("9.2 sampled first tokens", n))
             for (int i = 0; i < n; i++, bar.Increment())
-                counts[decoder.Generate(prompt, new SamplingParams(Temperature: CheckTemperature, MaxTokens: 2, Seed: seeds.Next()), gamma: 1).Tokens[0]]++;
+                counts[decoder.Generate(prompt, new SamplingParams(Temperature: CheckTemperature, MaxTokens: 2, Seed: seeds.Next()),
+                    gamma: 1).Tokens[0]]++;
 
         double maxZ = 0, restP = 0;
         int restCount = 0, cells = 0;
@@ -44,15 +45,19 @@ public sealed partial class SpeculativeDecodingLab
         double tvDraftTarget = 0.5 * Enumerable.Range(0, p.Length).Sum(v => Math.Abs(q[v] - p[v]));
 
         ctx.Checks.Published("Leviathan et al. 2023, Theorem 1: outputs follow the target's distribution")
-            .AtMost($"sampling (T = {F(CheckTemperature)}, γ = 1): the first token follows the target's distribution, max |z| over {cells} cells of {N(n)} draws",
+            .AtMost($"sampling (T = {F(CheckTemperature)}, γ = 1): the first token follows the target's distribution, max |z| over " +
+                $"{cells} cells of {N(n)} draws",
             maxZ, 4.0);
         ctx.Report.Heading("Sampled tokens follow the target");
-        ctx.Report.Paragraph($"{N(n)} speculative generations of the first prompt at temperature {F(CheckTemperature)} with γ = 1 (each first token is " +
-            $"either the draft's proposal, accepted, or the rule's resample): the largest |z| of a token's count against the target's probability is " +
-            $"{F(maxZ, "0.00")} over {cells} cells (tokens with N·p ≥ 5, the rest pooled). Total variation of the sample from the target's p: " +
-            $"{F(tvToTarget, "0.000")}; from the draft's q: {F(tvToDraft, "0.000")}; between p and q themselves: {F(tvDraftTarget, "0.000")} (with few draws " +
-            $"the sample's own noise dominates these distances; the z-scores account for it). 1 − TV(p, q) = Σ min(p, q) = {F(1 - tvDraftTarget, "0.000")} is this position's exact acceptance probability.");
-        ctx.Metrics.Log(new { check = "first-token", draws = n, max_z = maxZ, cells, tv_to_target = tvToTarget, tv_to_draft = tvToDraft, tv_draft_target = tvDraftTarget });
+        ctx.Report.Paragraph($"{N(n)} speculative generations of the first prompt at temperature {F(CheckTemperature)} with γ = 1 (each " +
+            $"first token is either the draft's proposal, accepted, or the rule's resample): the largest |z| of a token's count against " +
+            $"the target's probability is {F(maxZ, "0.00")} over {cells} cells (tokens with N·p ≥ 5, the rest pooled). Total variation " +
+            $"of the sample from the target's p: {F(tvToTarget, "0.000")}; from the draft's q: {F(tvToDraft, "0.000")}; " +
+            $"between p and q themselves: {F(tvDraftTarget, "0.000")} (with few draws the sample's own noise dominates these distances; " +
+            $"the z-scores account for it). 1 − TV(p, q) = Σ min(p, q) = {F(1 - tvDraftTarget, "0.000")} is this position's " +
+            $"exact acceptance probability.");
+        ctx.Metrics.Log(new { check = "first-token", draws = n, max_z = maxZ, cells, tv_to_target = tvToTarget, tv_to_draft = tvToDraft,
+            tv_draft_target = tvDraftTarget });
     }
 
     static double Z(int count, int n, double p) => (count - n * p) / Math.Sqrt(n * p * (1 - p));

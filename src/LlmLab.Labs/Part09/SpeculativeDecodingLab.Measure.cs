@@ -91,9 +91,10 @@ public sealed partial class SpeculativeDecodingLab
                 points.Add(point);
                 ctx.Metrics.Log(new
                 {
-                    temperature, gamma, tokens = point.Tokens, target_calls = point.TargetCalls, proposed = point.Proposed, accepted = point.Accepted,
-                    rejected = point.Rejected, alpha = point.Alpha, tokens_per_call = point.TokensPerCall, expected_tokens_per_call = point.ExpectedTokensPerCall,
-                    ms_per_token = point.MsPerToken,
+                    temperature, gamma, tokens = point.Tokens, target_calls = point.TargetCalls, proposed = point.Proposed,
+                        accepted = point.Accepted,
+                    rejected = point.Rejected, alpha = point.Alpha, tokens_per_call = point.TokensPerCall,
+                    expected_tokens_per_call = point.ExpectedTokensPerCall, ms_per_token = point.MsPerToken,
                 });
                 bar.Increment();
             }
@@ -101,7 +102,8 @@ public sealed partial class SpeculativeDecodingLab
     }
 
     /// <summary>Greedy speculative output = the target alone, decoded by the library's ordinary <see cref="GenerationEngine"/>.</summary>
-    static void CheckGreedyIdentity(LabContext ctx, GptModel target, LabCorpus data, IReadOnlyList<int[]> prompts, IReadOnlyList<SweepPoint> sweep, SpeculativeDecodingConfig cfg)
+    static void CheckGreedyIdentity(LabContext ctx, GptModel target, LabCorpus data, IReadOnlyList<int[]> prompts,
+        IReadOnlyList<SweepPoint> sweep, SpeculativeDecodingConfig cfg)
     {
         var engine = new GenerationEngine(target, data.Tokenizer);
         var alone = prompts.Select(p => engine.Generate(p, SamplingParams.Greedy(cfg.GenerateTokens)).Tokens).ToList();
@@ -111,12 +113,14 @@ public sealed partial class SpeculativeDecodingLab
             for (int i = 0; i < prompts.Count; i++, compared++)
                 if (point.Runs[i].Tokens.SequenceEqual(alone[i])) same++;
         ctx.Checks.SelfConsistency("the target model decoding alone (GenerationEngine)")
-            .True($"greedy: speculative output = the target alone (GenerationEngine), {prompts.Count} prompts × γ ∈ {{{string.Join(", ", greedy.Select(g => g.Gamma))}}}",
+            .True($"greedy: speculative output = the target alone (GenerationEngine), {prompts.Count} " +
+                $"prompts × γ ∈ {{{string.Join(", ", greedy.Select(g => g.Gamma))}}}",
             same == compared, $"{same} of {compared} generations identical");
         ctx.Report.Heading("Greedy output");
         ctx.Report.Paragraph((same == compared
                 ? $"The target alone and speculative decoding at every γ produced the same {cfg.GenerateTokens} tokens for each prompt"
-                : $"**Speculative greedy output differs from the target's** in {compared - same} generation(s): a bug in the decoder or its caches") +
+                : $"**Speculative greedy output differs from the target's** in {compared - same} " +
+                    $"generation(s): a bug in the decoder or its caches") +
             $" ({same} of {compared} generations identical). The first prompt and the target's continuation (in ⟨⟩):");
         ctx.Report.Code(data.Tokenizer.Decode(prompts[0]) + "⟨" + data.Tokenizer.Decode(alone[0].ToArray()) + "⟩");
     }

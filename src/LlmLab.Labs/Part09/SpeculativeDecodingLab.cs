@@ -27,11 +27,13 @@ public sealed partial class SpeculativeDecodingLab : Lab<SpeculativeDecodingConf
         ConfigRules.AtLeast("corpus_bytes", cfg.CorpusBytes, 1024);
         ConfigRules.AtLeast("validation_bytes", cfg.ValidationBytes, 256);
         LabCorpus.Validate(cfg.Tokenizer, cfg.BpeVocab);
-        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch), ("eval_batches", cfg.EvalBatches),
-                     ("draft_layers", cfg.DraftLayers), ("draft_width", cfg.DraftWidth), ("draft_heads", cfg.DraftHeads), ("draft_steps", cfg.DraftSteps),
-                     ("target_layers", cfg.TargetLayers), ("target_width", cfg.TargetWidth), ("target_heads", cfg.TargetHeads), ("target_steps", cfg.TargetSteps),
-                     ("prompts", cfg.Prompts), ("prompt_tokens", cfg.PromptTokens), ("generate_tokens", cfg.GenerateTokens), ("cost_repeats", cfg.CostRepeats),
-                     ("distribution_draws", cfg.DistributionDraws) })
+        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("batch", cfg.Batch),
+                     ("eval_batches", cfg.EvalBatches),
+                     ("draft_layers", cfg.DraftLayers), ("draft_width", cfg.DraftWidth), ("draft_heads", cfg.DraftHeads),
+                     ("draft_steps", cfg.DraftSteps), ("target_layers", cfg.TargetLayers), ("target_width", cfg.TargetWidth),
+                     ("target_heads", cfg.TargetHeads), ("target_steps", cfg.TargetSteps), ("prompts", cfg.Prompts),
+                     ("prompt_tokens", cfg.PromptTokens), ("generate_tokens", cfg.GenerateTokens), ("cost_repeats", cfg.CostRepeats),
+                         ("distribution_draws", cfg.DistributionDraws) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.DivisibleBy("draft_width", cfg.DraftWidth, "draft_heads", cfg.DraftHeads);
         ConfigRules.DivisibleBy("target_width", cfg.TargetWidth, "target_heads", cfg.TargetHeads);
@@ -43,9 +45,25 @@ public sealed partial class SpeculativeDecodingLab : Lab<SpeculativeDecodingConf
         foreach (int g in cfg.Gammas) ConfigRules.InRange("gammas", g, 1, 32);
         foreach (double t in cfg.Temperatures) ConfigRules.InRange("temperatures", t, 0, 10);
         if (!cfg.Temperatures.Contains(0))
-            throw new InputException($"--set temperatures={string.Join(",", cfg.Temperatures.Select(t => F(t)))}: include 0 (greedy), where the output must equal the target's and the speed-up goal is measured");
+            throw new InputException(
+                $"--set temperatures={string.Join(",", cfg.Temperatures.Select(t => F(t)))}: include 0 (greedy), where the output must " +
+                $"equal the target's and the speed-up goal is measured");
         if (cfg.PromptTokens + cfg.GenerateTokens >= cfg.Context)
-            throw new InputException($"--set generate_tokens={cfg.GenerateTokens}: prompt_tokens + generate_tokens ({cfg.PromptTokens + cfg.GenerateTokens}) must be below context ({cfg.Context})");
+            throw new InputException(
+                $"--set generate_tokens={cfg.GenerateTokens}: prompt_tokens + generate_tokens ({cfg.PromptTokens + cfg.GenerateTokens}) " +
+                $"must be below context ({cfg.Context})");
+    }
+
+    protected override void Plan(LabPlan plan, SpeculativeDecodingConfig cfg)
+    {
+        plan.CorpusBytes("corpus_bytes", cfg.CorpusBytes);
+        long val = plan.CorpusBytes("validation_bytes", cfg.ValidationBytes, validation: true);
+        // A token is at least one byte: fewer bytes than the prompts (LabCorpus.Prompts) and one evaluation window need
+        // cannot give the tokens either.
+        long need = Math.Max(cfg.Prompts + cfg.PromptTokens, cfg.Context + 1);
+        LabPlan.Require(val >= need,
+            $"--set validation_bytes={cfg.ValidationBytes}: the corpus's validation split gives {val:N0} bytes, fewer than the " +
+            $"{need:N0} tokens the prompts and the evaluation window need");
     }
 
     public override void Run(LabContext ctx, SpeculativeDecodingConfig cfg)
@@ -72,22 +90,28 @@ public sealed partial class SpeculativeDecodingLab : Lab<SpeculativeDecodingConf
         }
     }
 
-    void Introduce(LabContext ctx, SpeculativeDecodingConfig cfg, LabCorpus data, IReadOnlyList<(LabGptPlan Plan, GptModel Model, TrainingResult Training)> models)
+    void Introduce(LabContext ctx, SpeculativeDecodingConfig cfg, LabCorpus data,
+        IReadOnlyList<(LabGptPlan Plan, GptModel Model, TrainingResult Training)> models)
     {
-        ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`, {data}. Both models use this one tokenizer (the draft must propose the target's ids) and " +
-            $"are the library's GPT (`LlmLab.Nn.Gpt.GptModel`), trained by `LlmLab.Training.Trainer` (AdamW, gradient clip 1) on seeded random windows " +
-            $"of {cfg.Batch} × {cfg.Context} tokens. Decoding is `LlmLab.Inference.Speculative.SpeculativeDecoder`: each step the draft proposes γ tokens " +
-            "one by one, the target scores all of them in one forward over γ + 1 tokens, and `SpeculativeRule` keeps a prefix of them plus one token " +
-            "of the target's (accept xᵢ with probability min(1, p(xᵢ)/q(xᵢ)); at the first rejection draw from norm(max(0, p − q))).");
-        ctx.Report.Table(["model", "layers × width (heads)", "parameters", "fp32 MB", "steps", "training s", "val loss start → end (nats/token)"],
+        ctx.Report.Paragraph($"Corpus `{ctx.Corpus.Name}`, {data}. Both models use this one tokenizer (the draft must propose the " +
+            $"target's ids) and are the library's GPT (`LlmLab.Nn.Gpt.GptModel`), trained by `LlmLab.Training.Trainer` (AdamW, gradient " +
+            $"clip 1) on seeded random windows of {cfg.Batch} × {cfg.Context} tokens. Decoding is " +
+            "`LlmLab.Inference.Speculative.SpeculativeDecoder`: each step the draft proposes γ tokens one by one, the target scores all " +
+            "of them in one forward over γ + 1 tokens, and `SpeculativeRule` keeps a prefix of them plus one token of the target's " +
+            "(accept xᵢ with probability min(1, p(xᵢ)/q(xᵢ)); at the first rejection draw from norm(max(0, p − q))).");
+        ctx.Report.Table(["model", "layers × width (heads)", "parameters", "fp32 MB", "steps", "training s",
+            "val loss start → end (nats/token)"],
             models.Select(m => new[]
             {
-                m.Plan.Name, $"{m.Plan.Layers} × {m.Plan.Width} ({m.Plan.Heads})", N(m.Model.ParameterCount), F(m.Model.ParameterCount * 4 / 1e6, "0.00"),
-                N(m.Training.StepsDone), F(m.Training.Seconds, "0.0"), $"{F(m.Training.Initial!.Loss, "0.000")} → {F(m.Training.Final!.Loss, "0.000")}",
+                m.Plan.Name, $"{m.Plan.Layers} × {m.Plan.Width} ({m.Plan.Heads})", N(m.Model.ParameterCount),
+                    F(m.Model.ParameterCount * 4 / 1e6, "0.00"),
+                N(m.Training.StepsDone), F(m.Training.Seconds, "0.0"),
+                    $"{F(m.Training.Initial!.Loss, "0.000")} → {F(m.Training.Final!.Loss, "0.000")}",
             }));
         foreach (var m in models)
             ctx.Checks.SelfConsistency("the same model's loss before training")
-                .AtMost($"{m.Plan.Name}: validation loss falls in training (end ≤ start)", m.Training.Final!.Loss, m.Training.Initial!.Loss, "nats");
+                .AtMost($"{m.Plan.Name}: validation loss falls in training (end ≤ start)", m.Training.Final!.Loss, m.Training.Initial!.Loss,
+                    "nats");
     }
 
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

@@ -6,7 +6,8 @@ namespace LlmLab.Labs.Part09;
 /// <summary>The figures of lab 9.2 (ScottPlot 5): one colour per temperature.</summary>
 internal static class SpeculativeDecodingPlots
 {
-    public static Plot Speedup(IReadOnlyList<SpeculativeDecodingLab.SweepPoint> sweep, Func<SpeculativeDecodingLab.SweepPoint, double> speedup,
+    public static Plot Speedup(IReadOnlyList<SpeculativeDecodingLab.SweepPoint> sweep,
+        Func<SpeculativeDecodingLab.SweepPoint, double> speedup,
         Func<SpeculativeDecodingLab.SweepPoint, double> predicted)
     {
         var plot = new Plot();

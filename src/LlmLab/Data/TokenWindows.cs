@@ -57,6 +57,8 @@ public static class TokenWindows
         if (context < 1) throw new ArgumentException($"the context must be >= 1 token (got {context})", nameof(context));
         if (count < 1) throw new ArgumentException($"the number of windows must be >= 1 (got {count})", nameof(count));
         if (length <= context)
-            throw new ArgumentException($"the token array ({length:N0} tokens) must be longer than the context ({context:N0}): give more text or a shorter context");
+            throw new ArgumentException(
+                $"the token array ({length:N0} tokens) must be longer than the context ({context:N0}): give " +
+                $"more text or a shorter context");
     }
 }

@@ -15,7 +15,8 @@ internal static class AdamCore
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"beta1 must be in [0, 1) (got {beta1})");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"beta2 must be in [0, 1) (got {beta2})");
-        if (!(eps >= 0 && double.IsFinite(eps))) throw new ArgumentOutOfRangeException(nameof(eps), $"eps must be a finite value >= 0 (got {eps})");
+        if (!(eps >= 0 && double.IsFinite(eps)))
+            throw new ArgumentOutOfRangeException(nameof(eps), $"eps must be a finite value >= 0 (got {eps})");
     }
 
     /// <summary>Creates the zero moments of a parameter (eagerly, so a checkpoint can be loaded into them).</summary>

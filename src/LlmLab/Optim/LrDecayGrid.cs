@@ -16,7 +16,9 @@ public sealed class LrDecayGrid
     public LrDecayGrid(IReadOnlyList<double> learningRates, IReadOnlyList<double> decays, double[,] loss)
     {
         if (loss.GetLength(0) != decays.Count || loss.GetLength(1) != learningRates.Count)
-            throw new ArgumentException($"loss must be {decays.Count} decays × {learningRates.Count} learning rates (got {loss.GetLength(0)} × {loss.GetLength(1)})");
+            throw new ArgumentException(
+                $"loss must be {decays.Count} decays × {learningRates.Count} learning rates (got " +
+                $"{loss.GetLength(0)} × {loss.GetLength(1)})");
         if (learningRates.Any(l => !(l > 0))) throw new ArgumentOutOfRangeException(nameof(learningRates), "learning rates must be > 0");
         LearningRates = learningRates.ToArray();
         Decays = decays.ToArray();

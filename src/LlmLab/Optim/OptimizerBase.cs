@@ -34,9 +34,11 @@ public abstract class OptimizerBase : IOptimizer
             foreach (var (name, p) in g.Parameters)
             {
                 if (!_state.TryAdd(name, new ParameterState()))
-                    throw new ArgumentException($"parameter name '{name}' appears twice (group '{g.Name}'); give each parameter a unique name");
+                    throw new ArgumentException(
+                        $"parameter name '{name}' appears twice (group '{g.Name}'); give each parameter a unique name");
                 if (!seen.Add(p.Handle))
-                    throw new ArgumentException($"parameter '{name}' (group '{g.Name}') is already in another group; put each parameter in one group");
+                    throw new ArgumentException(
+                        $"parameter '{name}' (group '{g.Name}') is already in another group; put each parameter in one group");
             }
         if (_state.Count == 0) throw new ArgumentException("the optimizer got no parameters; pass the model's parameters()");
     }

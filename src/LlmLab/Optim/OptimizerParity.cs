@@ -15,11 +15,12 @@ public static class OptimizerParity
 {
     /// <summary>
     /// Trains two copies of <paramref name="makeModel"/>()'s model for <paramref name="steps"/> steps with cross-entropy
-    /// on <paramref name="batch"/>(step) — one with <paramref name="spec"/>.<see cref="OptimizerSpec.Create(IEnumerable{ParameterGroup})"/>,
-    /// one with its built-in — and returns the largest parameter difference seen. With <paramref name="decayMatricesOnly"/>
-    /// both use two groups (<see cref="ParameterGroup.DecayMatricesOnly"/>); with <paramref name="schedule"/> both get
-    /// the same learning rate before every step. <paramref name="reference"/> replaces the built-in (to compare with any other
-    /// optimizer over the same groups). Batches the callback returns join the step's dispose scope. Disposes everything it creates.
+    /// on <paramref name="batch"/>(step) — one with
+    /// <paramref name="spec"/>.<see cref="OptimizerSpec.Create(IEnumerable{ParameterGroup})"/>, one with its built-in — and returns the
+    /// largest parameter difference seen. With <paramref name="decayMatricesOnly"/> both use two groups
+    /// (<see cref="ParameterGroup.DecayMatricesOnly"/>); with <paramref name="schedule"/> both get the same learning rate before every
+    /// step. <paramref name="reference"/> replaces the built-in (to compare with any other optimizer over the same groups). Batches the
+    /// callback returns join the step's dispose scope. Disposes everything it creates.
     /// </summary>
     public static ParityResult Compare(Func<nn.Module<Tensor, Tensor>> makeModel, OptimizerSpec spec, Func<int, (Tensor X, Tensor Y)> batch,
                                        int steps, bool decayMatricesOnly = false, LrSchedule? schedule = null,

@@ -56,11 +56,16 @@ public sealed record OptimizerSpec(
         double Wd(ParameterGroup g) => g.WeightDecay ?? WeightDecay;
         return Kind switch
         {
-            OptimizerKind.Sgd => new SGD(gs.Select(g => new SGD.ParamGroup(Ps(g), LearningRate, Momentum, Dampening, Wd(g), Nesterov, maximize: false)),
+            OptimizerKind.Sgd =>
+                new SGD(gs.Select(g => new SGD.ParamGroup(Ps(g), LearningRate, Momentum, Dampening, Wd(g), Nesterov, maximize: false)),
                 LearningRate, Momentum, Dampening, WeightDecay, Nesterov, maximize: false),
-            OptimizerKind.Adam => new TorchSharp.Modules.Adam(gs.Select(g => new TorchSharp.Modules.Adam.ParamGroup(Ps(g), LearningRate, Beta1, Beta2, Eps, Wd(g), Amsgrad, maximize: false)),
+            OptimizerKind.Adam =>
+                new TorchSharp.Modules.Adam(gs.Select(g => new TorchSharp.Modules.Adam.ParamGroup(Ps(g), LearningRate, Beta1, Beta2, Eps,
+                Wd(g), Amsgrad, maximize: false)),
                 LearningRate, Beta1, Beta2, Eps, WeightDecay, Amsgrad, maximize: false),
-            OptimizerKind.AdamW => new TorchSharp.Modules.AdamW(gs.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(Ps(g), LearningRate, Beta1, Beta2, Eps, Wd(g), Amsgrad, maximize: false)),
+            OptimizerKind.AdamW =>
+                new TorchSharp.Modules.AdamW(gs.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(Ps(g), LearningRate, Beta1, Beta2, Eps,
+                Wd(g), Amsgrad, maximize: false)),
                 LearningRate, Beta1, Beta2, Eps, WeightDecay, Amsgrad, maximize: false),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), $"unknown optimizer kind {Kind}"),
         };

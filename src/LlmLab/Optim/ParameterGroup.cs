@@ -17,7 +17,8 @@ public sealed class ParameterGroup
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(parameters);
         if (weightDecay is { } wd && !(wd >= 0 && double.IsFinite(wd)))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), $"weight decay of group '{name}' must be a finite value >= 0 (got {wd})");
+            throw new ArgumentOutOfRangeException(nameof(weightDecay),
+                $"weight decay of group '{name}' must be a finite value >= 0 (got {wd})");
         Name = name;
         Parameters = parameters.ToList();
         WeightDecay = weightDecay;

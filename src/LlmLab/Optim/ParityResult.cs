@@ -20,6 +20,7 @@ public sealed record ParityResult(int Steps, double MaxAbsDiff, string Parameter
         static string F(double v) => v.ToString("G9", CultureInfo.InvariantCulture);
         return MaxAbsDiff == 0
             ? $"max |Δθ| = 0 over {Steps} steps (bit-identical)"
-            : $"max |Δθ| = {MaxAbsDiff.ToString("G3", CultureInfo.InvariantCulture)} at step {AtStep}, {Parameter}[{Index}]: ours {F(Ours)} vs built-in {F(Reference)} ({Steps} steps)";
+            : $"max |Δθ| = {MaxAbsDiff.ToString("G3", CultureInfo.InvariantCulture)} at step {AtStep}, {Parameter}[{Index}]: ours " +
+                $"{F(Ours)} vs built-in {F(Reference)} ({Steps} steps)";
     }
 }

@@ -26,7 +26,8 @@ public static class Rosenbrock
     /// the path is the optimizer's and not rounding's. Returns the start and every point after it as (x, y, f); stops
     /// after the first point where f is no longer finite (a diverging run).
     /// </summary>
-    public static IReadOnlyList<(double X, double Y, double F)> Descend(OptimizerSpec spec, double x0, double y0, int steps, bool builtIn = false)
+    public static IReadOnlyList<(double X, double Y, double F)> Descend(OptimizerSpec spec, double x0, double y0, int steps,
+        bool builtIn = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         Runtime.TorchRuntime.EnsureLoaded();

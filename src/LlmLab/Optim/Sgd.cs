@@ -23,17 +23,20 @@ public sealed class Sgd : OptimizerBase
     /// <param name="dampening">τ in [0, 1]; must be 0 with Nesterov.</param>
     /// <param name="weightDecay">λ (L2), ≥ 0.</param>
     /// <param name="nesterov">Nesterov momentum (needs μ &gt; 0 and τ = 0).</param>
-    public Sgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+    public Sgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
+        bool nesterov = false)
         : this([ParameterGroup.Of(parameters)], lr, momentum, dampening, weightDecay, nesterov) { }
 
     /// <summary>SGD over parameter groups, each group's weight decay overriding <paramref name="weightDecay"/>.</summary>
-    public Sgd(IEnumerable<ParameterGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+    public Sgd(IEnumerable<ParameterGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
+        bool nesterov = false)
         : base(groups, lr, weightDecay)
     {
         Momentum = Require("momentum", momentum, 0, 1);
         Dampening = Require("dampening", dampening, 0, 1.0000001);
         if (nesterov && (momentum <= 0 || dampening != 0))
-            throw new ArgumentException($"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening})");
+            throw new ArgumentException(
+                $"Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening})");
         Nesterov = nesterov;
     }
 

@@ -21,7 +21,8 @@ public sealed record WarmupCosineLr : LrSchedule
         PeakLr = Check(nameof(peakLr), peakLr);
         if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), $"warmupSteps must be >= 0 (got {warmupSteps})");
         if (totalSteps <= warmupSteps)
-            throw new ArgumentOutOfRangeException(nameof(totalSteps), $"totalSteps must be greater than warmupSteps ({warmupSteps}) (got {totalSteps})");
+            throw new ArgumentOutOfRangeException(nameof(totalSteps),
+                $"totalSteps must be greater than warmupSteps ({warmupSteps}) (got {totalSteps})");
         MinLr = Check(nameof(minLr), minLr);
         if (minLr > peakLr) throw new ArgumentOutOfRangeException(nameof(minLr), $"minLr ({minLr}) must not exceed peakLr ({peakLr})");
         (WarmupSteps, TotalSteps) = (warmupSteps, totalSteps);

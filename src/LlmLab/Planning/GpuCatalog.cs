@@ -45,7 +45,9 @@ public static class GpuCatalog
         var partial = key.Length == 0 ? [] : All.Where(g => Key(g.Name).StartsWith(key, StringComparison.Ordinal)
                                                              || Key(g.Name).StartsWith("rtx" + key, StringComparison.Ordinal)).ToList();
         return partial.Count == 1 ? partial[0]
-            : throw new InputException($"unknown GPU '{name}'{(partial.Count > 1 ? " (ambiguous)" : "")}: use one of {string.Join(", ", All.Select(g => g.Name))}");
+            : throw new InputException(
+                $"unknown GPU '{name}'{(partial.Count > 1 ? " (ambiguous)" : "")}: use one of " +
+                $"{string.Join(", ", All.Select(g => g.Name))}");
     }
 
     static string Key(string s) => new(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());

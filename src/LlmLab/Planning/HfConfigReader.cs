@@ -12,7 +12,8 @@ internal static class HfConfigReader
 {
     public static ModelSpec Read(string path)
     {
-        if (!File.Exists(path)) throw new InputException($"model config '{path}' not found: give a preset name or the path of a config.json");
+        if (!File.Exists(path))
+            throw new InputException($"model config '{path}' not found: give a preset name or the path of a config.json");
         JsonElement root;
         try
         {
@@ -27,7 +28,8 @@ internal static class HfConfigReader
 
         string modelType = Str(root, "model_type") ?? "";
         bool gpt2 = modelType == "gpt2" || root.TryGetProperty("n_embd", out _);
-        string name = Str(root, "_name_or_path") is { Length: > 0 } n ? n : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path;
+        string name = Str(root, "_name_or_path") is { Length: > 0 } n ? n : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))
+            ?? path;
 
         long vocab = Long(root, path, "vocab_size");
         int hidden = Int(root, path, "hidden_size", "n_embd");

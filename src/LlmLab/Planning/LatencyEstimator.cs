@@ -27,7 +27,8 @@ public static class LatencyEstimator
     public const double DefaultMfu = 0.4;
 
     /// <summary>Seconds per decode step: (weight bytes + KV bytes) / (bandwidth × efficiency).</summary>
-    public static double DecodeSecondsPerToken(double weightBytes, double kvBytes, double bandwidthBytesPerSecond, double efficiency = DefaultBandwidthEfficiency)
+    public static double DecodeSecondsPerToken(double weightBytes, double kvBytes, double bandwidthBytesPerSecond,
+        double efficiency = DefaultBandwidthEfficiency)
     {
         Positive(bandwidthBytesPerSecond, nameof(bandwidthBytesPerSecond));
         Fraction(efficiency, nameof(efficiency));

@@ -48,7 +48,8 @@ public static class MemoryEstimator
         if (parameters < 0) throw new InputException($"parameter count must be >= 0 (got {parameters})");
         if (gpus < 1) throw new InputException($"--gpus must be >= 1 (got {gpus})");
         if (!DtypeInfo.IsFloat(paramDtype))
-            throw new InputException($"training dtype must be fp32, bf16 or fp16 (got {DtypeInfo.Name(paramDtype)}): integer weights are not trained directly");
+            throw new InputException(
+                $"training dtype must be fp32, bf16 or fp16 (got {DtypeInfo.Name(paramDtype)}): integer weights are not trained directly");
         double w = DtypeInfo.BytesPerParameter(paramDtype);
         double master = paramDtype == Dtype.Fp32 ? 0 : 4;
         double Shard(double bytesPerParam, ZeroStage from) => zero >= from ? bytesPerParam / gpus : bytesPerParam;
@@ -95,7 +96,9 @@ public static class MemoryEstimator
         // The config's context is what the model was built for (a learned position table ends there; rotary models
         // need a rope-scaled config to go further, which then states the longer max_position_embeddings).
         if (seq > m.MaxPositionEmbeddings)
-            throw new InputException($"--seq {seq} is longer than {m.Name}'s context (max_position_embeddings = {m.MaxPositionEmbeddings}); use --seq {m.MaxPositionEmbeddings} or less");
+            throw new InputException(
+                $"--seq {seq} is longer than {m.Name}'s context (max_position_embeddings = {m.MaxPositionEmbeddings}); use --seq " +
+                $"{m.MaxPositionEmbeddings} or less");
         if (overheadBytes < 0) throw new InputException($"overhead bytes must be >= 0 (got {overheadBytes})");
         if (!(overheadFraction >= 0) || double.IsInfinity(overheadFraction))
             throw new InputException($"overhead fraction must be a number >= 0 (got {overheadFraction})");

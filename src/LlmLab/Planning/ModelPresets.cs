@@ -36,7 +36,8 @@ public static class ModelPresets
     {
         ArgumentNullException.ThrowIfNull(name);
         return Presets.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new InputException($"unknown model '{name}': use one of {string.Join(", ", Names)}, or a path to a Hugging Face config.json");
+            ?? throw new InputException(
+                $"unknown model '{name}': use one of {string.Join(", ", Names)}, or a path to a Hugging Face config.json");
     }
 
     /// <summary>A preset name, or else a path to a <c>config.json</c>: what the CLI's --model takes.</summary>

@@ -104,11 +104,14 @@ public sealed record ModelSpec(
         Positive("num_local_experts", NumExperts);
         Positive("num_experts_per_tok", ExpertsPerToken);
         if (NumHeads % NumKeyValueHeads != 0)
-            throw new InputException($"model '{Name}': num_attention_heads ({NumHeads}) must be a multiple of num_key_value_heads ({NumKeyValueHeads})");
+            throw new InputException(
+                $"model '{Name}': num_attention_heads ({NumHeads}) must be a multiple of num_key_value_heads ({NumKeyValueHeads})");
         if (ExplicitHeadDim <= 0 && HiddenSize % NumHeads != 0)
-            throw new InputException($"model '{Name}': hidden_size ({HiddenSize}) must be divisible by num_attention_heads ({NumHeads}), or give head_dim");
+            throw new InputException(
+                $"model '{Name}': hidden_size ({HiddenSize}) must be divisible by num_attention_heads ({NumHeads}), or give head_dim");
         if (ExpertsPerToken > NumExperts)
-            throw new InputException($"model '{Name}': num_experts_per_tok ({ExpertsPerToken}) must be <= num_local_experts ({NumExperts})");
+            throw new InputException(
+                $"model '{Name}': num_experts_per_tok ({ExpertsPerToken}) must be <= num_local_experts ({NumExperts})");
         return this;
     }
 }

@@ -18,8 +18,11 @@ public static class ModelSpecGpt
             throw new InputException($"model '{spec.Name}': GptModel has one bias switch for attention and MLP (attention_bias = " +
                 $"{spec.AttentionBias}, mlp_bias = {spec.MlpBias}); make them equal");
         if (spec.ExplicitHeadDim > 0 && spec.ExplicitHeadDim * spec.NumHeads != spec.HiddenSize)
-            throw new InputException($"model '{spec.Name}': head_dim {spec.ExplicitHeadDim} × {spec.NumHeads} heads ≠ hidden_size {spec.HiddenSize}; GptModel derives the head size");
-        if (spec.VocabSize > int.MaxValue) throw new InputException($"model '{spec.Name}': vocab_size {spec.VocabSize} is too large to build");
+            throw new InputException(
+                $"model '{spec.Name}': head_dim {spec.ExplicitHeadDim} × {spec.NumHeads} heads ≠ hidden_size {spec.HiddenSize}; " +
+                $"GptModel derives the head size");
+        if (spec.VocabSize > int.MaxValue)
+            throw new InputException($"model '{spec.Name}': vocab_size {spec.VocabSize} is too large to build");
         var config = new GptConfig
         {
             VocabSize = (int)spec.VocabSize,

@@ -17,7 +17,8 @@ public static class TrainingMemoryProbe
     {
         var config = ModelSpecGpt.ToGptConfig(spec);
         if (seq < 1 || seq > spec.MaxPositionEmbeddings)
-            throw new InputException($"probe sequence length must be between 1 and max_position_embeddings ({spec.MaxPositionEmbeddings}) (got {seq})");
+            throw new InputException(
+                $"probe sequence length must be between 1 and max_position_embeddings ({spec.MaxPositionEmbeddings}) (got {seq})");
         if (batch < 1) throw new InputException($"probe batch must be >= 1 (got {batch})");
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();

@@ -29,10 +29,12 @@ public static partial class UseCaseChecker
         if (f.Preset is not null && f.HfConfig is null)
             model = Resolve(v, "approach.model.preset", () => ModelPresets.Get(f.Preset));
         else if (f.HfConfig is not null && f.Preset is null)
-            model = Resolve(v, "approach.model.hf_config", () => ModelPresets.FromHfConfig(Path.Combine(baseDirectory, f.HfConfig)).Validate());
+            model = Resolve(v, "approach.model.hf_config", () => ModelPresets.FromHfConfig(Path.Combine(baseDirectory, f.HfConfig))
+                .Validate());
         if (f.Dtype is not null) dtype = Resolve<Dtype?>(v, "approach.model.dtype", () => DtypeInfo.Parse(f.Dtype));
         if (f.Gpu is not null) gpu = Resolve(v, "approach.hardware.gpu", () => GpuCatalog.Get(f.Gpu));
-        if (model is null || dtype is not { } d || gpu is null || f.GpuCount is not { } n || f.InputTokens is not { } tin || f.OutputTokens is not { } tout)
+        if (model is null || dtype is not { } d || gpu is null || f.GpuCount is not { } n || f.InputTokens is not { } tin
+            || f.OutputTokens is not { } tout)
             return null;
 
         // 1. Memory: one sequence of the typical input + output, weights and KV split over the GPUs (tensor parallel).
@@ -48,9 +50,12 @@ public static partial class UseCaseChecker
         string how = $"roofline estimate for {sizing.Setup}: weights read at {lat.BandwidthEfficiency:P0} of " +
                      $"{G(lat.BandwidthBytesPerSecond / 1e9)} GB/s per token, prefill at MFU {lat.Mfu:P0} (Pope et al. 2022)";
         string ttft = $"{G(sizing.TtftMs)} ms (prefill of {G(tin)} tokens)";
-        string full = $"{G(sizing.FullResponseMs)} ms (prefill {G(sizing.TtftMs)} ms + {G(tout)} tokens × {G(sizing.PerTokenMs, "0.0")} ms/token)";
-        Budget(v, "time_to_first_token", "p50_ms", f.TtftP50, sizing.TtftMs, ttft, how, "shorter prompts (fewer retrieved chunks), a smaller model, or faster GPUs");
-        Budget(v, "time_to_first_token", "p95_ms", f.TtftP95, sizing.TtftMs, ttft, how, "shorter prompts (fewer retrieved chunks), a smaller model, or faster GPUs");
+        string full =
+            $"{G(sizing.FullResponseMs)} ms (prefill {G(sizing.TtftMs)} ms + {G(tout)} tokens × {G(sizing.PerTokenMs, "0.0")} ms/token)";
+        Budget(v, "time_to_first_token", "p50_ms", f.TtftP50, sizing.TtftMs, ttft, how,
+            "shorter prompts (fewer retrieved chunks), a smaller model, or faster GPUs");
+        Budget(v, "time_to_first_token", "p95_ms", f.TtftP95, sizing.TtftMs, ttft, how,
+            "shorter prompts (fewer retrieved chunks), a smaller model, or faster GPUs");
         Budget(v, "full_response", "p50_ms", f.FullP50, sizing.FullResponseMs, full, how, FullFix);
         Budget(v, "full_response", "p95_ms", f.FullP95, sizing.FullResponseMs, full, how, FullFix);
         return sizing;
@@ -61,9 +66,10 @@ public static partial class UseCaseChecker
 
     static void CheckMemory(UseCaseValidator v, UseCaseSizing s)
     {
-        string need = $"{s.Setup} needs {ByteSize.FormatGb(s.RequiredBytesPerGpu)} per GPU (weights {ByteSize.FormatGb(s.Memory.WeightBytes)}, " +
-                      $"KV cache {ByteSize.FormatGb(s.Memory.KvCacheBytes)} for {G(s.InputTokens + s.OutputTokens)} tokens, activations " +
-                      $"{ByteSize.FormatGb(s.Memory.ActivationBytes)}, overhead {ByteSize.FormatGb(s.Memory.OverheadBytes)})";
+        string need = $"{s.Setup} needs {ByteSize.FormatGb(s.RequiredBytesPerGpu)} per GPU (weights " +
+                      $"{ByteSize.FormatGb(s.Memory.WeightBytes)}, KV cache {ByteSize.FormatGb(s.Memory.KvCacheBytes)} for " +
+                      $"{G(s.InputTokens + s.OutputTokens)} tokens, activations {ByteSize.FormatGb(s.Memory.ActivationBytes)}, overhead " +
+                      $"{ByteSize.FormatGb(s.Memory.OverheadBytes)})";
         if (s.MemoryUse > 1)
             v.Error("approach.hardware", $"the model does not fit: {need} but one {s.Gpu.Name} has {ByteSize.FormatGb(s.Gpu.MemoryBytes)}",
                 "choose a larger GPU, more GPUs (count), or a smaller dtype (int8, int4)");
@@ -81,13 +87,16 @@ public static partial class UseCaseChecker
         }
     }
 
-    static void Budget(UseCaseValidator v, string which, string percentile, double? budgetMs, double estimateMs, string estimate, string how, string fix)
+    static void Budget(UseCaseValidator v, string which, string percentile, double? budgetMs, double estimateMs, string estimate,
+        string how, string fix)
     {
         if (budgetMs is not { } b) return;
         string path = $"budgets.latency.{which}.{percentile}";
         string p = percentile[..3];
         if (estimateMs > b)
-            v.Error(path, $"the chosen model cannot meet the {p} budget of {G(b)} ms: estimated {estimate}, {estimateMs / b:#,0.0}× the budget; {how}",
+            v.Error(path,
+                $"the chosen model cannot meet the {p} budget of {G(b)} ms: estimated {estimate}, " +
+                $"{estimateMs / b:#,0.0}× the budget; {how}",
                 $"{fix}");
         else if (estimateMs > LatencyHeadroomWarning * b)
             v.Warn(path, $"little headroom: estimated {estimate} is {estimateMs / b:P0} of the {p} budget of {G(b)} ms, and the estimate " +

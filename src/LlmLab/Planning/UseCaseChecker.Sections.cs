@@ -10,7 +10,8 @@ public static partial class UseCaseChecker
         v.KnownKeys(b, "budgets", "latency", "throughput", "cost");
 
         // 1. Latency: time to first token and/or full response, each with a p50 and/or a p95 in ms.
-        var lat = v.Object(b, "budgets", "latency", "add 'latency:' with time_to_first_token and/or full_response, each with p50_ms and/or p95_ms");
+        var lat = v.Object(b, "budgets", "latency",
+            "add 'latency:' with time_to_first_token and/or full_response, each with p50_ms and/or p95_ms");
         v.KnownKeys(lat, "budgets.latency", "time_to_first_token", "full_response");
         if (lat is not null && lat["time_to_first_token"] is null && lat["full_response"] is null)
             v.Error("budgets.latency", "no latency budget: neither time_to_first_token nor full_response is given",
@@ -23,7 +24,8 @@ public static partial class UseCaseChecker
         v.KnownKeys(thr, "budgets.throughput", "requests_per_second", "requests_per_day", "peak_requests_per_second");
         double? rps = v.Number(thr, "budgets.throughput", "requests_per_second", "a rate, e.g. requests_per_second: 2", required: false);
         double? rpd = v.Number(thr, "budgets.throughput", "requests_per_day", "a rate, e.g. requests_per_day: 20000", required: false);
-        double? peak = v.Number(thr, "budgets.throughput", "peak_requests_per_second", "the busiest second's rate, e.g. 5", required: false);
+        double? peak = v.Number(thr, "budgets.throughput", "peak_requests_per_second", "the busiest second's rate, e.g. 5",
+            required: false);
         if (thr is not null && thr["requests_per_second"] is null && thr["requests_per_day"] is null)
             v.Error("budgets.throughput", "no rate: give requests_per_second or requests_per_day", "add e.g. requests_per_day: 20000");
         facts.RequestsPerSecond = peak ?? rps ?? rpd / 86_400;
@@ -62,22 +64,28 @@ public static partial class UseCaseChecker
         v.TextItems(v.List(d, "constraints.data", "sources", "list where the data comes from, e.g. '- product FAQ (Confluence export)'"),
             "constraints.data.sources", "name a data source");
         v.Text(d, "constraints.data", "volume", "say how much data there is, e.g. '1,200 FAQ articles, 0.9 M tokens'");
-        v.Text(d, "constraints.data", "freshness", "say how often it changes and how fresh answers must be, e.g. 'weekly; re-index nightly'");
+        v.Text(d, "constraints.data", "freshness",
+            "say how often it changes and how fresh answers must be, e.g. 'weekly; re-index nightly'");
 
         var p = v.Object(c, "constraints", "privacy", "add 'privacy:' with pii (true/false), residency and retention");
         v.KnownKeys(p, "constraints.privacy", "pii", "residency", "retention");
         bool? pii = v.Bool(p, "constraints.privacy", "pii", "say whether inputs or outputs contain personal data: pii: true or pii: false");
-        string? residency = v.Text(p, "constraints.privacy", "residency", "where data may be stored and processed, e.g. 'EU only'", required: false);
-        string? retention = v.Text(p, "constraints.privacy", "retention", "how long inputs and outputs are kept, e.g. '30 days'", required: false);
+        string? residency = v.Text(p, "constraints.privacy", "residency", "where data may be stored and processed, e.g. 'EU only'",
+            required: false);
+        string? retention = v.Text(p, "constraints.privacy", "retention", "how long inputs and outputs are kept, e.g. '30 days'",
+            required: false);
         if (pii == true && residency is null && p?["residency"] is null)
-            v.Error("constraints.privacy.residency", "personal data (pii: true) with no residency", "say where the data may be stored and processed, e.g. residency: EU only");
+            v.Error("constraints.privacy.residency", "personal data (pii: true) with no residency",
+                "say where the data may be stored and processed, e.g. residency: EU only");
         if (pii == true && retention is null && p?["retention"] is null)
-            v.Error("constraints.privacy.retention", "personal data (pii: true) with no retention", "say how long inputs and logs are kept, e.g. retention: 30 days");
+            v.Error("constraints.privacy.retention", "personal data (pii: true) with no retention",
+                "say how long inputs and logs are kept, e.g. retention: 30 days");
 
         var list = v.List(c, "constraints", "compliance", "list the rules that apply (e.g. '- GDPR'), or '- none' after checking", min: 0);
         v.TextItems(list, "constraints.compliance", "name a regulation or policy");
         if (list is { Count: 0 })
-            v.Warn("constraints.compliance", "empty: no regulation or policy applies?", "write '- none' once legal has confirmed it, or list them");
+            v.Warn("constraints.compliance", "empty: no regulation or policy applies?",
+                "write '- none' once legal has confirmed it, or list them");
     }
 
     static void CheckRisks(UseCaseValidator v, JsonObject spec)
@@ -89,7 +97,8 @@ public static partial class UseCaseChecker
             string p = $"risks[{i}]";
             if (list[i] is not JsonObject r)
             {
-                v.Error(p, $"a risk must be a mapping, not {UseCaseValidator.Kind(list[i])}", "write description, likelihood, impact and mitigation");
+                v.Error(p, $"a risk must be a mapping, not {UseCaseValidator.Kind(list[i])}",
+                    "write description, likelihood, impact and mitigation");
                 continue;
             }
             v.KnownKeys(r, p, "description", "likelihood", "impact", "mitigation");
@@ -112,7 +121,8 @@ public static partial class UseCaseChecker
         for (int i = 0; alts is not null && i < alts.Count; i++)
         {
             string p = $"approach.alternatives[{i}]";
-            if (alts[i] is not JsonObject alt) { v.Error(p, "must be a mapping with option and why_rejected", "write option and why_rejected"); continue; }
+            if (alts[i] is not JsonObject alt)
+                { v.Error(p, "must be a mapping with option and why_rejected", "write option and why_rejected"); continue; }
             v.KnownKeys(alt, p, "option", "why_rejected");
             v.Text(alt, p, "option", $"name the alternative (e.g. one of {string.Join(", ", UseCaseSchema.Decisions)})");
             v.Text(alt, p, "why_rejected", "say why it was rejected, with a number where you have one");
@@ -123,7 +133,8 @@ public static partial class UseCaseChecker
         facts.Preset = v.Text(m, "approach.model", "preset", "name a preset, e.g. preset: llama-3-8b", required: false);
         facts.HfConfig = v.Text(m, "approach.model", "hf_config", "give the path of a Hugging Face config.json", required: false);
         if (m is not null && m["preset"] is null && m["hf_config"] is null)
-            v.Error("approach.model", "no model: give preset or hf_config", "add e.g. preset: llama-3-8b, or hf_config: models/config.json");
+            v.Error("approach.model", "no model: give preset or hf_config",
+                "add e.g. preset: llama-3-8b, or hf_config: models/config.json");
         if (facts.Preset is not null && facts.HfConfig is not null)
             v.Error("approach.model", "both preset and hf_config are given", "keep one of them");
         facts.Dtype = v.Text(m, "approach.model", "dtype", "set dtype to one of fp32, bf16, fp16, int8, int4");

@@ -53,7 +53,8 @@ public static partial class UseCaseChecker
         v.KnownKeys(p, "problem", "statement", "why_now", "current_cost");
         v.Text(p, "problem", "statement", "say in one or two sentences what goes wrong today, for whom");
         v.Text(p, "problem", "why_now", "say why this is worth solving now (volume growth, a deadline, a new capability)");
-        v.Text(p, "problem", "current_cost", "state today's cost in numbers (hours per week, money, error rate) so the gain can be measured");
+        v.Text(p, "problem", "current_cost",
+            "state today's cost in numbers (hours per week, money, error rate) so the gain can be measured");
     }
 
     static void CheckUsers(UseCaseValidator v, JsonObject spec)
@@ -94,7 +95,8 @@ public static partial class UseCaseChecker
             string p = $"success_metrics[{i}]";
             if (list[i] is not JsonObject m)
             {
-                v.Error(p, $"a metric must be a mapping, not {UseCaseValidator.Kind(list[i])}", "write name, definition, target and measurement");
+                v.Error(p, $"a metric must be a mapping, not {UseCaseValidator.Kind(list[i])}",
+                    "write name, definition, target and measurement");
                 continue;
             }
             v.KnownKeys(m, p, "name", "definition", "target", "measurement", "baseline");

@@ -50,7 +50,8 @@ public static class UseCaseFile
         {
             // JsonException counts lines and bytes from 0.
             long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
-            throw new InputException($"{name}:{line}:{column}: not valid JSON ({FirstSentence(e.Message)}); fix the syntax at line {line}", e);
+            throw new InputException($"{name}:{line}:{column}: not valid JSON ({FirstSentence(e.Message)}); fix the syntax at line {line}",
+                e);
         }
     }
 
@@ -68,7 +69,8 @@ public static class UseCaseFile
             // then the last position the parser reached is the best line there is.
             Mark at = e is YamlException y ? y.Start : parser.Last;
             string what = e is not YamlException ? "an unclosed '[' or '{'?"
-                : e.Message.StartsWith("Duplicate key", StringComparison.Ordinal) ? $"key '{e.Message[14..].Trim()}' appears twice in the same mapping; keep one"
+                : e.Message.StartsWith("Duplicate key", StringComparison.Ordinal)
+                    ? $"key '{e.Message[14..].Trim()}' appears twice in the same mapping; keep one"
                 : FirstSentence(e.InnerException?.Message ?? e.Message);
             throw new InputException($"{name}:{at.Line}:{at.Column}: not valid YAML ({what}); fix the syntax at line {at.Line} " +
                 "(indent with spaces, quote values that start with '>', '|', '*', '&', '!', '%' or '@')", e);
@@ -93,7 +95,8 @@ public static class UseCaseFile
                 foreach (var (k, v) in map.Children)
                 {
                     if (k is not YamlScalarNode { Value: { } key })
-                        throw new InputException($"{name}:{k.Start.Line}: a key must be a plain word (e.g. 'name:'), not a list or a mapping");
+                        throw new InputException(
+                            $"{name}:{k.Start.Line}: a key must be a plain word (e.g. 'name:'), not a list or a mapping");
                     obj[key] = Convert(v, name);
                 }
                 return obj;
@@ -104,7 +107,8 @@ public static class UseCaseFile
             case YamlScalarNode scalar:
                 return Scalar(scalar);
             default:
-                throw new InputException($"{name}:{node.Start.Line}: unsupported YAML node ({node.NodeType}); write plain values, lists and mappings");
+                throw new InputException(
+                    $"{name}:{node.Start.Line}: unsupported YAML node ({node.NodeType}); write plain values, lists and mappings");
         }
     }
 
@@ -120,7 +124,8 @@ public static class UseCaseFile
         }
         var ci = CultureInfo.InvariantCulture;
         if (long.TryParse(v, NumberStyles.AllowLeadingSign, ci, out long l)) return JsonValue.Create(l);
-        if (double.TryParse(v, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, ci, out double d)
+        if (double.TryParse(v, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, ci,
+            out double d)
             && double.IsFinite(d)) return JsonValue.Create(d);
         return JsonValue.Create(v);
     }

@@ -20,7 +20,8 @@ namespace LlmLab.Planning;
 /// <param name="FullP50Ms">Full-response budget, p50.</param>
 /// <param name="FullP95Ms">Full-response budget, p95.</param>
 /// <param name="RequiredBytesPerGpu">Weights, KV cache and activations split over the GPUs, plus each GPU's fixed overhead.</param>
-/// <param name="InFlightRequests">Requests served at once at the budgeted rate (Little's law: rate × full response time); null without a rate.</param>
+/// <param name="InFlightRequests">Requests served at once at the budgeted rate (Little's law: rate × full response time); null without a
+/// rate.</param>
 public sealed record UseCaseSizing(
     ModelSpec Model, Dtype Dtype, GpuSpec Gpu, int GpuCount, double InputTokens, double OutputTokens,
     MemoryEstimate Memory, long RequiredBytesPerGpu, LatencyEstimate Latency,
@@ -40,8 +41,8 @@ public sealed record UseCaseSizing(
     public IEnumerable<string> Describe()
     {
         yield return $"{Setup}: {ByteSize.FormatGb(RequiredBytesPerGpu)} needed per GPU of {ByteSize.FormatGb(Gpu.MemoryBytes)} " +
-                     $"({MemoryUse:P0}; weights {ByteSize.FormatGb(Memory.WeightBytes)}, KV cache {ByteSize.FormatGb(Memory.KvCacheBytes)} " +
-                     $"for {F(InputTokens + OutputTokens)} tokens)";
+                     $"({MemoryUse:P0}; weights {ByteSize.FormatGb(Memory.WeightBytes)}, KV cache " +
+                     $"{ByteSize.FormatGb(Memory.KvCacheBytes)} for {F(InputTokens + OutputTokens)} tokens)";
         yield return $"roofline latency (lower bound; {Latency.BandwidthEfficiency:P0} of bandwidth, MFU {Latency.Mfu:P0}): " +
                      $"TTFT {F(TtftMs)} ms, {F(PerTokenMs, "0.0")} ms/token ({F(Latency.TokensPerSecond)} tok/s), " +
                      $"full response {F(FullResponseMs)} ms for {F(OutputTokens)} output tokens";

@@ -39,7 +39,8 @@ public sealed partial record UseCaseTarget(string Comparator, double Value, stri
     };
 
     public override string ToString() =>
-        $"{(Comparator.Length > 0 ? Comparator + " " : "")}{Value.ToString(CultureInfo.InvariantCulture)}{(Unit.Length > 0 ? " " + Unit : "")}";
+        $"{(Comparator.Length > 0 ? Comparator + " " : "")}{Value.ToString(CultureInfo.InvariantCulture)}" +
+        $"{(Unit.Length > 0 ? " " + Unit : "")}";
 
     [GeneratedRegex(@"^(?<cmp>>=|<=|==|≥|≤|>|<|=|at least|at most|no less than|no more than|minimum|maximum|min|max|under)?\s*" +
                     @"(?<num>[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*(?<unit>.*)$", RegexOptions.IgnoreCase)]

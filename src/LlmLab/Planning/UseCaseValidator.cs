@@ -59,7 +59,8 @@ internal sealed class UseCaseValidator
         return s;
     }
 
-    /// <summary>A number greater than <paramref name="exclusiveMin"/>; an error when required and missing, not a number or too small.</summary>
+    /// <summary>A number greater than <paramref name="exclusiveMin"/>; an error when required and missing, not a number or too
+    /// small.</summary>
     public double? Number(JsonObject? parent, string path, string key, string fix, bool required = true, double exclusiveMin = 0)
     {
         if (parent is null) return null;
@@ -72,7 +73,8 @@ internal sealed class UseCaseValidator
         }
         if (n is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
         {
-            Error(p, IsPlaceholderValue(n) ? $"'{key}' is still the template's placeholder; a number is needed" : $"'{key}' must be a number, not {Kind(n)}", fix);
+            Error(p, IsPlaceholderValue(n) ? $"'{key}' is still the template's placeholder; a number is needed"
+                : $"'{key}' must be a number, not {Kind(n)}", fix);
             return null;
         }
         double d = v.GetValue<double>();

@@ -34,7 +34,8 @@ public enum CheckOutcome { Passed, Failed, Skipped }
 /// </summary>
 public sealed record Check
 {
-    public Check(string name, string expected, string measured, CheckOutcome outcome, CheckSource source, string basis, double? value = null)
+    public Check(string name, string expected, string measured, CheckOutcome outcome, CheckSource source, string basis,
+        double? value = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (string.IsNullOrWhiteSpace(basis))

@@ -54,7 +54,8 @@ public readonly struct SourcedChecks(CheckList list, CheckSource source, string 
     {
         double bound = relative ? tolerance * Math.Max(1, Math.Abs(expected)) : tolerance;
         string tol = relative ? $"{Check.Fmt(tolerance * 100)}%" : Check.Fmt(tolerance);
-        return Add(name, $"{Check.Fmt(expected)}{Sp(unit)} ± {tol}", Check.Fmt(value) + Sp(unit), Math.Abs(value - expected) <= bound, value);
+        return Add(name, $"{Check.Fmt(expected)}{Sp(unit)} ± {tol}", Check.Fmt(value) + Sp(unit), Math.Abs(value - expected) <= bound,
+            value);
     }
 
     /// <summary>Exact equality of two integers (counts, bytes).</summary>

@@ -41,7 +41,8 @@ public static class CorpusAnalysisPlots
         foreach (var ((name, f, fit, from, to), k) in series.Select((x, k) => (x, k)))
         {
             var ranks = PowerLawFit.LogGrid(1, f.Length).ToArray();
-            var dots = plot.Add.Scatter(ranks.Select(r => Math.Log10(r)).ToArray(), ranks.Select(r => Math.Log10(f[r - 1])).ToArray(), palette.GetColor(k));
+            var dots = plot.Add.Scatter(ranks.Select(r => Math.Log10(r)).ToArray(), ranks.Select(r => Math.Log10(f[r - 1])).ToArray(),
+                palette.GetColor(k));
             dots.LineWidth = 0;
             dots.MarkerSize = 3;
             dots.LegendText = $"{name} ({f.Length:N0} types)";
@@ -65,7 +66,8 @@ public static class CorpusAnalysisPlots
     {
         var plot = new Plot();
         var pts = curve.Where(p => p.V > 0).ToList();
-        var data = plot.Add.Scatter(pts.Select(p => Math.Log10(p.N)).ToArray(), pts.Select(p => Math.Log10(p.V)).ToArray(), Colors.SteelBlue);
+        var data = plot.Add.Scatter(pts.Select(p => Math.Log10(p.N)).ToArray(), pts.Select(p => Math.Log10(p.V)).ToArray(),
+            Colors.SteelBlue);
         data.MarkerSize = 3;
         data.LegendText = "distinct word types seen";
         double a = pts[0].N, b = pts[^1].N;

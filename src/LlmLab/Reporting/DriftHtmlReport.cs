@@ -19,7 +19,8 @@ public static class DriftHtmlReport
         var sb = new StringBuilder();
         HtmlPage.Open(sb, "Drift report");
         sb.Append("<h1>Drift report</h1><p>Reference <code>").Append(HtmlPage.E(referenceName)).Append("</code> (")
-          .Append(report.ReferenceRows.ToString("N0", C)).Append(" rows) against <code>").Append(HtmlPage.E(currentName)).Append("</code> (")
+          .Append(report.ReferenceRows.ToString("N0", C)).Append(" rows) against <code>").Append(HtmlPage.E(currentName))
+              .Append("</code> (")
           .Append(report.CurrentRows.ToString("N0", C)).Append(" rows).</p>");
         var o = report.Options;
         string rule = o.Correction == MultipleTesting.Bonferroni
@@ -32,7 +33,8 @@ public static class DriftHtmlReport
             report.Columns.Select(c => new[]
             {
                 c.Column, c.Kind.ToString().ToLowerInvariant(), Name(c.Method), F(c.Statistic),
-                (c.ScoreIsPValue ? "p = " : "d = ") + F(c.Score), (c.ScoreIsPValue ? "< " : "≥ ") + F(c.Threshold), c.Drifted ? "DRIFT" : "ok",
+                (c.ScoreIsPValue ? "p = " : "d = ") + F(c.Score), (c.ScoreIsPValue ? "< " : "≥ ") + F(c.Threshold),
+                    c.Drifted ? "DRIFT" : "ok",
             }),
             "Tests as Evidently chooses them: reference ≤ " + o.LargeReferenceRows.ToString("N0", C) +
             " rows → KS (numeric), chi-square or z (categorical, binary); larger → normed Wasserstein, Jensen–Shannon");
@@ -52,5 +54,6 @@ public static class DriftHtmlReport
         _ => "auto",
     };
 
-    static string F(double v) => double.IsPositiveInfinity(v) ? "∞" : Math.Abs(v) is > 0 and < 1e-3 ? v.ToString("0.00e+0", C) : v.ToString("0.####", C);
+    static string F(double v) => double.IsPositiveInfinity(v) ? "∞" : Math.Abs(v) is > 0 and < 1e-3 ? v.ToString("0.00e+0", C)
+        : v.ToString("0.####", C);
 }

@@ -21,7 +21,9 @@ public static class HtmlPage
         """;
 
     public static void Open(StringBuilder sb, string title) =>
-        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
+        sb.Append(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" " +
+            "content=\"width=device-width,initial-scale=1\"><title>")
           .Append(E(title)).Append("</title><style>").Append(Css).Append("</style></head><body>");
 
     public static void Close(StringBuilder sb) => sb.Append("</body></html>\n");
@@ -47,14 +49,16 @@ public static class HtmlPage
         if (checks.Count == 0) { sb.Append("<p class=\"muted\">No checks recorded.</p>"); return; }
         sb.Append("<table><tr><th></th><th>check</th><th>expected</th><th>measured</th><th>expectation from</th></tr>");
         foreach (var c in checks)
-            sb.Append("<tr><td class=\"").Append(c.Outcome switch { CheckOutcome.Passed => "pass", CheckOutcome.Failed => "fail", _ => "muted" })
+            sb.Append("<tr><td class=\"")
+                .Append(c.Outcome switch { CheckOutcome.Passed => "pass", CheckOutcome.Failed => "fail", _ => "muted" })
               .Append("\">").Append(c.Mark).Append("</td><td>").Append(E(c.Name)).Append(c.Skipped ? " <i>(skipped)</i>" : "")
               .Append("</td><td>").Append(E(c.Expected)).Append("</td><td>").Append(E(c.Measured))
               .Append("</td><td><b>").Append(E(Check.SourceName(c.Source))).Append("</b>: ").Append(E(c.Basis)).Append("</td></tr>");
         sb.Append("</table>");
     }
 
-    static bool LooksNumeric(string s) => s.Length > 0 && (char.IsDigit(s[0]) || (s[0] is '-' or '+' or '.' && s.Length > 1 && char.IsDigit(s[1])));
+    static bool LooksNumeric(string s) => s.Length > 0
+        && (char.IsDigit(s[0]) || (s[0] is '-' or '+' or '.' && s.Length > 1 && char.IsDigit(s[1])));
 
     public static string E(string s) => WebUtility.HtmlEncode(s);
 }

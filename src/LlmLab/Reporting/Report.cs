@@ -58,7 +58,8 @@ public sealed class Report
         }
         sb.AppendLine("## Checks").AppendLine();
         MarkdownTable(sb, ["", "check", "expected", "measured", "expectation from"],
-            checks.Select(c => new[] { c.Mark, c.Skipped ? c.Name + " *(skipped)*" : c.Name, c.Expected, c.Measured, c.SourceLabel }).ToList(), null);
+            checks.Select(c => new[] { c.Mark, c.Skipped ? c.Name + " *(skipped)*" : c.Name, c.Expected, c.Measured, c.SourceLabel })
+                .ToList(), null);
         return sb.ToString();
     }
 
@@ -89,7 +90,8 @@ public sealed class Report
         {
             switch (b)
             {
-                case HeadingBlock h: sb.Append("<h").Append(h.Level).Append('>').Append(E(h.Text)).Append("</h").Append(h.Level).Append('>'); break;
+                case HeadingBlock h: sb.Append("<h").Append(h.Level).Append('>').Append(E(h.Text)).Append("</h").Append(h.Level)
+                    .Append('>'); break;
                 case ParagraphBlock p: sb.Append("<p>").Append(E(p.Text)).Append("</p>"); break;
                 case CodeBlock c: sb.Append("<pre>").Append(E(c.Text)).Append("</pre>"); break;
                 case ImageBlock i: sb.Append("<figure><img src=\"").Append(E(i.Path)).Append("\" alt=\"").Append(E(i.Alt))

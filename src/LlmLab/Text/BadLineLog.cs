@@ -20,7 +20,8 @@ public sealed class BadLineLog
 
     /// <summary>Up to <see cref="MaxExamples"/> messages, in file and line order (each names the file and line).</summary>
     public IReadOnlyList<string> Examples =>
-        _lines.OrderBy(kv => kv.Key.File, StringComparer.Ordinal).ThenBy(kv => kv.Key.Line).Take(MaxExamples).Select(kv => kv.Value).ToList();
+        _lines.OrderBy(kv => kv.Key.File, StringComparer.Ordinal).ThenBy(kv => kv.Key.Line).Take(MaxExamples).Select(kv => kv.Value)
+            .ToList();
 
     internal void Record(string file, int line, string message) => _lines.TryAdd((file, line), message);
 }

@@ -22,14 +22,19 @@ public static class Corpora
     {
         if (path is null)
         {
-            if (field is not null) throw new InputException("--field applies to .jsonl/.ndjson/.parquet corpora, not the default SDK-docs corpus; drop it or give a corpus path");
+            if (field is not null)
+                throw new InputException(
+                    "--field applies to .jsonl/.ndjson/.parquet corpora, not the default SDK-docs corpus; drop it or give a corpus path");
             return new SdkDocsCorpus();
         }
-        if (string.IsNullOrWhiteSpace(path)) throw new InputException("the corpus path is empty; give a file or directory, or leave it out for the SDK docs");
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InputException("the corpus path is empty; give a file or directory, or leave it out for the SDK docs");
         if (Directory.Exists(path)) return new DirectorySource(path, field, skipBadLines);
         if (!File.Exists(path)) throw new InputException($"corpus file '{path}' not found");
         if (!IsSupported(path))
-            throw new InputException($"corpus file '{path}' has an unsupported extension '{Path.GetExtension(path)}'; use {SupportedList}, or a directory of them");
+            throw new InputException(
+                $"corpus file '{path}' has an unsupported extension '{Path.GetExtension(path)}'; use " +
+                $"{SupportedList}, or a directory of them");
         if (field is not null && IsText(path))
             throw new InputException($"--field applies to .jsonl/.ndjson/.parquet corpora, not to the text file '{path}'; drop it");
         if (new FileInfo(path).Length == 0) throw new InputException($"corpus file '{path}' is empty");

@@ -29,7 +29,8 @@ public sealed class FortuneSource : IDocumentSource
     public static bool IsInstalled(string folder = DefaultFolder) => Find(folder).Count > 0;
 
     /// <summary>Every fortune file of <paramref name="folder"/>, or null when there is none (the package is not installed).</summary>
-    public static FortuneSource? FromDirectory(string folder = DefaultFolder) => Find(folder) is { Count: > 0 } files ? new FortuneSource(files) : null;
+    public static FortuneSource? FromDirectory(string folder = DefaultFolder) => Find(folder) is { Count: > 0 } files
+        ? new FortuneSource(files) : null;
 
     /// <summary>The installed fortune files (all, or those named), else an <see cref="InputException"/> naming the package.</summary>
     /// <param name="names">File names to keep (e.g. "linux", "cookie"); null for all.</param>
@@ -38,11 +39,15 @@ public sealed class FortuneSource : IDocumentSource
     {
         var files = Find(folder);
         if (files.Count == 0)
-            throw new InputException($"Debian's 'fortunes' package is not installed ({folder} has no fortune files); install it with 'apt-get install fortunes'");
+            throw new InputException(
+                $"Debian's 'fortunes' package is not installed ({folder} has no fortune files); install it " +
+                $"with 'apt-get install fortunes'");
         if (names is not null)
         {
             var missing = names.Where(n => !files.Any(f => Path.GetFileName(f) == n)).ToList();
-            if (missing.Count > 0) throw new InputException($"fortune file(s) {string.Join(", ", missing)} not found in {folder}; is the full 'fortunes' package installed?");
+            if (missing.Count > 0)
+                throw new InputException(
+                    $"fortune file(s) {string.Join(", ", missing)} not found in {folder}; is the full 'fortunes' package installed?");
             files = files.Where(f => names.Contains(Path.GetFileName(f))).ToList();
         }
         return new FortuneSource(files);
@@ -51,7 +56,8 @@ public sealed class FortuneSource : IDocumentSource
     // Fortune files have no extension; the .dat index files and the .u8 links beside them are not read, nor any other
     // symbolic link (it would read a file twice).
     static List<string> Find(string folder) => !Directory.Exists(folder) ? [] :
-        Directory.EnumerateFiles(folder).Where(f => Path.GetExtension(f).Length == 0 && File.ResolveLinkTarget(f, returnFinalTarget: false) is null)
+        Directory.EnumerateFiles(folder)
+            .Where(f => Path.GetExtension(f).Length == 0 && File.ResolveLinkTarget(f, returnFinalTarget: false) is null)
             .Order(StringComparer.Ordinal).ToList();
 
     public IEnumerable<Document> Read(CancellationToken cancellationToken = default)

@@ -68,11 +68,15 @@ public sealed class JsonlSource : IDocumentSource
         using (json)
         {
             if (json.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InputException($"line {lineNo} of {Name} is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; each line must be one object like {{\"{_field}\": \"…\"}}");
+                throw new InputException(
+                    $"line {lineNo} of {Name} is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; each " +
+                    $"line must be one object like {{\"{_field}\": \"…\"}}");
             if (!json.RootElement.TryGetProperty(_field, out var value) || value.ValueKind != JsonValueKind.String)
             {
                 string fields = string.Join(", ", json.RootElement.EnumerateObject().Select(p => p.Name));
-                throw new InputException($"{Name} line {lineNo} has no string field \"{_field}\" (fields: {(fields.Length > 0 ? fields : "none")}); choose the field with --field NAME");
+                throw new InputException(
+                    $"{Name} line {lineNo} has no string field \"{_field}\" (fields: {(fields.Length > 0 ? fields : "none")}); " +
+                    $"choose the field with --field NAME");
             }
             return value.GetString()!;
         }

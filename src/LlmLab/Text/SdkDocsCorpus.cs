@@ -4,8 +4,8 @@ using System.Xml.Linq;
 namespace LlmLab.Text;
 
 /// <summary>
-/// The default corpus: the .NET SDK's own XML API reference (on SDK 10.0.12: 246 assemblies, 77,797 documents, 17 M characters of real English
-/// technical prose with natural near-duplicates between overloads), read in place from the dotnet install.
+/// The default corpus: the .NET SDK's own XML API reference (on SDK 10.0.12: 246 assemblies, 77,797 documents, 17 M characters of real
+/// English technical prose with natural near-duplicates between overloads), read in place from the dotnet install.
 /// </summary>
 /// <remarks>
 /// <para>Each <c>&lt;member name="T:…|M:…|P:…|F:…|E:…"&gt;</c> becomes one <see cref="Document"/>: its id is the
@@ -63,7 +63,8 @@ public sealed class SdkDocsCorpus : IDocumentSource
             try { member = NextMember(reader); }
             catch (XmlException e)
             {
-                throw new InputException($"SDK docs file '{path}' is not well-formed XML ({e.Message}); repair or remove that pack, or give a corpus path", e);
+                throw new InputException(
+                    $"SDK docs file '{path}' is not well-formed XML ({e.Message}); repair or remove that pack, or give a corpus path", e);
             }
             if (member is null) yield break;
             cancellationToken.ThrowIfCancellationRequested();

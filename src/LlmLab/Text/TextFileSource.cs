@@ -20,7 +20,8 @@ public sealed class TextFileSource : IDocumentSource
     readonly string _path;
 
     /// <param name="path">The file to read.</param>
-    /// <param name="name">The name used in ids and as <see cref="Document.Source"/> (the file name, or its path in a directory corpus).</param>
+    /// <param name="name">The name used in ids and as <see cref="Document.Source"/> (the file name, or its path in a directory
+    /// corpus).</param>
     public TextFileSource(string path, string name)
     {
         if (!File.Exists(path)) throw new InputException($"corpus file '{path}' not found");

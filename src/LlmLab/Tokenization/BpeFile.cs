@@ -51,7 +51,8 @@ internal static class BpeFile
             for (int k = 0; k < specialCount; k++)
             {
                 string text = r.ReadString();
-                if (!specials.TryAdd(text, r.ReadInt32())) throw new InputException($"tokenizer file '{path}' is corrupt: special token '{text}' appears twice");
+                if (!specials.TryAdd(text, r.ReadInt32()))
+                    throw new InputException($"tokenizer file '{path}' is corrupt: special token '{text}' appears twice");
             }
             return new BpeTokenizer(name, pattern, byteIds, merges, specials, $"tokenizer file '{path}' is corrupt");
         });

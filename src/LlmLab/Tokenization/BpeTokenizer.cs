@@ -140,10 +140,12 @@ public sealed class BpeTokenizer : ITokenizer
     public string Decode(ReadOnlySpan<int> ids) => Encoding.UTF8.GetString(DecodeBytes(ids));
 
     InputException UnknownId(int id) =>
-        new($"token id {id} is not in the vocabulary of {Name} (ids 0–{VocabSize - 1}{(id >= 0 && id < VocabSize ? ", this one unused" : "")})");
+        new($"token id {id} is not in the vocabulary of {Name} (ids " +
+        $"0–{VocabSize - 1}{(id >= 0 && id < VocabSize ? ", this one unused" : "")})");
 
     /// <summary>Trains a tokenizer on <paramref name="texts"/> (see <see cref="BpeTrainer"/>).</summary>
-    public static BpeTokenizer Train(IEnumerable<string> texts, BpeTrainingOptions options, IProgress<BpeTrainingProgress>? progress = null) =>
+    public static BpeTokenizer Train(IEnumerable<string> texts, BpeTrainingOptions options,
+        IProgress<BpeTrainingProgress>? progress = null) =>
         BpeTrainer.Train(texts, options, progress);
 
     /// <summary>Trains a tokenizer on the documents of <paramref name="source"/>.</summary>

@@ -34,13 +34,15 @@ public static class BpeTrainer
 
         int wanted = options.VocabSize - 256 - options.Specials.Count;
         var merges = MergeWords(words, wanted, progress);
-        var specialIds = options.Specials.Select((s, i) => (s, 256 + merges.Count + i)).ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
+        var specialIds = options.Specials.Select((s, i) => (s, 256 + merges.Count + i))
+            .ToDictionary(p => p.s, p => p.Item2, StringComparer.Ordinal);
         return new BpeTokenizer(options.Name, options.Pattern, Enumerable.Range(0, 256).ToArray(), merges, specialIds, "training");
     }
 
     /// <summary>Learns up to <paramref name="wanted"/> merges from distinct words and their counts; fewer when every
     /// word has become a single token.</summary>
-    internal static List<BpeMerge> MergeWords(IReadOnlyDictionary<string, long> words, int wanted, IProgress<BpeTrainingProgress>? progress = null)
+    internal static List<BpeMerge> MergeWords(IReadOnlyDictionary<string, long> words, int wanted,
+        IProgress<BpeTrainingProgress>? progress = null)
     {
         // 1. Distinct words in ordinal order, as bytes end to end. tok[i] is the token at position i (-1 once merged
         //    away), prev/next link the live positions of a word (-1 at its ends), freq[i] is the word's count.
@@ -53,7 +55,8 @@ public static class BpeTrainer
             if (buffer.Length < Wtf8.MaxBytes(word.Length)) buffer = new byte[Wtf8.MaxBytes(word.Length) * 2];
             int n = Wtf8.Encode(word, buffer);
             if (n < 2) continue; // one byte: no pair to learn from
-            if ((long)bytes.Count + n > int.MaxValue) throw new InputException("the training corpus has more than 2 G bytes of distinct words; train on a part of it");
+            if ((long)bytes.Count + n > int.MaxValue)
+                throw new InputException("the training corpus has more than 2 G bytes of distinct words; train on a part of it");
             wordStarts.Add((bytes.Count, count));
             bytes.AddRange(buffer.AsSpan(0, n));
         }

@@ -10,7 +10,8 @@ namespace LlmLab.Tokenization;
 /// <see cref="UnknownCharPolicy.Unk"/> one more id, the last, stands for any unseen character.
 /// </summary>
 /// <remarks>Lone surrogates in text are read as U+FFFD (the .NET rune decoder's replacement). Immutable, thread-safe.
-/// File: kind 2 of <see cref="TokenizerFileFormat"/>; payload = policy (byte), count (int32), code points (int32 each, ascending).</remarks>
+/// File: kind 2 of <see cref="TokenizerFileFormat"/>; payload = policy (byte), count (int32), code points (int32 each,
+/// ascending).</remarks>
 public sealed class CharTokenizer : ITokenizer
 {
     readonly int[] _codePoints;
@@ -36,7 +37,8 @@ public sealed class CharTokenizer : ITokenizer
         var seen = new HashSet<int>();
         foreach (string text in texts)
             foreach (Rune r in text.EnumerateRunes()) seen.Add(r.Value);
-        if (seen.Count == 0) throw new InputException("the corpus has no characters to build a character vocabulary from; give a corpus with text");
+        if (seen.Count == 0)
+            throw new InputException("the corpus has no characters to build a character vocabulary from; give a corpus with text");
         return new CharTokenizer(seen, policy);
     }
 
@@ -60,8 +62,8 @@ public sealed class CharTokenizer : ITokenizer
             if (_ids.TryGetValue(r.Value, out int id)) ids.Add(id);
             else if (Policy == UnknownCharPolicy.Unk) ids.Add(_codePoints.Length);
             else if (Policy == UnknownCharPolicy.Error)
-                throw new InputException($"character '{r}' (U+{r.Value:X4}) at index {index} is not in the vocabulary of {VocabSize} characters; " +
-                    "build the vocabulary from text that has it, or choose the unk or skip policy");
+                throw new InputException($"character '{r}' (U+{r.Value:X4}) at index {index} is not in the vocabulary of {VocabSize} " +
+                    "characters; build the vocabulary from text that has it, or choose the unk or skip policy");
             index += r.Utf16SequenceLength;
         }
         return ids.ToArray();
@@ -100,7 +102,8 @@ public sealed class CharTokenizer : ITokenizer
     internal static CharTokenizer FromPayload(string path, byte[] payload) => TokenizerFileFormat.Parse(path, payload, r =>
     {
         byte policy = r.ReadByte();
-        if (policy > (byte)UnknownCharPolicy.Skip) throw new InputException($"tokenizer file '{path}' is corrupt: unknown-character policy {policy}");
+        if (policy > (byte)UnknownCharPolicy.Skip)
+            throw new InputException($"tokenizer file '{path}' is corrupt: unknown-character policy {policy}");
         int count = TokenizerFileFormat.Count(r, path, "character", 4);
         var cps = new int[count];
         for (int i = 0; i < count; i++) cps[i] = r.ReadInt32();

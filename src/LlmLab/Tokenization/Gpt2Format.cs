@@ -29,7 +29,9 @@ public static class Gpt2Format
         var byteIds = new int[256];
         for (int b = 0; b < 256; b++)
             if (!vocab.TryGetValue(ByteUnicodeMap.Encode([(byte)b]), out byteIds[b]))
-                throw new InputException($"'{vocabJsonPath}' has no token for byte {b} ('{ByteUnicodeMap.Encode([(byte)b])}'); a byte-level vocabulary needs all 256");
+                throw new InputException(
+                    $"'{vocabJsonPath}' has no token for byte {b} " +
+                    $"('{ByteUnicodeMap.Encode([(byte)b])}'); a byte-level vocabulary needs all 256");
 
         var merges = new List<BpeMerge>();
         var made = new HashSet<int>(byteIds);
@@ -41,11 +43,14 @@ public static class Gpt2Format
             if (line.Length == 0 || (lineNo == 1 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
             string[] parts = line.Split(' ');
             string where = $"'{mergesPath}' line {lineNo}";
-            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0) throw new InputException($"{where}: expected 'LEFT RIGHT' (got '{line}')");
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                throw new InputException($"{where}: expected 'LEFT RIGHT' (got '{line}')");
             int left = Id(parts[0]), right = Id(parts[1]), id = Id(parts[0] + parts[1]);
             if (made.Contains(id)) continue; // the same token by another split: nothing new under the tiktoken merge rule
             if (merges.Count > 0 && id < merges[^1].Id)
-                throw new InputException($"{where}: '{parts[0] + parts[1]}' has id {id}, below the previous merge's {merges[^1].Id}; ids must follow merge order");
+                throw new InputException(
+                    $"{where}: '{parts[0] + parts[1]}' has id {id}, below the previous merge's " +
+                    $"{merges[^1].Id}; ids must follow merge order");
             merges.Add(new BpeMerge(left, right, id));
             made.Add(id);
 
@@ -53,7 +58,8 @@ public static class Gpt2Format
                 : throw new InputException($"{where}: '{token}' is not in '{vocabJsonPath}'");
         }
         var specials = vocab.Where(kv => !made.Contains(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        return new BpeTokenizer(name ?? "gpt2-files", pattern, byteIds, merges, specials, $"GPT-2 vocabulary '{vocabJsonPath}' + '{mergesPath}'");
+        return new BpeTokenizer(name ?? "gpt2-files", pattern, byteIds, merges, specials,
+            $"GPT-2 vocabulary '{vocabJsonPath}' + '{mergesPath}'");
     }
 
     /// <summary>Writes vocab.json (ordinary and special tokens, by id) and merges.txt, each atomically.</summary>
@@ -66,7 +72,9 @@ public static class Gpt2Format
         var names = entries.Select(e => e.Token).ToHashSet(StringComparer.Ordinal);
         foreach (var (text, id) in tokenizer.SpecialTokens.OrderBy(kv => kv.Value))
         {
-            if (!names.Add(text)) throw new InputException($"special token '{text}' is spelled like an ordinary token in GPT-2's byte map; vocab.json cannot hold both");
+            if (!names.Add(text))
+                throw new InputException(
+                    $"special token '{text}' is spelled like an ordinary token in GPT-2's byte map; vocab.json cannot hold both");
             entries.Add((text, id));
         }
         using var json = new MemoryStream();
@@ -78,7 +86,8 @@ public static class Gpt2Format
         }
         var merges = new StringBuilder("#version: 0.2\n");
         foreach (var m in tokenizer.Merges)
-            merges.Append(ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Left))).Append(' ').Append(ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Right))).Append('\n');
+            merges.Append(ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Left))).Append(' ')
+                .Append(ByteUnicodeMap.Encode(tokenizer.TokenBytes(m.Right))).Append('\n');
         AtomicFile.WriteAllBytes(vocabJsonPath, json.ToArray());
         AtomicFile.WriteAllText(mergesPath, merges.ToString());
     }

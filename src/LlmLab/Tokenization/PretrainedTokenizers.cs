@@ -45,7 +45,8 @@ public static class PretrainedTokenizers
     {
         var assembly = Assembly.Load(new AssemblyName(assemblyName));
         using var compressed = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"{assemblyName} has no resource '{resource}'; the package version may have changed (expected 2.0.1)");
+            ?? throw new InvalidOperationException(
+                $"{assemblyName} has no resource '{resource}'; the package version may have changed (expected 2.0.1)");
         using var stream = new DeflateStream(compressed, CompressionMode.Decompress);
         return TiktokenFormat.Load(stream, name, pattern, specials, $"{name} data ({assemblyName})");
     }

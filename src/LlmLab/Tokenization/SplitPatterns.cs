@@ -23,7 +23,8 @@ public static class SplitPatterns
 
     /// <summary>GPT-4's cl100k_base split: case-insensitive contractions, at most 3 digits per number, newlines kept
     /// apart from other whitespace.</summary>
-    public const string Cl100k = @"'(?i:[sdmt]|ll|ve|re)|(?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+)|(?>\p{N}{1,3})| ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)|(?>\s+)$|\s*[\r\n]|\s+(?!\S)|\s";
+    public const string Cl100k = @"'(?i:[sdmt]|ll|ve|re)|(?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+)|(?>\p{N}{1,3})|" +
+        @" ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)|(?>\s+)$|\s*[\r\n]|\s+(?!\S)|\s";
 
     /// <summary>No pre-tokenization.</summary>
     public const string None = "";

@@ -47,13 +47,16 @@ public static class TiktokenFormat
             int space = line.IndexOf(' ');
             ranked ??= space >= 0;
             if (ranked.Value != space >= 0 || (space >= 0 && line[(space + 1)..].Contains(' ')))
-                throw new InputException($"{source} line {lineNo}: expected '{(ranked.Value ? "BASE64 RANK" : "BASE64")}' (got '{Shorten(line.ToString())}')");
+                throw new InputException(
+                    $"{source} line {lineNo}: expected '{(ranked.Value ? "BASE64 RANK" : "BASE64")}' (got '{Shorten(line.ToString())}')");
             var base64 = space >= 0 ? line[..space] : line;
             if (base64.Length > buffer.Length * 4 / 3 || !Convert.TryFromBase64Chars(base64, buffer, out int n) || n == 0)
                 throw new InputException($"{source} line {lineNo}: '{Shorten(base64.ToString())}' is not base64 of a token (1–256 bytes)");
             int rank = implicitRank++;
-            if (ranked.Value && !int.TryParse(line[(space + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out rank))
-                throw new InputException($"{source} line {lineNo}: the rank '{Shorten(line[(space + 1)..].ToString())}' is not a non-negative integer");
+            if (ranked.Value && !int.TryParse(line[(space + 1)..], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out rank))
+                throw new InputException(
+                    $"{source} line {lineNo}: the rank '{Shorten(line[(space + 1)..].ToString())}' is not a non-negative integer");
             entries.Add((buffer[..n].ToArray(), rank));
         }
         return entries;

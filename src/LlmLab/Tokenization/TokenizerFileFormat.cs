@@ -49,18 +49,26 @@ internal static class TokenizerFileFormat
         if (!File.Exists(path)) throw new InputException($"tokenizer file '{path}' not found");
         byte[] file = File.ReadAllBytes(path);
         if (file.Length < Magic.Length || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new InputException($"'{path}' is not an llmlab tokenizer file (it does not start with \"LLTK\"); give a file written by 'llmlab tokenizer train', or gpt2 / cl100k_base");
-        if (file.Length < HeaderBytes) throw new InputException($"tokenizer file '{path}' is truncated: {file.Length} bytes, shorter than its {HeaderBytes}-byte header");
+            throw new InputException(
+                $"'{path}' is not an llmlab tokenizer file (it does not start with \"LLTK\"); give a file written by 'llmlab tokenizer " +
+                $"train', or gpt2 / cl100k_base");
+        if (file.Length < HeaderBytes)
+            throw new InputException(
+                $"tokenizer file '{path}' is truncated: {file.Length} bytes, shorter than its {HeaderBytes}-byte header");
         int version = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(4));
-        if (version != Version) throw new InputException($"tokenizer file '{path}' has format version {version}; this build reads version {Version}");
+        if (version != Version)
+            throw new InputException($"tokenizer file '{path}' has format version {version}; this build reads version {Version}");
         byte kind = file[6];
-        if (kind is not (KindBpe or KindChar)) throw new InputException($"tokenizer file '{path}' is corrupt: unknown tokenizer kind {kind}");
+        if (kind is not (KindBpe or KindChar))
+            throw new InputException($"tokenizer file '{path}' is corrupt: unknown tokenizer kind {kind}");
         long length = BinaryPrimitives.ReadInt64LittleEndian(file.AsSpan(8));
         long expected = HeaderBytes + length + TrailerBytes;
         if (length < 0 || file.Length < expected)
-            throw new InputException($"tokenizer file '{path}' is truncated: {file.Length:N0} bytes where the header promises {expected:N0}; write it again");
+            throw new InputException(
+                $"tokenizer file '{path}' is truncated: {file.Length:N0} bytes where the header promises {expected:N0}; write it again");
         if (file.Length > expected)
-            throw new InputException($"tokenizer file '{path}' is corrupt: {file.Length - expected:N0} bytes after the end its header gives");
+            throw new InputException(
+                $"tokenizer file '{path}' is corrupt: {file.Length - expected:N0} bytes after the end its header gives");
         byte[] payload = file.AsSpan(HeaderBytes, (int)length).ToArray();
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(HeaderBytes + (int)length));
         if (stored != Fnv1a(payload))
@@ -76,7 +84,9 @@ internal static class TokenizerFileFormat
         try
         {
             T result = parse(r);
-            if (r.BaseStream.Position != payload.Length) throw new InputException($"tokenizer file '{path}' is corrupt: {payload.Length - r.BaseStream.Position} unread bytes at the end of its content");
+            if (r.BaseStream.Position != payload.Length)
+                throw new InputException(
+                    $"tokenizer file '{path}' is corrupt: {payload.Length - r.BaseStream.Position} unread bytes at the end of its content");
             return result;
         }
         catch (Exception e) when (e is EndOfStreamException or FormatException or DecoderFallbackException)
@@ -90,7 +100,8 @@ internal static class TokenizerFileFormat
     {
         int n = r.ReadInt32();
         long left = r.BaseStream.Length - r.BaseStream.Position;
-        if (n < 0 || (long)n * bytesEach > left) throw new InputException($"tokenizer file '{path}' is corrupt: {what} count {n} does not fit in the file");
+        if (n < 0 || (long)n * bytesEach > left)
+            throw new InputException($"tokenizer file '{path}' is corrupt: {what} count {n} does not fit in the file");
         return n;
     }
 

@@ -8,11 +8,15 @@ public static class TokenizerFiles
     /// <exception cref="InputException">Neither a known name nor a readable tokenizer file.</exception>
     public static ITokenizer Open(string nameOrPath)
     {
-        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new InputException($"--tokenizer is empty; give a file, or {PretrainedTokenizers.Names}");
+        if (string.IsNullOrWhiteSpace(nameOrPath))
+            throw new InputException($"--tokenizer is empty; give a file, or {PretrainedTokenizers.Names}");
         if (!File.Exists(nameOrPath) && PretrainedTokenizers.Get(nameOrPath) is { } pretrained) return pretrained;
         if (!File.Exists(nameOrPath))
-            throw new InputException($"tokenizer file '{nameOrPath}' not found; give a file written by 'llmlab tokenizer train', or {PretrainedTokenizers.Names}");
+            throw new InputException(
+                $"tokenizer file '{nameOrPath}' not found; give a file written by 'llmlab tokenizer train', " +
+                $"or {PretrainedTokenizers.Names}");
         var (kind, payload) = TokenizerFileFormat.Read(nameOrPath);
-        return kind == TokenizerFileFormat.KindBpe ? BpeFile.FromPayload(nameOrPath, payload) : CharTokenizer.FromPayload(nameOrPath, payload);
+        return kind == TokenizerFileFormat.KindBpe ? BpeFile.FromPayload(nameOrPath, payload) : CharTokenizer.FromPayload(nameOrPath,
+            payload);
     }
 }

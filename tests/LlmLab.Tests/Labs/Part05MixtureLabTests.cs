@@ -35,6 +35,22 @@ public sealed class Part05MixtureLabTests : IDisposable
             Assert.Contains(name, checks);
     }
 
+    [Fact]
+    public void Each_source_is_capped_at_its_own_source_bytes()
+    {
+        // Unequal caps (the smoke profile's): the third slice once read up to the second's cap (40,000 bytes, not 25,000).
+        var cfg = MixtureShardingConfig.For(Profile.Smoke) with { SourceBytes = [30_000, 20_000, 10_000, 5_000] };
+        var sources = MixtureShardingLab.Sources(cfg);
+        Assert.Equal(["bcl", "aspnetcore", "extensions"], sources.Take(3).Select(s => s.Name));
+        for (int k = 0; k < sources.Count; k++)
+        {
+            // SourceViews.Take stops at the first document that reaches the cap: every one before it is under the cap.
+            var sizes = sources[k].Documents.Read().Select(d => (long)System.Text.Encoding.UTF8.GetByteCount(d.Text)).ToList();
+            long total = sizes.Sum(), cap = cfg.SourceBytes[k];
+            Assert.True(total - sizes[^1] < cap && total >= cap, $"{sources[k].Name}: {total:N0} bytes read for a cap of {cap:N0}");
+        }
+    }
+
     [Theory]
     [InlineData("weights=1,2", "3 weights")]
     [InlineData("vocab_size=100", "vocab_size")]

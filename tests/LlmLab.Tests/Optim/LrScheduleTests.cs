@@ -63,16 +63,21 @@ public class LrScheduleTests
     {
         var ours = new WarmupCosineLr(0.5, warmupSteps: 0, totalSteps: 50, minLr: 0.01);
         var theirs = TorchSharpLrs(0.5, o => optim.lr_scheduler.CosineAnnealingLR(o, 50, 0.01), 51);
-        for (int i = 0; i < theirs.Length; i++) Assert.True(Math.Abs(theirs[i] - ours.At(i)) <= 1e-9, $"step {i}: ours {ours.At(i)} vs TorchSharp {theirs[i]}");
+        for (int i = 0; i < theirs.Length; i++)
+            Assert.True(Math.Abs(theirs[i] - ours.At(i)) <= 1e-9, $"step {i}: ours {ours.At(i)} vs TorchSharp {theirs[i]}");
     }
 
     [Fact]
     public void Bad_schedules_name_the_field()
     {
-        Assert.Contains("every (steps between decays) must be >= 1 (got 0)", Assert.Throws<ArgumentOutOfRangeException>(() => new StepLr(0.1, 0, 0.5)).Message);
-        Assert.Contains("totalSteps must be greater than warmupSteps (10) (got 10)", Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineLr(1, 10, 10)).Message);
-        Assert.Contains("minLr (2) must not exceed peakLr (1)", Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineLr(1, 0, 10, 2)).Message);
-        Assert.Contains("lr must be a finite value >= 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLr(double.NaN)).Message);
+        Assert.Contains("every (steps between decays) must be >= 1 (got 0)",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new StepLr(0.1, 0, 0.5)).Message);
+        Assert.Contains("totalSteps must be greater than warmupSteps (10) (got 10)",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineLr(1, 10, 10)).Message);
+        Assert.Contains("minLr (2) must not exceed peakLr (1)",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineLr(1, 0, 10, 2)).Message);
+        Assert.Contains("lr must be a finite value >= 0", Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLr(double.NaN))
+            .Message);
         Assert.Contains("step must be >= 0 (got -1)", Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLr(1).At(-1)).Message);
     }
 }

@@ -12,7 +12,8 @@ public sealed class OptimizerComparisonLabTests : IDisposable
 
     RunSummary Run(params (string Key, string Value)[] sets) =>
         new LabRunner(NullProgress.Instance, TextWriter.Null).Run([new OptimizerComparisonLab()],
-            new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root, Sets: sets.Select(s => KeyValuePair.Create(s.Key, s.Value)).ToList()));
+            new LabRunOptions(Profile.Smoke, Threads: 1, RunsRoot: _root, Sets: sets.Select(s => KeyValuePair.Create(s.Key, s.Value))
+                .ToList()));
 
     [Fact]
     public void Lab_passes_at_smoke_and_draws_its_figures()
@@ -49,7 +50,8 @@ public sealed class OptimizerComparisonLabTests : IDisposable
     public void Bad_settings_name_the_key()
     {
         Assert.Contains("adamw_decay_mode must be 'paper'", Assert.Throws<InputException>(() => Run(("adamw_decay_mode", "both"))).Message);
-        Assert.Contains("per-step shrink and must be < 1 (got 2)", Assert.Throws<InputException>(() => Run(("grid_adamw_decays", "0.5,2"))).Message);
+        Assert.Contains("per-step shrink and must be < 1 (got 2)", Assert.Throws<InputException>(() => Run(("grid_adamw_decays", "0.5,2")))
+            .Message);
         Assert.Contains("--set grid_lrs", Assert.Throws<InputException>(() => Run(("grid_lrs", "0"))).Message);
     }
 }

@@ -36,7 +36,8 @@ public class OptimizerParityTests
         { "adam-decay", new OptimizerSpec(OptimizerKind.Adam, 3e-3, WeightDecay: 0.1, Beta1: 0.8, Beta2: 0.95, Eps: 1e-6) },
         { "adam-amsgrad-decay", new OptimizerSpec(OptimizerKind.Adam, 3e-3, WeightDecay: 0.05, Amsgrad: true) },
         { "adamw", new OptimizerSpec(OptimizerKind.AdamW, 3e-3, WeightDecay: 0.1) },
-        { "adamw-amsgrad-betas", new OptimizerSpec(OptimizerKind.AdamW, 3e-3, WeightDecay: 0.5, Beta1: 0.85, Beta2: 0.98, Eps: 1e-7, Amsgrad: true) },
+        { "adamw-amsgrad-betas", new OptimizerSpec(OptimizerKind.AdamW, 3e-3, WeightDecay: 0.5, Beta1: 0.85, Beta2: 0.98, Eps: 1e-7,
+            Amsgrad: true) },
         { "adamw-no-decay", new OptimizerSpec(OptimizerKind.AdamW, 3e-3, WeightDecay: 0) },
     };
 

@@ -32,7 +32,8 @@ public class OptimizerRulesTests
     [Fact]
     public void Sgd_momentum_and_nesterov_follow_the_hand_computed_updates()
     {
-        // g = θ + 1. Plain: θ₁ = 1 − 0.1·2 = 0.8.  Momentum 0.9: b₁ = g₁ = 2, θ₁ = 0.8; g₂ = 1.8, b₂ = 0.9·2 + 1.8 = 3.6, θ₂ = 0.8 − 0.36 = 0.44.
+        // g = θ + 1. Plain: θ₁ = 1 − 0.1·2 = 0.8.  Momentum 0.9: b₁ = g₁ = 2, θ₁ = 0.8; g₂ = 1.8, b₂ = 0.9·2 + 1.8 = 3.6, θ₂ = 0.8 − 0.36 =
+        // 0.44.
         Assert.Equal(0.8, Run(p => new Sgd([p], 0.1), 1)[0], 12);
         var m = Run(p => new Sgd([p], 0.1, momentum: 0.9), 2);
         Assert.Equal(0.8, m[0], 12);
@@ -103,13 +104,18 @@ public class OptimizerRulesTests
     {
         using var scope = NewDisposeScope();
         var p = new Parameter(zeros(2));
-        Assert.Contains("beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([p], beta2: 1)).Message);
+        Assert.Contains("beta2 must be in [0, 1) (got 1)", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([p], beta2: 1))
+            .Message);
         Assert.Contains("eps must be", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([p], eps: -1)).Message);
-        Assert.Contains("weight decay must be a finite value >= 0 (got -0.1)", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([p], weightDecay: -0.1)).Message);
-        Assert.Contains("Nesterov momentum needs momentum > 0 and dampening = 0", Assert.Throws<ArgumentException>(() => new Sgd([p], 0.1, momentum: 0.9, dampening: 0.1, nesterov: true)).Message);
-        Assert.Contains("momentum must be in [0, 1)", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], 0.1, momentum: 1.5)).Message);
+        Assert.Contains("weight decay must be a finite value >= 0 (got -0.1)",
+            Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([p], weightDecay: -0.1)).Message);
+        Assert.Contains("Nesterov momentum needs momentum > 0 and dampening = 0",
+            Assert.Throws<ArgumentException>(() => new Sgd([p], 0.1, momentum: 0.9, dampening: 0.1, nesterov: true)).Message);
+        Assert.Contains("momentum must be in [0, 1)", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], 0.1, momentum: 1.5))
+            .Message);
         Assert.Contains("no parameters", Assert.Throws<ArgumentException>(() => new Sgd(Array.Empty<Parameter>(), 0.1)).Message);
-        var twice = Assert.Throws<ArgumentException>(() => new Sgd([new ParameterGroup("a", [("w", p)]), new ParameterGroup("b", [("w2", p)])], 0.1));
+        var twice = Assert.Throws<ArgumentException>(() =>
+            new Sgd([new ParameterGroup("a", [("w", p)]), new ParameterGroup("b", [("w2", p)])], 0.1));
         Assert.Contains("parameter 'w2' (group 'b') is already in another group", twice.Message);
     }
 

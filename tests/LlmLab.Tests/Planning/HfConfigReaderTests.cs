@@ -62,11 +62,17 @@ public sealed class HfConfigReaderTests : IDisposable
     [InlineData("[1, 2]", "must be a JSON object")]
     [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 4096 }", "missing field 'vocab_size'")]
     [InlineData("{ \"vocab_size\": 32000, \"hidden_size\": \"big\" }", "field 'hidden_size' must be an integer (got \"big\")")]
-    [InlineData("{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"max_position_embeddings\": 64 }",
+    [InlineData(
+        "{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " +
+        "\"max_position_embeddings\": 64 }",
         "missing field 'intermediate_size'")]
-    [InlineData("{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"max_position_embeddings\": 64, \"intermediate_size\": 128, \"tie_word_embeddings\": \"no\" }",
+    [InlineData(
+        "{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " +
+        "\"max_position_embeddings\": 64, \"intermediate_size\": 128, \"tie_word_embeddings\": \"no\" }",
         "field 'tie_word_embeddings' must be true or false")]
-    [InlineData("{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"max_position_embeddings\": 64, \"intermediate_size\": 128, \"num_key_value_heads\": 3 }",
+    [InlineData(
+        "{ \"vocab_size\": 32000, \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " +
+        "\"max_position_embeddings\": 64, \"intermediate_size\": 128, \"num_key_value_heads\": 3 }",
         "num_key_value_heads (3)")]
     public void Malformed_configs_name_the_file_and_the_field(string json, string expected)
     {

@@ -98,7 +98,8 @@ public sealed class UseCaseCheckerTests : IDisposable
     [Fact]
     public void Unknown_decision_and_task_type_list_the_valid_values()
     {
-        string text = UseCaseTestFiles.ExampleText(0).Replace("decision: rag", "decision: magic").Replace("task_type: qa", "task_type: poetry");
+        string text = UseCaseTestFiles.ExampleText(0).Replace("decision: rag", "decision: magic")
+            .Replace("task_type: qa", "task_type: poetry");
         var r = UseCaseChecker.Check(_files.Write("unknown.yaml", text));
         var d = ErrorAt(r, "approach.decision");
         Assert.Contains("unknown decision 'magic'", d.Message);

@@ -24,7 +24,9 @@ public sealed class UseCaseCliTests : IDisposable
         string text = UseCaseTestFiles.ExampleText(0).Replace("decision: rag", "decision: guesswork");
         var (code, output, _) = Run("usecase", "check", _files.Write("bad.yaml", text));
         Assert.Equal(1, code);
-        Assert.Contains("error  approach.decision: unknown decision 'guesswork' — fix: set decision to one of: prompting, rag, fine_tuning, pretraining\n", output);
+        Assert.Contains(
+            "error  approach.decision: unknown decision 'guesswork' — fix: set decision to one of: prompting, " +
+            "rag, fine_tuning, pretraining\n", output);
         Assert.Contains(": 1 error, 0 warnings", output);
     }
 
@@ -94,7 +96,8 @@ public sealed class UseCaseCliTests : IDisposable
             "target" => "\">= 0.9\"",
             _ => "\"filled in\"",
         };
-        if (line.Contains("{ p50_ms: TODO, p95_ms: TODO }")) return line.Replace("{ p50_ms: TODO, p95_ms: TODO }", "{ p50_ms: 20000, p95_ms: 40000 }");
+        if (line.Contains("{ p50_ms: TODO, p95_ms: TODO }"))
+            return line.Replace("{ p50_ms: TODO, p95_ms: TODO }", "{ p50_ms: 20000, p95_ms: 40000 }");
         int todo = line.IndexOf("TODO", StringComparison.Ordinal);
         if (todo < 0) return line;
         int hash = line.IndexOf(" #", todo, StringComparison.Ordinal);

@@ -28,7 +28,8 @@ public sealed class UseCaseLatencyEstimatorTests
     public void The_estimate_follows_the_formula_for_llama_2_7b()
     {
         var m = ModelPresets.Get("llama-2-7b"); // 6,738,415,616 parameters, 524,288 KV bytes per token in fp16
-        var e = LatencyEstimator.Estimate(m, Dtype.Fp16, Round, 1, inputTokens: 1000, outputTokens: 200, bandwidthEfficiency: 1.0, mfu: 0.5);
+        var e = LatencyEstimator.Estimate(m, Dtype.Fp16, Round, 1, inputTokens: 1000, outputTokens: 200, bandwidthEfficiency: 1.0,
+            mfu: 0.5);
         double weights = 6_738_415_616.0 * 2;
         double kv = (1000 + 100) * 524_288.0; // average context over the 200 generated tokens
         double perToken = (weights + kv) / 1e12;

@@ -35,7 +35,8 @@ public class BpeEncoderTests
     public void Unknown_ids_are_errors_naming_the_id()
     {
         var gpt2 = PretrainedTokenizers.Gpt2();
-        Assert.Equal("token id 50257 is not in the vocabulary of gpt2 (ids 0–50256)", Assert.Throws<InputException>(() => gpt2.Decode([1, 50257])).Message);
+        Assert.Equal("token id 50257 is not in the vocabulary of gpt2 (ids 0–50256)",
+            Assert.Throws<InputException>(() => gpt2.Decode([1, 50257])).Message);
         Assert.Contains("this one unused", Assert.Throws<InputException>(() => PretrainedTokenizers.Cl100kBase().Decode([100256])).Message);
     }
 

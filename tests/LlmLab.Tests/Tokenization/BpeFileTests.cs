@@ -88,7 +88,8 @@ public class BpeFileTests
         byte[] bytes = File.ReadAllBytes(path);
         bytes[4] = 9;
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("has format version 9; this build reads version 1", Assert.Throws<InputException>(() => BpeTokenizer.Load(path)).Message);
+        Assert.Contains("has format version 9; this build reads version 1", Assert.Throws<InputException>(() => BpeTokenizer.Load(path))
+            .Message);
         Assert.Contains("not found", Assert.Throws<InputException>(() => BpeTokenizer.Load(Path.Combine(dir.Path, "missing.tok"))).Message);
         string chars = Path.Combine(dir.Path, "c.tok");
         CharTokenizer.Build(["abc"]).Save(chars);
@@ -109,6 +110,8 @@ public class BpeFileTests
             w.Write(0);
         });
         var e = Assert.Throws<InputException>(() => BpeTokenizer.Load(path));
-        Assert.Equal($"tokenizer file '{path}' is corrupt: merge 1 has id 256, not above the previous merge's 257; merges must be listed by ascending id", e.Message);
+        Assert.Equal(
+            $"tokenizer file '{path}' is corrupt: merge 1 has id 256, not above the previous merge's 257; merges " +
+            $"must be listed by ascending id", e.Message);
     }
 }

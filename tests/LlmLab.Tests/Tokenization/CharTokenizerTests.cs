@@ -19,7 +19,9 @@ public class CharTokenizerTests
     public void Unknown_characters_follow_the_policy()
     {
         var error = CharTokenizer.Build(["abc"]);
-        Assert.Equal("character 'z' (U+007A) at index 2 is not in the vocabulary of 3 characters; build the vocabulary from text that has it, or choose the unk or skip policy",
+        Assert.Equal(
+            "character 'z' (U+007A) at index 2 is not in the vocabulary of 3 characters; build the vocabulary from text that has it, or " +
+            "choose the unk or skip policy",
             Assert.Throws<InputException>(() => error.Encode("abz")).Message);
         var unk = CharTokenizer.Build(["abc"], UnknownCharPolicy.Unk);
         Assert.Equal(3, unk.UnknownId);

@@ -7,7 +7,8 @@ namespace LlmLab.Tests.Tokenization;
 /// <summary>GPT-2's vocab.json + merges.txt and tiktoken's rank files: export, import, same tokenizer.</summary>
 public class InteropFormatTests
 {
-    static readonly string[] Samples = ["Hello, world! It's 2025.", " the theory of tokens\n\n\tindented", "<|endoftext|>naïve 😀", "a\uD800b"];
+    static readonly string[] Samples = ["Hello, world! It's 2025.", " the theory of tokens\n\n\tindented", "<|endoftext|>naïve 😀",
+        "a\uD800b"];
 
     [Fact]
     public void Gpt2_exports_to_vocab_json_and_merges_txt_and_imports_back()
@@ -37,7 +38,8 @@ public class InteropFormatTests
     {
         using var dir = new TempDir();
         var t = BpeTokenizer.Train(BpeTrainerTests.SampleTexts(), new BpeTrainingOptions(340, SplitPatterns.Cl100k, ["<|endoftext|>"]));
-        string vocab = Path.Combine(dir.Path, "vocab.json"), merges = Path.Combine(dir.Path, "merges.txt"), ranks = Path.Combine(dir.Path, "t.tiktoken");
+        string vocab = Path.Combine(dir.Path, "vocab.json"), merges = Path.Combine(dir.Path, "merges.txt"),
+            ranks = Path.Combine(dir.Path, "t.tiktoken");
         Gpt2Format.Save(t, vocab, merges);
         TiktokenFormat.Save(t, ranks);
         var fromGpt2 = Gpt2Format.Load(vocab, merges, SplitPatterns.Cl100k);
@@ -69,7 +71,8 @@ public class InteropFormatTests
     {
         using var dir = new TempDir();
         string bad = dir.File("bad.tiktoken", "IQ== 0\nnot-base64! 1\n");
-        Assert.Equal($"tiktoken file '{bad}' line 2: 'not-base64!' is not base64 of a token (1–256 bytes)", Assert.Throws<InputException>(() => TiktokenFormat.Load(bad, "")).Message);
+        Assert.Equal($"tiktoken file '{bad}' line 2: 'not-base64!' is not base64 of a token (1–256 bytes)",
+            Assert.Throws<InputException>(() => TiktokenFormat.Load(bad, "")).Message);
         string few = dir.File("few.tiktoken", "IQ== 0\nIg== 1\n");
         Assert.Contains("no token for the single byte 0 (0x00)", Assert.Throws<InputException>(() => TiktokenFormat.Load(few, "")).Message);
 
@@ -77,6 +80,7 @@ public class InteropFormatTests
         string vocab = Path.Combine(dir.Path, "vocab.json"), merges = Path.Combine(dir.Path, "merges.txt");
         Gpt2Format.Save(small, vocab, merges);
         File.WriteAllText(merges, "#version: 0.2\nĠ zzzq\n");
-        Assert.Equal($"'{merges}' line 2: 'zzzq' is not in '{vocab}'", Assert.Throws<InputException>(() => Gpt2Format.Load(vocab, merges)).Message);
+        Assert.Equal($"'{merges}' line 2: 'zzzq' is not in '{vocab}'", Assert.Throws<InputException>(() => Gpt2Format.Load(vocab, merges))
+            .Message);
     }
 }

@@ -12,7 +12,8 @@ public class TokenizerCliTests
     {
         using var dir = new TempDir();
         string input = dir.File("c.txt", Corpus), model = Path.Combine(dir.Path, "t.tok");
-        var (code, output, err) = Run("tokenizer", "train", "--input", input, "--vocab-size", "280", "--special", "<|endoftext|>", "--out", model);
+        var (code, output, err) = Run("tokenizer", "train", "--input", input, "--vocab-size", "280", "--special", "<|endoftext|>", "--out",
+            model);
         Assert.True(code == 0, err);
         Assert.Contains("trained on c.txt (1 document, 92 bytes)", output); // the reader trims the last newline
         Assert.Contains("vocabulary 280 = 256 bytes + 23 merges + 1 special token", output);
@@ -34,7 +35,8 @@ public class TokenizerCliTests
     [Fact]
     public void Pretrained_names_encode_and_decode()
     {
-        Assert.Equal((0, "31373 995"), (Run("tokenizer", "encode", "--tokenizer", "gpt2", "hello world").Code, Run("tokenizer", "encode", "--tokenizer", "gpt2", "hello world").Out.Trim()));
+        Assert.Equal((0, "31373 995"), (Run("tokenizer", "encode", "--tokenizer", "gpt2", "hello world").Code,
+            Run("tokenizer", "encode", "--tokenizer", "gpt2", "hello world").Out.Trim()));
         var (code, output, _) = Run("tokenizer", "decode", "--tokenizer", "cl100k_base", "[15339, 1917]");
         Assert.Equal(0, code);
         Assert.Equal("hello world", output.TrimEnd('\n', '\r'));
@@ -58,7 +60,8 @@ public class TokenizerCliTests
     public void Export_writes_gpt2_files()
     {
         using var dir = new TempDir();
-        var (code, _, err) = Run("tokenizer", "export", "--tokenizer", "gpt2", "--format", "tiktoken", "--out", Path.Combine(dir.Path, "gpt2.tiktoken"));
+        var (code, _, err) = Run("tokenizer", "export", "--tokenizer", "gpt2", "--format", "tiktoken", "--out",
+            Path.Combine(dir.Path, "gpt2.tiktoken"));
         Assert.True(code == 0, err);
         Assert.Equal(50256, File.ReadLines(Path.Combine(dir.Path, "gpt2.tiktoken")).Count());
     }
@@ -83,7 +86,8 @@ public class TokenizerCliTests
     public void Running_out_of_pairs_is_reported()
     {
         using var dir = new TempDir();
-        var (code, output, err) = Run("tokenizer", "train", "--input", dir.File("c.txt", "ab ab"), "--vocab-size", "300", "--pattern", "none", "--out", Path.Combine(dir.Path, "t.tok"));
+        var (code, output, err) = Run("tokenizer", "train", "--input", dir.File("c.txt", "ab ab"), "--vocab-size", "300", "--pattern",
+            "none", "--out", Path.Combine(dir.Path, "t.tok"));
         // "ab", then " ab" (ties go to the smaller pair: (32, 256) before (256, 32)), then "ab ab": one token.
         Assert.True(code == 0, err);
         Assert.Contains("note: the corpus ran out of pairs after 3 of 44 merges: every word is one token", output);
@@ -113,7 +117,8 @@ public class TokenizerCliTests
 
         (code, _, err) = Run("tokenizer", "encode", "--tokenizer", "gpt5", "hi");
         Assert.Equal(2, code);
-        Assert.Equal("error: tokenizer file 'gpt5' not found; give a file written by 'llmlab tokenizer train', or gpt2 or cl100k_base", err.Trim());
+        Assert.Equal("error: tokenizer file 'gpt5' not found; give a file written by 'llmlab tokenizer train', or gpt2 or cl100k_base",
+            err.Trim());
 
         (code, _, err) = Run("tokenizer", "decode", "--tokenizer", "gpt2", "1", "x2");
         Assert.Equal((2, "error: argument ids: item 2 is 'x2', not a token id; give integers separated by spaces or commas, " +

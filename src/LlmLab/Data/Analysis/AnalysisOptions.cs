@@ -41,5 +41,6 @@ public sealed class SourceSummary
     }
 
     internal bool SameAs(SourceSummary o) =>
-        Documents == o.Documents && Chars == o.Chars && Words == o.Words && Tokens == o.Tokens && Removed == o.Removed && English == o.English;
+        Documents == o.Documents && Chars == o.Chars && Words == o.Words && Tokens == o.Tokens && Removed == o.Removed
+        && English == o.English;
 }

@@ -63,13 +63,15 @@ public sealed class CorpusStatistics
     public IReadOnlyDictionary<string, SourceSummary> Sources => _sources;
     public IReadOnlyDictionary<string, long> Languages => _languages;
 
-    /// <summary>The histogram of rule <paramref name="i"/>'s signal (index into <see cref="QualityRules.All"/>); null for yes/no rules.</summary>
+    /// <summary>The histogram of rule <paramref name="i"/>'s signal (index into <see cref="QualityRules.All"/>); null for yes/no
+    /// rules.</summary>
     public Histogram? RuleHistogram(int i) => _ruleHistograms[i];
     /// <summary>Documents rule <paramref name="i"/> removes.</summary>
     public long Removed(int i) => _removed[i];
     /// <summary>The first documents rule <paramref name="i"/> removes, in corpus order.</summary>
     public IReadOnlyList<RemovalExample> Examples(int i) => _examples[i];
-    /// <summary>Documents removed by at least one rule of family <paramref name="i"/> (index into <see cref="QualityRules.Families"/>).</summary>
+    /// <summary>Documents removed by at least one rule of family <paramref name="i"/> (index into
+    /// <see cref="QualityRules.Families"/>).</summary>
     public long RemovedByFamily(int i) => _removedByFamily[i];
 
     /// <summary>Adds one document (its text is not kept).</summary>
@@ -123,7 +125,8 @@ public sealed class CorpusStatistics
     public void Merge(CorpusStatistics other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if ((_tokenCounts is null) != (other._tokenCounts is null) || (_tokenCounts is not null && _tokenCounts.Length != other._tokenCounts!.Length))
+        if ((_tokenCounts is null) != (other._tokenCounts is null)
+            || (_tokenCounts is not null && _tokenCounts.Length != other._tokenCounts!.Length))
             throw new ArgumentException("statistics measured with different tokenizers cannot be merged", nameof(other));
         foreach (var (t, e) in other._types)
         {
@@ -153,17 +156,23 @@ public sealed class CorpusStatistics
     {
         ArgumentNullException.ThrowIfNull(other);
         bool scalars = Documents == other.Documents && Chars == other.Chars && Words == other.Words && Tokens == other.Tokens
-            && Lines == other.Lines && C4KeptLines == other.C4KeptLines && TypeOccurrences == other.TypeOccurrences && RemovedByAny == other.RemovedByAny;
-        bool histograms = CharLengths.SameAs(other.CharLengths) && WordLengths.SameAs(other.WordLengths) && TokenLengths.SameAs(other.TokenLengths)
-            && _ruleHistograms.Zip(other._ruleHistograms).All(p => p.First is null ? p.Second is null : p.Second is not null && p.First.SameAs(p.Second));
+            && Lines == other.Lines && C4KeptLines == other.C4KeptLines && TypeOccurrences == other.TypeOccurrences
+                && RemovedByAny == other.RemovedByAny;
+        bool histograms = CharLengths.SameAs(other.CharLengths) && WordLengths.SameAs(other.WordLengths)
+            && TokenLengths.SameAs(other.TokenLengths)
+            && _ruleHistograms.Zip(other._ruleHistograms).All(p => p.First is null ? p.Second is null : p.Second is not null
+                && p.First.SameAs(p.Second));
         bool arrays = _charClasses.AsSpan().SequenceEqual(other._charClasses) && _removed.AsSpan().SequenceEqual(other._removed)
             && _removedByFamily.AsSpan().SequenceEqual(other._removedByFamily)
-            && (_tokenCounts is null ? other._tokenCounts is null : other._tokenCounts is not null && _tokenCounts.AsSpan().SequenceEqual(other._tokenCounts));
+            && (_tokenCounts is null ? other._tokenCounts is null : other._tokenCounts is not null
+                && _tokenCounts.AsSpan().SequenceEqual(other._tokenCounts));
         bool examples = _examples.Zip(other._examples).All(p => p.First.SequenceEqual(p.Second));
         bool types = _types.Count == other._types.Count
             && _types.All(kv => other._types.TryGetValue(kv.Key, out var o) && o.Count == kv.Value.Count && o.First == kv.Value.First);
-        bool languages = _languages.Count == other._languages.Count && _languages.All(kv => other._languages.GetValueOrDefault(kv.Key) == kv.Value);
-        bool sources = _sources.Count == other._sources.Count && _sources.All(kv => other._sources.TryGetValue(kv.Key, out var o) && o.SameAs(kv.Value));
+        bool languages = _languages.Count == other._languages.Count
+            && _languages.All(kv => other._languages.GetValueOrDefault(kv.Key) == kv.Value);
+        bool sources = _sources.Count == other._sources.Count
+            && _sources.All(kv => other._sources.TryGetValue(kv.Key, out var o) && o.SameAs(kv.Value));
         return scalars && histograms && arrays && examples && types && languages && sources;
     }
 
@@ -172,7 +181,8 @@ public sealed class CorpusStatistics
 
     /// <summary>The most frequent word types with their counts (ties by type, ordinal).</summary>
     public IReadOnlyList<(string Type, long Count)> TopTypes(int k) =>
-        _types.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(k).Select(kv => (kv.Key, kv.Value.Count)).ToList();
+        _types.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(k)
+            .Select(kv => (kv.Key, kv.Value.Count)).ToList();
 
     /// <summary>Token frequencies in decreasing order, tokens never seen left out; empty without a tokenizer.</summary>
     public long[] TokenFrequencies() => _tokenCounts is null ? [] : _tokenCounts.Where(c => c > 0).OrderByDescending(c => c).ToArray();

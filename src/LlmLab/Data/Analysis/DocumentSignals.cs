@@ -39,7 +39,8 @@ public sealed record DocumentSignals(
     double TerminalLineFraction, int C4KeptLines, int C4Sentences, string? C4PageRule,
     double LinePunctuationRatio, double ShortLineRatio, double DuplicateLineCharRatio, double NewlineRatio)
 {
-    static readonly HashSet<string> GopherStopWords = new(["the", "be", "to", "of", "and", "that", "have", "with"], StringComparer.OrdinalIgnoreCase);
+    static readonly HashSet<string> GopherStopWords = new(["the", "be", "to", "of", "and", "that", "have", "with"],
+        StringComparer.OrdinalIgnoreCase);
     static readonly string[] Bullets = ["•", "‣", "◦", "●", "▪", "-", "*"];
 
     /// <summary>The signals of <paramref name="text"/>; <paramref name="tokens"/> is its token count (0 if not tokenized).</summary>

@@ -16,7 +16,8 @@ public sealed class Histogram
     public Histogram(double min, double max, int bins, bool log10 = false)
     {
         if (!(max > min) || bins < 1 || (log10 && !(min > 0)))
-            throw new ArgumentOutOfRangeException(nameof(bins), $"a histogram needs max > min, bins ≥ 1 and min > 0 on a log scale (got [{min}, {max}], {bins}, log10 {log10})");
+            throw new ArgumentOutOfRangeException(nameof(bins),
+                $"a histogram needs max > min, bins ≥ 1 and min > 0 on a log scale (got [{min}, {max}], {bins}, log10 {log10})");
         (Min, Max, Log10) = (min, max, log10);
         _counts = new long[bins];
     }
@@ -61,5 +62,6 @@ public sealed class Histogram
 
     /// <summary>Same bins and same counts.</summary>
     public bool SameAs(Histogram other) =>
-        other.Min == Min && other.Max == Max && other.Log10 == Log10 && other.Total == Total && _counts.AsSpan().SequenceEqual(other._counts);
+        other.Min == Min && other.Max == Max && other.Log10 == Log10 && other.Total == Total
+        && _counts.AsSpan().SequenceEqual(other._counts);
 }

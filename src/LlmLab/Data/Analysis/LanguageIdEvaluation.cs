@@ -85,7 +85,8 @@ public sealed record LanguageIdEvaluation(IReadOnlyList<string> Languages, long[
     int IndexOf(string language)
     {
         int i = Index(Languages, language);
-        return i >= 0 ? i : throw new ArgumentException($"'{language}' is not one of the model's languages ({string.Join(", ", Languages)})", nameof(language));
+        return i >= 0 ? i : throw new ArgumentException(
+            $"'{language}' is not one of the model's languages ({string.Join(", ", Languages)})", nameof(language));
     }
 
     static int Index(IReadOnlyList<string> langs, string lang)

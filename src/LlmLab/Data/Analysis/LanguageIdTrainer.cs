@@ -10,9 +10,9 @@ namespace LlmLab.Data.Analysis;
 /// <item>Each language's pages (roff, plain or .gz, found recursively, sorted by a stable hash of their path so a cap
 /// samples every section) are split by page: about <see cref="Options.HeldOutFraction"/> of the pages (by path hash)
 /// are held out, so no held-out line has a near-copy in training.</item>
-/// <item>Pages become paragraphs (<see cref="RoffText"/>); only prose is kept (<see cref="IsProse"/>). In the translated packages, strings the translators have not
-/// done yet stay in English; a paragraph of a non-English set whose words are ≥ 15% common English words is dropped
-/// as such a leftover (<see cref="LooksEnglish"/>).</item>
+/// <item>Pages become paragraphs (<see cref="RoffText"/>); only prose is kept (<see cref="IsProse"/>). In the translated packages, strings
+/// the translators have not done yet stay in English; a paragraph of a non-English set whose words are ≥ 15% common English words is
+/// dropped as such a leftover (<see cref="LooksEnglish"/>).</item>
 /// <item>Training paragraphs are counted into 1–3-grams until a language reaches <see cref="Options.MaxCharsPerLanguage"/>;
 /// each language keeps its <see cref="Options.GramsPerLanguage"/> most frequent n-grams.</item>
 /// <item>Held-out paragraphs are cut at word boundaries into lines of at most <see cref="Options.MaxLineChars"/>; lines of at
@@ -38,19 +38,22 @@ public static class LanguageIdTrainer
 
     static readonly HashSet<string> EnglishFunctionWords = new(
         // Words frequent in English and absent, or rare, as words of the other nine languages ("a", "in", "an", "do" are not here).
-        ["the", "and", "to", "for", "with", "this", "that", "are", "by", "from", "which", "you", "when", "will", "is", "be", "of", "or", "not", "if",
-         "it", "should", "can", "must", "may", "these", "those", "there", "their", "has", "have", "was", "were", "been", "such", "any", "also",
-         "only", "into", "than", "then", "its", "other", "more", "used", "using", "see", "each", "does", "instead", "at", "on"],
+        ["the", "and", "to", "for", "with", "this", "that", "are", "by", "from", "which", "you", "when", "will", "is", "be", "of", "or",
+         "not", "if",
+         "it", "should", "can", "must", "may", "these", "those", "there", "their", "has", "have", "was", "were", "been", "such", "any",
+         "also", "only", "into", "than", "then", "its", "other", "more", "used", "using", "see", "each", "does", "instead", "at", "on"],
         StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Trains on <paramref name="languages"/>: each a code and its directories (or files) of man pages.</summary>
     /// <exception cref="InputException">A directory is missing, or a language has no text.</exception>
-    public static Result Train(IReadOnlyList<(string Language, IReadOnlyList<string> Paths)> languages, Options? options = null, Action<string>? log = null)
+    public static Result Train(IReadOnlyList<(string Language, IReadOnlyList<string> Paths)> languages, Options? options = null,
+        Action<string>? log = null)
     {
         var o = options ?? new Options();
         var codes = languages.Select(l => l.Language).ToList();
         if (codes.Count == 0) throw new InputException("give at least one language: CODE=DIR[,DIR…]");
-        if (codes.Distinct(StringComparer.Ordinal).Count() != codes.Count) throw new InputException("a language is given twice; list all its directories in one CODE=DIR,DIR");
+        if (codes.Distinct(StringComparer.Ordinal).Count() != codes.Count)
+            throw new InputException("a language is given twice; list all its directories in one CODE=DIR,DIR");
         var totals = new long[codes.Count];
         var perLanguageCounts = new List<Dictionary<string, long>>();
         var heldOut = new List<(string, string)>();
@@ -81,14 +84,19 @@ public static class LanguageIdTrainer
                     });
                 }
             }
-            if (chars == 0) throw new InputException($"language '{codes[l]}': no text found in {string.Join(", ", languages[l].Paths)}; install its man pages or fix the path");
+            if (chars == 0)
+                throw new InputException(
+                    $"language '{codes[l]}': no text found in {string.Join(", ", languages[l].Paths)}; install " +
+                    $"its man pages or fix the path");
             var chosen = candidates.Distinct(StringComparer.Ordinal)
                 .OrderBy(t => CorpusSplit.Hash(t)).Take(o.HeldOutLines).ToList();
             heldOut.AddRange(chosen.Select(t => (codes[l], t)));
             perLanguageCounts.Add(counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Take(o.GramsPerLanguage).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
             summary.Add((codes[l], pages, chars, chosen.Count));
-            log?.Invoke($"{codes[l]}: {pages:N0} pages, {chars:N0} training characters, {counts.Count:N0} distinct n-grams, {chosen.Count} held-out lines");
+            log?.Invoke(
+                $"{codes[l]}: {pages:N0} pages, {chars:N0} training characters, {counts.Count:N0} distinct n-grams, " +
+                $"{chosen.Count} held-out lines");
         }
         var union = new Dictionary<string, long[]>(StringComparer.Ordinal);
         for (int l = 0; l < codes.Count; l++)
@@ -152,7 +160,8 @@ public static class LanguageIdTrainer
         {
             if (File.Exists(p)) files.Add(p);
             else if (Directory.Exists(p)) files.AddRange(Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories));
-            else throw new InputException($"man page directory '{p}' not found; install the package (e.g. apt-get install manpages-fr) or fix the path");
+            else throw new InputException(
+                $"man page directory '{p}' not found; install the package (e.g. apt-get install manpages-fr) or fix the path");
         }
         return files.OrderBy(f => CorpusSplit.Hash(f)).ThenBy(f => f, StringComparer.Ordinal);
     }

@@ -29,7 +29,9 @@ public sealed class LanguageIdentifier
     static readonly Lazy<LanguageIdentifier> LazyDefault = new(() =>
     {
         using var s = typeof(LanguageIdentifier).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"the library has no embedded resource '{ResourceName}'; rebuild it (src/LlmLab/LlmLab.csproj embeds Data/Analysis/Resources/*)");
+            ?? throw new InvalidOperationException(
+                $"the library has no embedded resource '{ResourceName}'; rebuild it (src/LlmLab/LlmLab.csproj " +
+                $"embeds Data/Analysis/Resources/*)");
         return Load(s, "the embedded language model");
     });
 
@@ -144,9 +146,12 @@ public sealed class LanguageIdentifier
     {
         var head = new byte[5];
         if (stream.ReadAtLeast(head, 5, throwOnEndOfStream: false) < 5 || !head.AsSpan(0, 4).SequenceEqual(Magic))
-            throw new InputException($"{name} is not a language model (it does not start with 'LLID'); write one with llmlab data langid-train");
+            throw new InputException(
+                $"{name} is not a language model (it does not start with 'LLID'); write one with llmlab data langid-train");
         if (head[4] != Version)
-            throw new InputException($"{name} is a version-{head[4]} language model; this build reads version {Version}: retrain it with llmlab data langid-train");
+            throw new InputException(
+                $"{name} is a version-{head[4]} language model; this build reads version {Version}: retrain it " +
+                $"with llmlab data langid-train");
         try
         {
             using var deflate = new DeflateStream(stream, CompressionMode.Decompress, leaveOpen: true);

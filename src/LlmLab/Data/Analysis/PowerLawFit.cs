@@ -37,7 +37,8 @@ public sealed record PowerLawFit(double Exponent, double Coefficient, double RSq
     /// Kaplan et al. 2020).</summary>
     public static PowerLawFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        if (x.Count != y.Count) throw new ArgumentException($"a power-law fit needs as many x as y (got {x.Count} and {y.Count})", nameof(y));
+        if (x.Count != y.Count)
+            throw new ArgumentException($"a power-law fit needs as many x as y (got {x.Count} and {y.Count})", nameof(y));
         return Fit(x.Zip(y).ToList());
     }
 
@@ -55,7 +56,8 @@ public sealed record PowerLawFit(double Exponent, double Coefficient, double RSq
         int hi = Math.Min(last, maxRank);
         var points = LogGrid(minRank, hi).Select(r => ((double)r, (double)frequencies[(int)r - 1])).ToList();
         if (points.Count < 2)
-            throw new InvalidOperationException($"Zipf fit: only {points.Count} rank(s) in [{minRank}, {hi}] with ≥ {minCount} occurrences; analyse more text");
+            throw new InvalidOperationException(
+                $"Zipf fit: only {points.Count} rank(s) in [{minRank}, {hi}] with ≥ {minCount} occurrences; analyse more text");
         return Fit(points);
     }
 
@@ -67,7 +69,9 @@ public sealed record PowerLawFit(double Exponent, double Coefficient, double RSq
     public static PowerLawFit Heaps(IReadOnlyList<long> sortedFirstPositions, long total, long minN = 100)
     {
         var points = HeapsCurve(sortedFirstPositions, total, minN);
-        if (points.Count < 2) throw new InvalidOperationException($"Heaps fit: the text has {total:N0} words, fewer than the {minN:N0} the fit starts at; analyse more text");
+        if (points.Count < 2)
+            throw new InvalidOperationException(
+                $"Heaps fit: the text has {total:N0} words, fewer than the {minN:N0} the fit starts at; analyse more text");
         return Fit(points);
     }
 

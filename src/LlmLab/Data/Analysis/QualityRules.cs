@@ -10,8 +10,8 @@ namespace LlmLab.Data.Analysis;
 /// (<c>_MIN_WORDS_PER_LINE = 5</c>, <c>_MIN_NUM_SENTENCES = 3</c>, <c>_MAX_WORD_LENGTH = 1000</c>). Note: datatrove's
 /// C4QualityFilter swaps the two counts (3 words per line, 5 sentences) and says so in its docstring; we follow the
 /// paper and TFDS.</item>
-/// <item>FineWeb: Penedo et al. 2024, "The FineWeb Datasets", section "developing additional heuristic filters": line punctuation ratio ≤ 0.12,
-/// duplicated-line character ratio ≥ 0.1, short-line (≤ 30 characters) ratio ≥ 0.67; the fourth, newline/word
+/// <item>FineWeb: Penedo et al. 2024, "The FineWeb Datasets", section "developing additional heuristic filters": line punctuation ratio ≤
+/// 0.12, duplicated-line character ratio ≥ 0.1, short-line (≤ 30 characters) ratio ≥ 0.67; the fourth, newline/word
 /// ratio &gt; 0.3, is datatrove's FineWebQualityFilter default (not in the paper). datatrove's default for the
 /// duplicated-line character ratio is 0.01, not the paper's 0.1; we use the paper's.</item>
 /// </list>
@@ -71,35 +71,53 @@ public static class QualityRules
     {
         var rules = new List<QualityRule>
         {
-            new("gopher.word_count", Gopher, "words per document", s => s.Words, GopherMinWords, GopherMaxWords, false, GopherA11, new(1, 1e6, 60, Log10: true)),
-            new("gopher.mean_word_length", Gopher, "mean word length (characters)", s => s.MeanWordLength, GopherMinMeanWordLength, GopherMaxMeanWordLength, false, GopherA11, new(0, 20, 80)),
-            new("gopher.symbol_word_ratio", Gopher, "symbol-to-word ratio (# or ellipsis)", s => s.SymbolWordRatio, null, GopherMaxSymbolWordRatio, false, GopherA11, new(0, 0.5, 50)),
-            new("gopher.bullet_lines", Gopher, "fraction of lines starting with a bullet", s => s.BulletLineFraction, null, GopherMaxBulletLines, false, GopherA11, Fraction),
-            new("gopher.ellipsis_lines", Gopher, "fraction of lines ending with an ellipsis", s => s.EllipsisLineFraction, null, GopherMaxEllipsisLines, false, GopherA11, Fraction),
-            new("gopher.alpha_words", Gopher, "fraction of words with a letter", s => s.AlphaWordFraction, GopherMinAlphaWords, null, false, GopherA11, Fraction),
-            new("gopher.stop_words", Gopher, "stop-word occurrences", s => s.StopWords, GopherMinStopWords, null, false, GopherA11, new(0, 50, 50)),
-            new("gopher.duplicate_lines", GopherRep, "duplicate line fraction", s => s.DuplicateLineFraction, null, GopherMaxDuplicateLines, false, GopherA1, Fraction),
-            new("gopher.duplicate_line_chars", GopherRep, "duplicate line character fraction", s => s.DuplicateLineCharFraction, null, GopherMaxDuplicateLineChars, false, GopherA1, Fraction),
+            new("gopher.word_count", Gopher, "words per document", s => s.Words, GopherMinWords, GopherMaxWords, false, GopherA11,
+                new(1, 1e6, 60, Log10: true)),
+            new("gopher.mean_word_length", Gopher, "mean word length (characters)", s => s.MeanWordLength, GopherMinMeanWordLength,
+                GopherMaxMeanWordLength, false, GopherA11, new(0, 20, 80)),
+            new("gopher.symbol_word_ratio", Gopher, "symbol-to-word ratio (# or ellipsis)", s => s.SymbolWordRatio, null,
+                GopherMaxSymbolWordRatio, false, GopherA11, new(0, 0.5, 50)),
+            new("gopher.bullet_lines", Gopher, "fraction of lines starting with a bullet", s => s.BulletLineFraction, null,
+                GopherMaxBulletLines, false, GopherA11, Fraction),
+            new("gopher.ellipsis_lines", Gopher, "fraction of lines ending with an ellipsis", s => s.EllipsisLineFraction, null,
+                GopherMaxEllipsisLines, false, GopherA11, Fraction),
+            new("gopher.alpha_words", Gopher, "fraction of words with a letter", s => s.AlphaWordFraction, GopherMinAlphaWords, null, false,
+                GopherA11, Fraction),
+            new("gopher.stop_words", Gopher, "stop-word occurrences", s => s.StopWords, GopherMinStopWords, null, false, GopherA11,
+                new(0, 50, 50)),
+            new("gopher.duplicate_lines", GopherRep, "duplicate line fraction", s => s.DuplicateLineFraction, null, GopherMaxDuplicateLines,
+                false, GopherA1, Fraction),
+            new("gopher.duplicate_line_chars", GopherRep, "duplicate line character fraction", s => s.DuplicateLineCharFraction, null,
+                GopherMaxDuplicateLineChars, false, GopherA1, Fraction),
         };
         for (int k = 0; k < 3; k++)
         {
             int i = k;
-            rules.Add(new($"gopher.top_{i + 2}gram", GopherRep, $"top {i + 2}-gram character fraction", s => s.TopNgramCharFraction[i], null, GopherMaxTopNgram[i], false, GopherA1, Fraction));
+            rules.Add(new($"gopher.top_{i + 2}gram", GopherRep, $"top {i + 2}-gram character fraction", s => s.TopNgramCharFraction[i],
+                null, GopherMaxTopNgram[i], false, GopherA1, Fraction));
         }
         for (int k = 0; k < 6; k++)
         {
             int i = k;
-            rules.Add(new($"gopher.duplicate_{i + 5}gram", GopherRep, $"duplicate {i + 5}-gram character fraction", s => s.DuplicateNgramCharFraction[i], null, GopherMaxDuplicateNgram[i], false, GopherA1, Fraction));
+            rules.Add(new($"gopher.duplicate_{i + 5}gram", GopherRep, $"duplicate {i + 5}-gram character fraction",
+                s => s.DuplicateNgramCharFraction[i], null, GopherMaxDuplicateNgram[i], false, GopherA1, Fraction));
         }
         rules.AddRange(
         [
-            new("c4.sentences", C4, "sentences left after C4's line rules", s => s.C4Sentences, C4MinSentences, null, false, C4Paper, new(0, 50, 50)),
-            new("c4.lorem_ipsum", C4, "a kept line holds \"lorem ipsum\"", s => s.C4PageRule == "lorem ipsum" ? 1 : 0, null, 0.5, false, C4Paper, null),
-            new("c4.curly_bracket", C4, "a kept line holds a curly bracket", s => s.C4PageRule == "curly bracket" ? 1 : 0, null, 0.5, false, C4Paper, null),
-            new("fineweb.line_punctuation", FineWeb, "fraction of lines ending in punctuation", s => s.LinePunctuationRatio, FineWebMaxLinePunctuation, null, true, FineWebPaper, Fraction),
-            new("fineweb.short_lines", FineWeb, "fraction of lines of ≤ 30 characters", s => s.ShortLineRatio, null, FineWebMaxShortLines, true, FineWebPaper, Fraction),
-            new("fineweb.duplicate_line_chars", FineWeb, "duplicated-line character ratio", s => s.DuplicateLineCharRatio, null, FineWebMaxDuplicateLineChars, true, FineWebPaper, Fraction),
-            new("fineweb.newline_ratio", FineWeb, "newlines per word", s => s.NewlineRatio, null, FineWebMaxNewlineRatio, false, "datatrove FineWebQualityFilter", new(0, 1.5, 60)),
+            new("c4.sentences", C4, "sentences left after C4's line rules", s => s.C4Sentences, C4MinSentences, null, false, C4Paper,
+            new(0, 50, 50)),
+            new("c4.lorem_ipsum", C4, "a kept line holds \"lorem ipsum\"", s => s.C4PageRule == "lorem ipsum" ? 1 : 0, null, 0.5, false,
+                C4Paper, null),
+            new("c4.curly_bracket", C4, "a kept line holds a curly bracket", s => s.C4PageRule == "curly bracket" ? 1 : 0, null, 0.5, false,
+                C4Paper, null),
+            new("fineweb.line_punctuation", FineWeb, "fraction of lines ending in punctuation", s => s.LinePunctuationRatio,
+                FineWebMaxLinePunctuation, null, true, FineWebPaper, Fraction),
+            new("fineweb.short_lines", FineWeb, "fraction of lines of ≤ 30 characters", s => s.ShortLineRatio, null, FineWebMaxShortLines,
+                true, FineWebPaper, Fraction),
+            new("fineweb.duplicate_line_chars", FineWeb, "duplicated-line character ratio", s => s.DuplicateLineCharRatio, null,
+                FineWebMaxDuplicateLineChars, true, FineWebPaper, Fraction),
+            new("fineweb.newline_ratio", FineWeb, "newlines per word", s => s.NewlineRatio, null, FineWebMaxNewlineRatio, false,
+                "datatrove FineWebQualityFilter", new(0, 1.5, 60)),
         ]);
         return rules;
     }

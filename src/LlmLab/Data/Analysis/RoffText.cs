@@ -59,7 +59,8 @@ public static class RoffText
                 int space = body.IndexOfAny([' ', '\t']);
                 string name = space < 0 ? body : body[..space];
                 if (FontMacros.Contains(name) && space >= 0) current.Append(' ').Append(Decode(body[(space + 1)..].Replace("\"", "")));
-                else if (!name.StartsWith('\\')) Break(); // a request or a structural macro (.SH, .PP, .TP, .br …); comments (.\") are no break
+                // a request or a structural macro (.SH, .PP, .TP, .br …); comments (.\") are no break
+                else if (!name.StartsWith('\\')) Break();
                 continue;
             }
             current.Append(' ').Append(Decode(line));
@@ -92,7 +93,8 @@ public static class RoffText
                 case '[': sb.Append(Glyph(Bracket(s, ref i))); break;
                 case '*': // string interpolation: \*X, \*(XX, \*[name]
                     string str;
-                    if (i < s.Length && s[i] == '(') { str = i + 3 <= s.Length ? s.Substring(i + 1, 2) : ""; i = Math.Min(s.Length, i + 3); }
+                    if (i < s.Length && s[i] == '(')
+                        { str = i + 3 <= s.Length ? s.Substring(i + 1, 2) : ""; i = Math.Min(s.Length, i + 3); }
                     else if (i < s.Length && s[i] == '[') { i++; str = Bracket(s, ref i); }
                     else { str = i < s.Length ? s[i].ToString() : ""; i = Math.Min(s.Length, i + 1); }
                     if (Glyphs.TryGetValue(str, out var g)) sb.Append(g);
@@ -133,7 +135,8 @@ public static class RoffText
     // A glyph name: uXXXX, a composite accent ('e, :u, ,c, /l), or a named glyph.
     static string Glyph(string name)
     {
-        if (name.Length >= 5 && name[0] == 'u' && int.TryParse(name.AsSpan(1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int cp)
+        if (name.Length >= 5 && name[0] == 'u'
+            && int.TryParse(name.AsSpan(1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int cp)
             && cp is < 0xD800 or > 0xDFFF)
             return char.ConvertFromUtf32(cp);
         if (name.Length == 2 && char.IsAsciiLetter(name[1]))

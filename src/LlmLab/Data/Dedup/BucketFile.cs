@@ -9,7 +9,8 @@ internal static class BucketFile
 {
     public const string Magic = "LLBK", Name = "buckets.bin", MadeBy = "buckets";
 
-    public sealed record Contents(StageHeader Header, int Documents, (int Dup, int First)[] Links, long[] Pairs, int CappedBuckets, int LargestBucket);
+    public sealed record Contents(StageHeader Header, int Documents, (int Dup, int First)[] Links, long[] Pairs, int CappedBuckets,
+        int LargestBucket);
 
     public static Contents Read(string path)
     {

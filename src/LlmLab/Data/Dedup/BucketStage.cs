@@ -37,7 +37,9 @@ public static class BucketStage
         string sigPath = Path.Combine(workDir, SignatureFile.SignaturesName);
         using var reader = new SignatureFile.Reader(sigPath);
         StageSettings.Check(sigPath, reader.Header.Settings, settings);
-        if (reader.Count > int.MaxValue / 2) throw new InputException($"'{sigPath}' holds {reader.Count:N0} documents; this pipeline handles up to {int.MaxValue / 2:N0} per run");
+        if (reader.Count > int.MaxValue / 2)
+            throw new InputException(
+                $"'{sigPath}' holds {reader.Count:N0} documents; this pipeline handles up to {int.MaxValue / 2:N0} per run");
         int n = (int)reader.Count;
         var banding = options.ExactOnly ? null : options.Banding();
         int b = banding?.Bands ?? 0, r = banding?.Rows ?? 0;
@@ -109,7 +111,8 @@ public static class BucketStage
             w.Write(largest.DefaultIfEmpty(0).Max());
             w.Flush();
         });
-        return new BucketStageResult(n, links.Count, eligible.Count(e => e), distinct, capped.Sum(), largest.DefaultIfEmpty(0).Max(), banding,
+        return new BucketStageResult(n, links.Count, eligible.Count(e => e), distinct, capped.Sum(), largest.DefaultIfEmpty(0).Max(),
+            banding,
             clock.Elapsed.TotalSeconds);
     }
 

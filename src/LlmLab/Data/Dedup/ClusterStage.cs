@@ -34,7 +34,9 @@ public static class ClusterStage
         using (var sig = new SignatureFile.Reader(sigPath))
         {
             if (sig.Header.Run != buckets.Header.Input || sig.Count != n)
-                throw new InputException($"'{bucketPath}' was not made from the '{sigPath}' beside it (the signatures stage ran again since): run the buckets stage again");
+                throw new InputException(
+                    $"'{bucketPath}' was not made from the '{sigPath}' beside it (the signatures stage ran again " +
+                    $"since): run the buckets stage again");
             for (int i = 0; i < n; i++) chars[i] = sig.Next().Chars;
         }
 
@@ -83,7 +85,8 @@ public static class ClusterStage
             var (a, b) = BucketStage.Unpack(pairs[p]);
             uf.Union(a, b);
             foreach (var (x, y) in new[] { (a, b), (b, a) })
-                if (jaccard[p] > bestSim[x] || (jaccard[p] == bestSim[x] && y < bestPartner[x])) (bestSim[x], bestPartner[x]) = (jaccard[p], y);
+                if (jaccard[p] > bestSim[x] || (jaccard[p] == bestSim[x] && y < bestPartner[x]))
+                    (bestSim[x], bestPartner[x]) = (jaccard[p], y);
         }
 
         // 5. One document kept per cluster among the exact-dedup survivors; cluster id = smallest member.
@@ -98,7 +101,8 @@ public static class ClusterStage
         for (int i = 0; i < n; i++)
         {
             if (reason[i] == DedupReason.Exact || keep[cluster[i]] == i) continue;
-            (reason[i], partner[i], similarity[i]) = (DedupReason.Near, bestPartner[i] >= 0 ? bestPartner[i] : keep[cluster[i]], bestSim[i]);
+            (reason[i], partner[i], similarity[i]) = (DedupReason.Near, bestPartner[i] >= 0 ? bestPartner[i] : keep[cluster[i]],
+                bestSim[i]);
         }
         var result = new DedupClusters(cluster, reason, partner, similarity, pairs.Length, verified);
 
@@ -111,6 +115,7 @@ public static class ClusterStage
             w.Flush();
         });
         long exact = result.Removed(DedupReason.Exact), near = result.Removed(DedupReason.Near);
-        return new ClusterStageResult(n, exact, near, n - exact - near, result.MultiMemberClusters(), pairs.Length, verified, clock.Elapsed.TotalSeconds);
+        return new ClusterStageResult(n, exact, near, n - exact - near, result.MultiMemberClusters(), pairs.Length, verified,
+            clock.Elapsed.TotalSeconds);
     }
 }

@@ -102,7 +102,8 @@ public static class DedupEvaluation
             clusterSizes[clusters.Cluster[i]] = clusterSizes.GetValueOrDefault(clusters.Cluster[i]) + 1;
         }
         long found = clusterSizes.Values.Sum(k => k * (k - 1) / 2);
-        var binList = Enumerable.Range(0, bins).Select(k => new JaccardBin(binsFrom + k * BinWidth, Math.Min(1, binsFrom + (k + 1) * BinWidth),
+        var binList = Enumerable.Range(0, bins)
+            .Select(k => new JaccardBin(binsFrom + k * BinWidth, Math.Min(1, binsFrom + (k + 1) * BinWidth),
             perThread.Sum(t => t.Pairs[k]), perThread.Sum(t => t.Cand[k]))).ToList();
         return new DedupQuality(documents, truth, found, correct, binList);
     }

@@ -81,8 +81,11 @@ public sealed record DedupOptions
     {
         if (ShingleSize < 1 || ShingleSize > 64) throw new InputException($"--shingle must be between 1 and 64 (got {ShingleSize})");
         if (Permutations < 1 || Permutations > 4096) throw new InputException($"--perm must be between 1 and 4096 (got {Permutations})");
-        if (!(Threshold > 0 && Threshold < 1)) throw new InputException($"--threshold must be between 0 and 1, exclusive (got {Threshold.ToString(CultureInfo.InvariantCulture)})");
-        if (Bands.HasValue != Rows.HasValue) throw new InputException("--bands and --rows go together: give both, or neither to choose them from --threshold");
+        if (!(Threshold > 0 && Threshold < 1))
+            throw new InputException(
+                $"--threshold must be between 0 and 1, exclusive (got {Threshold.ToString(CultureInfo.InvariantCulture)})");
+        if (Bands.HasValue != Rows.HasValue)
+            throw new InputException("--bands and --rows go together: give both, or neither to choose them from --threshold");
         if (Bands is { } b && Rows is { } r && (b < 1 || r < 1 || b * r > Permutations))
             throw new InputException($"--bands × --rows must be ≥ 1 and at most --perm ({Permutations}) (got {b} × {r})");
         if (!(FalsePositiveWeight >= 0 && FalseNegativeWeight >= 0 && FalsePositiveWeight + FalseNegativeWeight > 0))

@@ -26,7 +26,8 @@ public static class DedupPipeline
     /// <param name="progress">Stage progress.</param>
     /// <param name="cancellationToken">Stops the corpus passes.</param>
     public static DedupResult Run(IDocumentSource source, string workDir, string? outputPath, DedupOptions options, bool resume = false,
-        DedupStage? only = null, string? removedPath = null, IProgress<DedupProgress>? progress = null, CancellationToken cancellationToken = default)
+        DedupStage? only = null, string? removedPath = null, IProgress<DedupProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,7 +58,8 @@ public static class DedupPipeline
                 case DedupStage.Buckets: buckets = BucketStage.Run(workDir, options, progress); break;
                 case DedupStage.Clusters: clusters = ClusterStage.Run(workDir, options, progress); break;
                 default:
-                    filter = FilterStage.Run(source, workDir, outputPath!, removedPath ?? RemovedPathFor(outputPath!), options, progress: progress,
+                    filter = FilterStage.Run(source, workDir, outputPath!, removedPath ?? RemovedPathFor(outputPath!), options,
+                        progress: progress,
                         cancellationToken: cancellationToken);
                     break;
             }
@@ -81,7 +83,8 @@ public static class DedupPipeline
         var expected = StageSettings.For(stage, options);
         try
         {
-            StageHeader Header(string name, string magic, string madeBy) => StageFile.ReadHeaderOnly(Path.Combine(workDir, name), magic, madeBy);
+            StageHeader Header(string name, string magic, string madeBy) => StageFile.ReadHeaderOnly(Path.Combine(workDir, name), magic,
+                madeBy);
             var sig = Header(SignatureFile.SignaturesName, SignatureFile.Magic, SignatureFile.MadeBy);
             var sh = Header(SignatureFile.ShinglesName, SignatureFile.ShinglesMagic, SignatureFile.MadeBy);
             if (sh.Run != sig.Run) return false;

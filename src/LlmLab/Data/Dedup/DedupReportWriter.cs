@@ -21,12 +21,18 @@ public static class DedupReportWriter
         else
         {
             var b = result.Banding!;
-            sb.AppendLine(string.Create(C, $"| shingles | {options.ShingleKind.ToString().ToLowerInvariant()} {options.ShingleSize}-grams |"));
+            sb.AppendLine(
+                string.Create(C, $"| shingles | {options.ShingleKind.ToString().ToLowerInvariant()} {options.ShingleSize}-grams |"));
             sb.AppendLine(string.Create(C, $"| MinHash | {options.Permutations} permutations, seed {options.Seed} |"));
-            sb.AppendLine(string.Create(C, $"| LSH | {b.Bands} bands × {b.Rows} rows (S-curve knee {b.Knee:0.000}; P(candidate) at the threshold {b.Probability(options.Threshold):0.000}) |"));
+            sb.AppendLine(
+                string.Create(C,
+                $"| LSH | {b.Bands} bands × {b.Rows} rows (S-curve knee {b.Knee:0.000}; P(candidate) at the threshold " +
+                $"{b.Probability(options.Threshold):0.000}) |"));
             sb.AppendLine(string.Create(C, $"| threshold | Jaccard ≥ {options.Threshold:0.###}, verified on the shingle sets |"));
         }
-        sb.AppendLine($"| kept per cluster | {(options.Keep == KeepRule.First ? "the first in corpus order" : "the longest (ties: the first)")}; exact duplicates keep their first occurrence |");
+        sb.AppendLine(
+            $"| kept per cluster | {(options.Keep == KeepRule.First ? "the first in corpus order" : "the longest (ties: the first)")}; " +
+            $"exact duplicates keep their first occurrence |");
         sb.AppendLine().AppendLine("| stage | documents |").AppendLine("|---|---:|");
         sb.AppendLine(string.Create(C, $"| read | {n:N0} |"));
         if (skippedLines > 0) sb.AppendLine(string.Create(C, $"| malformed JSON lines skipped | {skippedLines:N0} |"));
@@ -34,7 +40,8 @@ public static class DedupReportWriter
         if (!options.ExactOnly)
         {
             sb.AppendLine(string.Create(C, $"| removed as near-duplicates | {near:N0} ({Pct(near, n)}) |"));
-            sb.AppendLine(string.Create(C, $"| candidate pairs (LSH) / verified (J ≥ threshold) | {d.CandidatePairs:N0} / {d.VerifiedPairs:N0} |"));
+            sb.AppendLine(
+                string.Create(C, $"| candidate pairs (LSH) / verified (J ≥ threshold) | {d.CandidatePairs:N0} / {d.VerifiedPairs:N0} |"));
         }
         sb.AppendLine(string.Create(C, $"| kept | {n - exact - near:N0} ({Pct(n - exact - near, n)}) |"));
         sb.AppendLine(string.Create(C, $"| clusters of 2 or more | {d.MultiMemberClusters():N0} |"));
@@ -54,7 +61,8 @@ public static class DedupReportWriter
         {
             sb.AppendLine(string.Create(C, $"- cluster {e.Cluster} ({e.Size} documents), kept `{e.Kept.Id}`: {Quote(e.Kept.Snippet)}"));
             foreach (var m in e.Removed)
-                sb.AppendLine(string.Create(C, $"  - removed `{m.Id}` ({m.Reason.ToString().ToLowerInvariant()}, J = {m.Similarity:0.000}): {Quote(m.Snippet)}"));
+                sb.AppendLine(string.Create(C,
+                    $"  - removed `{m.Id}` ({m.Reason.ToString().ToLowerInvariant()}, J = {m.Similarity:0.000}): {Quote(m.Snippet)}"));
         }
     }
 

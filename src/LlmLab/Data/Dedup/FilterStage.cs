@@ -44,7 +44,8 @@ public static class FilterStage
         StageSettings.Check(clusterPath, header.Settings, StageSettings.For(DedupStage.Filter, options));
         string bucketPath = Path.Combine(workDir, BucketFile.Name), sigPath = Path.Combine(workDir, SignatureFile.SignaturesName);
         var bucketHeader = StageFile.ReadHeaderOnly(bucketPath, BucketFile.Magic, BucketFile.MadeBy);
-        if (bucketHeader.Run != header.Input) throw new InputException($"'{clusterPath}' was not made from the '{bucketPath}' beside it: run the clusters stage again");
+        if (bucketHeader.Run != header.Input)
+            throw new InputException($"'{clusterPath}' was not made from the '{bucketPath}' beside it: run the clusters stage again");
         int n = clusters.Count;
 
         // 1. Which documents' ids and texts the outputs need: kept documents of clusters with removals, partners, examples.
@@ -52,7 +53,8 @@ public static class FilterStage
         for (int i = 0; i < n; i++) if (clusters.Reason[i] == DedupReason.Kept) keptOf[clusters.Cluster[i]] = i;
         var sizes = new Dictionary<int, int>();
         foreach (int c in clusters.Cluster) sizes[c] = sizes.GetValueOrDefault(c) + 1;
-        var largest = sizes.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(examples).Select(kv => kv.Key).ToList();
+        var largest = sizes.Where(kv => kv.Value > 1).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(examples)
+            .Select(kv => kv.Key).ToList();
         var borderline = Enumerable.Range(0, n).Where(i => clusters.Reason[i] == DedupReason.Near)
             .OrderBy(i => clusters.Similarity[i]).ThenBy(i => i).Take(examples).ToList();
         var membersOf = largest.ToDictionary(c => c, _ => new List<int>());
@@ -81,7 +83,8 @@ public static class FilterStage
         }
         using (var sig = new SignatureFile.Reader(sigPath)) // read again in step with the corpus: ids are never all held
         {
-            var json = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }; // readable text: no \u escapes for é or <
+            // readable text: no \u escapes for é or <
+            var json = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             AtomicFile.Write(outputPath, keptStream => AtomicFile.Write(removedPath, removedStream =>
             {
                 var keptBuffer = new BufferedStream(keptStream, 1 << 20);
@@ -93,8 +96,8 @@ public static class FilterStage
                 {
                     string? recorded = i < n ? sig.Next().Id : null;
                     if (doc.Id != recorded)
-                        throw new InputException($"corpus '{source.Name}' is not the one the signatures stage read: document {i + 1:N0} is " +
-                            $"'{doc.Id}', the signatures have '{recorded ?? "nothing (fewer documents)"}'; run every stage again");
+                        throw new InputException($"corpus '{source.Name}' is not the one the signatures stage read: document {i + 1:N0} " +
+                            $"is '{doc.Id}', the signatures have '{recorded ?? "nothing (fewer documents)"}'; run every stage again");
                     if (snippetDocs.Contains(i)) snippets[i] = Snippet(doc.Text);
                     if (clusters.Reason[i] == DedupReason.Kept)
                     {
@@ -128,17 +131,22 @@ public static class FilterStage
                     i++;
                     if (i % 4096 == 0) progress?.Report(new DedupProgress(DedupStage.Filter, i, n));
                 }
-                if (i != n) throw new InputException($"corpus '{source.Name}' has {i:N0} documents, the signatures {n:N0}: it changed since the signatures stage; run every stage again");
+                if (i != n)
+                    throw new InputException(
+                        $"corpus '{source.Name}' has {i:N0} documents, the signatures {n:N0}: it changed since the " +
+                        $"signatures stage; run every stage again");
                 keptBuffer.Flush();
                 removedBuffer.Flush();
             }));
         }
 
         DedupExampleMember Member(int i) => new(ids[i], clusters.Reason[i], clusters.Similarity[i], snippets.GetValueOrDefault(i, ""));
-        var largestExamples = largest.Select(c => new DedupExample(c, sizes[c], Member(keptOf[c]), membersOf[c].Select(Member).ToList())).ToList();
+        var largestExamples = largest.Select(c => new DedupExample(c, sizes[c], Member(keptOf[c]), membersOf[c].Select(Member).ToList()))
+            .ToList();
         var borderExamples = borderline.Select(i => new DedupBorderlinePair(clusters.Cluster[i], sizes[clusters.Cluster[i]], Member(i),
             Member(clusters.Partner[i]), ids[keptOf[clusters.Cluster[i]]])).ToList();
-        return new FilterStageResult(kept, clusters.Removed(DedupReason.Exact), clusters.Removed(DedupReason.Near), largestExamples, borderExamples,
+        return new FilterStageResult(kept, clusters.Removed(DedupReason.Exact), clusters.Removed(DedupReason.Near), largestExamples,
+            borderExamples,
             clock.Elapsed.TotalSeconds);
     }
 

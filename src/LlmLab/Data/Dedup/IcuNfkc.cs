@@ -31,8 +31,8 @@ internal static class IcuNfkc
     {
         if (Ascii.IsValid(text)) return text; // ASCII is its own NFKC form: the common case costs nothing
         if (!Invariant) return text.Normalize(NormalizationForm.FormKC);
-        var icu = Loaded.Value ?? throw new InputException("Unicode NFKC normalisation needs the ICU library (libicu), which was not found; " +
-            "install it (Debian/Ubuntu: apt-get install libicu72 or the libicu of your release) or drop nfkc from --normalize");
+        var icu = Loaded.Value ?? throw new InputException("Unicode NFKC normalisation needs the ICU library (libicu), which was not " +
+            "found; install it (Debian/Ubuntu: apt-get install libicu72 or the libicu of your release) or drop nfkc from --normalize");
         // NFKC can expand text (ﬃ → ffi: 3×; a few characters up to 18×): retry once with the size ICU asks for.
         int capacity = text.Length * 3 + 16;
         for (int attempt = 0; ; attempt++)
@@ -68,7 +68,8 @@ internal static class IcuNfkc
                 {
                     int error = 0;
                     IntPtr instance = Marshal.GetDelegateForFunctionPointer<GetInstanceFn>(get)(ref error);
-                    if (error <= 0 && instance != IntPtr.Zero) return new Icu(instance, Marshal.GetDelegateForFunctionPointer<NormalizeFn>(norm));
+                    if (error <= 0 && instance != IntPtr.Zero)
+                        return new Icu(instance, Marshal.GetDelegateForFunctionPointer<NormalizeFn>(norm));
                 }
         }
         return null;

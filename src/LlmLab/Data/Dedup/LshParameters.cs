@@ -41,13 +41,16 @@ public sealed record LshParameters(int Bands, int Rows)
 
     /// <summary>The b × r that minimises the weighted FP and FN areas for <paramref name="threshold"/> and a signature of
     /// <paramref name="permutations"/> values (datasketch's rule; see the remarks).</summary>
-    public static LshParameters Optimal(double threshold, int permutations, double falsePositiveWeight = 0.5, double falseNegativeWeight = 0.5)
+    public static LshParameters Optimal(double threshold, int permutations, double falsePositiveWeight = 0.5,
+        double falseNegativeWeight = 0.5)
     {
-        if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), $"threshold must be in (0, 1) (got {threshold})");
+        if (!(threshold > 0 && threshold < 1))
+            throw new ArgumentOutOfRangeException(nameof(threshold), $"threshold must be in (0, 1) (got {threshold})");
         ArgumentOutOfRangeException.ThrowIfLessThan(permutations, 1);
         if (!(falsePositiveWeight >= 0 && falseNegativeWeight >= 0 && falsePositiveWeight + falseNegativeWeight > 0))
             throw new ArgumentOutOfRangeException(nameof(falsePositiveWeight), "weights must be ≥ 0 and not both 0");
-        return Cache.GetOrAdd((threshold, permutations, falsePositiveWeight, falseNegativeWeight), key => Search(key.Item1, key.Item2, key.Item3, key.Item4));
+        return Cache.GetOrAdd((threshold, permutations, falsePositiveWeight, falseNegativeWeight),
+            key => Search(key.Item1, key.Item2, key.Item3, key.Item4));
     }
 
     // The search costs ~0.1 s (≈ k·ln k integrals); every stage asks for the same answer.

@@ -40,7 +40,8 @@ public sealed class MinHasher
     /// (length <see cref="Permutations"/>). An empty set gives all <see cref="uint.MaxValue"/>.</summary>
     public void Signature(ReadOnlySpan<ulong> shingles, Span<uint> signature)
     {
-        if (signature.Length != Permutations) throw new ArgumentException($"signature must hold {Permutations} values (got {signature.Length})", nameof(signature));
+        if (signature.Length != Permutations)
+            throw new ArgumentException($"signature must hold {Permutations} values (got {signature.Length})", nameof(signature));
         int width = Vector<ulong>.Count;
         Span<ulong> mins = _seeds.Length <= 1024 ? stackalloc ulong[_seeds.Length] : new ulong[_seeds.Length];
         mins.Fill(ulong.MaxValue);
@@ -76,7 +77,8 @@ public sealed class MinHasher
     /// <summary>The MinHash estimate of Jaccard similarity: the fraction of positions where two signatures agree.</summary>
     public static double Estimate(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
     {
-        if (a.Length != b.Length || a.Length == 0) throw new ArgumentException($"signatures must have the same non-zero length (got {a.Length} and {b.Length})");
+        if (a.Length != b.Length || a.Length == 0)
+            throw new ArgumentException($"signatures must have the same non-zero length (got {a.Length} and {b.Length})");
         int same = 0;
         for (int i = 0; i < a.Length; i++) if (a[i] == b[i]) same++;
         return same / (double)a.Length;

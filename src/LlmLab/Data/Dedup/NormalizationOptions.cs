@@ -12,7 +12,8 @@ namespace LlmLab.Data.Dedup;
 /// <param name="Whitespace">Runs of whitespace become one space; leading and trailing whitespace is dropped.</param>
 /// <param name="Punctuation">Punctuation and symbols (Unicode categories P* and S*) are removed.</param>
 /// <param name="Digits">Every decimal digit becomes '0'.</param>
-public sealed record NormalizationOptions(bool Nfkc = true, bool Lowercase = true, bool Whitespace = true, bool Punctuation = true, bool Digits = false)
+public sealed record NormalizationOptions(bool Nfkc = true, bool Lowercase = true, bool Whitespace = true, bool Punctuation = true,
+    bool Digits = false)
 {
     /// <summary>NFKC, lower case, whitespace collapsed, punctuation removed, digits kept.</summary>
     public static NormalizationOptions Default { get; } = new();
@@ -41,7 +42,9 @@ public sealed record NormalizationOptions(bool Nfkc = true, bool Lowercase = tru
         if (steps.Count == 1 && steps[0] == "none") return None;
         string[] known = ["nfkc", "lower", "space", "punct", "digits"];
         foreach (string s in steps)
-            if (!known.Contains(s)) throw new InputException($"--normalize: unknown step '{s}'; use a list of {string.Join(", ", known)}, or none");
-        return new(steps.Contains("nfkc"), steps.Contains("lower"), steps.Contains("space"), steps.Contains("punct"), steps.Contains("digits"));
+            if (!known.Contains(s))
+                throw new InputException($"--normalize: unknown step '{s}'; use a list of {string.Join(", ", known)}, or none");
+        return new(steps.Contains("nfkc"), steps.Contains("lower"), steps.Contains("space"), steps.Contains("punct"),
+            steps.Contains("digits"));
     }
 }

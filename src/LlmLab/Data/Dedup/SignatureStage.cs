@@ -50,7 +50,8 @@ public static class SignatureStage
             foreach (var batch in Batches(source, options.Threads, cancellationToken))
             {
                 var results = new (SignatureRecord Record, ulong[] Shingles)[batch.Count];
-                Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken },
+                Parallel.For(0, batch.Count,
+                    new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellationToken },
                     i => results[i] = Process(batch[i], options, hasher));
                 foreach (var (record, shingles) in results)
                 {

@@ -33,12 +33,17 @@ internal static class StageFile
         try
         {
             string found = Encoding.ASCII.GetString(r.ReadBytes(4));
-            if (found != magic) throw new InputException($"'{path}' is not a {madeBy} file (magic '{found}', expected '{magic}'); run the {madeBy} stage to make it");
+            if (found != magic)
+                throw new InputException(
+                    $"'{path}' is not a {madeBy} file (magic '{found}', expected '{magic}'); run the {madeBy} stage to make it");
             ushort version = r.ReadUInt16();
-            if (version != Version) throw new InputException($"'{path}' has format version {version}; this program reads version {Version}: run the {madeBy} stage again");
+            if (version != Version)
+                throw new InputException(
+                    $"'{path}' has format version {version}; this program reads version {Version}: run the {madeBy} stage again");
             var settings = JsonSerializer.Deserialize<SortedDictionary<string, string>>(r.ReadString())
                 ?? throw new InputException($"'{path}' has no settings; run the {madeBy} stage again");
-            return new StageHeader(new SortedDictionary<string, string>(settings, StringComparer.Ordinal), new Guid(r.ReadBytes(16)), new Guid(r.ReadBytes(16)));
+            return new StageHeader(new SortedDictionary<string, string>(settings, StringComparer.Ordinal), new Guid(r.ReadBytes(16)),
+                new Guid(r.ReadBytes(16)));
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or DecoderFallbackException or ArgumentException)
         {

@@ -37,7 +37,8 @@ internal static class StageSettings
         return s;
     }
 
-    /// <summary>Throws when <paramref name="found"/> (from a file) differs from this run's <paramref name="expected"/> in any key it holds.</summary>
+    /// <summary>Throws when <paramref name="found"/> (from a file) differs from this run's <paramref name="expected"/> in any key it
+    /// holds.</summary>
     public static void Check(string path, IReadOnlyDictionary<string, string> found, IReadOnlyDictionary<string, string> expected)
     {
         // The file holds every setting up to its stage; exact_only differs whenever the shingle keys come and go.

@@ -20,7 +20,8 @@ public sealed class UnionFind
 
     public int Count => _parent.Length;
 
-    /// <summary>The representative of <paramref name="x"/>'s set (an internal root, not stable: use <see cref="Smallest"/> for ids).</summary>
+    /// <summary>The representative of <paramref name="x"/>'s set (an internal root, not stable: use <see cref="Smallest"/> for
+    /// ids).</summary>
     public int Find(int x)
     {
         while (_parent[x] != x)

@@ -22,14 +22,16 @@ public sealed partial record MixtureSource(string Name, IDocumentSource Document
     {
         ArgumentNullException.ThrowIfNull(spec);
         int eq = spec.IndexOf('=');
-        if (eq <= 0) throw new InputException($"--source '{spec}': write it as NAME=PATH or NAME=PATH:WEIGHT (e.g. web=data/web.jsonl:0.7)");
+        if (eq <= 0)
+            throw new InputException($"--source '{spec}': write it as NAME=PATH or NAME=PATH:WEIGHT (e.g. web=data/web.jsonl:0.7)");
         string name = spec[..eq], rest = spec[(eq + 1)..];
         CheckName(name, $"--source '{spec}'");
         double? weight = null;
         int colon = rest.LastIndexOf(':');
         if (colon >= 0 && double.TryParse(rest[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double w))
             (weight, rest) = (w, rest[..colon]);
-        else if (colon >= 0 && !File.Exists(rest) && !Directory.Exists(rest) && (File.Exists(rest[..colon]) || Directory.Exists(rest[..colon])))
+        else if (colon >= 0 && !File.Exists(rest) && !Directory.Exists(rest)
+            && (File.Exists(rest[..colon]) || Directory.Exists(rest[..colon])))
             throw new InputException($"--source '{spec}': the weight '{rest[(colon + 1)..]}' is not a number " +
                                      $"(write NAME=PATH:WEIGHT, e.g. {name}={rest[..colon]}:0.5)");
         if (rest.Length == 0) throw new InputException($"--source '{spec}': the path is empty; give a file or directory, or sdk-docs");

@@ -27,7 +27,8 @@ public static class MixtureWeights
             sum += w;
         }
         if (!(sum > 0))
-            throw new InputException($"the weights of the sources ({string.Join(", ", names)}) sum to {sum}; give at least one positive weight");
+            throw new InputException(
+                $"the weights of the sources ({string.Join(", ", names)}) sum to {sum}; give at least one positive weight");
         return weights.Select(w => w / sum).ToArray();
     }
 
@@ -41,7 +42,9 @@ public static class MixtureWeights
     public static double[] Temperature(IReadOnlyList<long> sizes, double temperature)
     {
         ArgumentNullException.ThrowIfNull(sizes);
-        if (!(temperature > 0)) throw new InputException($"--temperature must be > 0 (got {temperature}); 1 keeps the natural proportions, larger flattens them");
+        if (!(temperature > 0))
+            throw new InputException(
+                $"--temperature must be > 0 (got {temperature}); 1 keeps the natural proportions, larger flattens them");
         if (sizes.Any(n => n < 0)) throw new ArgumentException("source sizes must be >= 0", nameof(sizes));
         if (sizes.All(n => n == 0)) throw new InputException("every source is empty; give sources with some text");
         double alpha = double.IsPositiveInfinity(temperature) ? 0 : 1 / temperature;

@@ -40,10 +40,14 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
         if (context < 1) throw new ArgumentOutOfRangeException(nameof(context), $"context must be >= 1 (got {context})");
         (_set, _batch, _context, _seed) = (set, batch, context, seed);
         _windows = set.Shards.Select(s => Math.Max(0, (s.Tokens - 1) / context)).ToArray();
-        if (_windows.Any(w => w > int.MaxValue)) throw new InputException($"a shard of '{set.Directory}' has more than 2^31 windows of {context} tokens; build it with a smaller --shard-tokens");
+        if (_windows.Any(w => w > int.MaxValue))
+            throw new InputException(
+                $"a shard of '{set.Directory}' has more than 2^31 windows of {context} tokens; build it with a smaller --shard-tokens");
         WindowsPerEpoch = _windows.Sum();
         if (WindowsPerEpoch == 0)
-            throw new InputException($"the {set.Split} shards of '{set.Directory}' hold {set.Tokens:N0} tokens: not one window of context {context} + 1 in any shard; use a shorter context or more data");
+            throw new InputException(
+                $"the {set.Split} shards of '{set.Directory}' hold {set.Tokens:N0} tokens: not one window of context {context} + 1 in " +
+                $"any shard; use a shorter context or more data");
         _buffer = new int[context + 1];
         StartEpoch(0);
     }
@@ -123,9 +127,12 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
     {
         ArgumentNullException.ThrowIfNull(state);
         string kind = Get<string>(state, "kind");
-        if (kind != StateKind) throw new InputException($"loader state: kind is '{kind}', not '{StateKind}'; this state belongs to another batch provider");
-        if (Get<int>(state, "version") != 1) throw new InputException($"loader state: version {Get<int>(state, "version")}; this build reads version 1");
-        Same("index_sha256", Get<string>(state, "index_sha256"), _set.Fingerprint, "the shards (index.json) changed since the state was saved");
+        if (kind != StateKind)
+            throw new InputException($"loader state: kind is '{kind}', not '{StateKind}'; this state belongs to another batch provider");
+        if (Get<int>(state, "version") != 1)
+            throw new InputException($"loader state: version {Get<int>(state, "version")}; this build reads version 1");
+        Same("index_sha256", Get<string>(state, "index_sha256"), _set.Fingerprint,
+            "the shards (index.json) changed since the state was saved");
         Same("split", Get<string>(state, "split"), _set.Split, "the state was saved on another split");
         Same("batch", Get<long>(state, "batch"), _batch, "the batch size differs");
         Same("context", Get<long>(state, "context"), _context, "the context differs");
@@ -134,8 +141,11 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
         int shardCursor = Get<int>(state, "shard_cursor"), windowCursor = Get<int>(state, "window_cursor");
         long served = Get<long>(state, "batches_served");
         if (epoch < 0 || shardCursor < 0 || shardCursor > _windows.Length || windowCursor < 0 || served < 0
-            || (shardCursor < _windows.Length && windowCursor > _windows[SeededPermutation.Of(_windows.Length, SeededPermutation.Derive(_seed, "shards", epoch))[shardCursor]]))
-            throw new InputException($"loader state: position epoch {epoch}, shard_cursor {shardCursor}, window_cursor {windowCursor} is outside these shards");
+            || (shardCursor < _windows.Length
+                && windowCursor > _windows[SeededPermutation.Of(_windows.Length,
+                SeededPermutation.Derive(_seed, "shards", epoch))[shardCursor]]))
+            throw new InputException(
+                $"loader state: position epoch {epoch}, shard_cursor {shardCursor}, window_cursor {windowCursor} is outside these shards");
         StartEpoch(epoch);
         (_shardCursor, _windowCursor) = (shardCursor, windowCursor);
         BatchesServed = served;
@@ -157,6 +167,7 @@ public sealed class ShardBatchLoader : IResumableBatchProvider
     static void Same<T>(string key, T saved, T current, string why)
     {
         if (!EqualityComparer<T>.Default.Equals(saved, current))
-            throw new InputException($"loader state: {key} is {saved} in the state but {current} here — {why}; resume with the same shards and settings");
+            throw new InputException(
+                $"loader state: {key} is {saved} in the state but {current} here — {why}; resume with the same shards and settings");
     }
 }

@@ -40,7 +40,8 @@ public static class ShardBuilder
         options.Validate();
         CheckSources(sources, options);
         if (identity.VocabSize != tokenizer.VocabSize)
-            throw new ArgumentException($"identity says vocabulary {identity.VocabSize}, the tokenizer has {tokenizer.VocabSize}", nameof(identity));
+            throw new ArgumentException($"identity says vocabulary {identity.VocabSize}, the tokenizer has {tokenizer.VocabSize}",
+                nameof(identity));
         string target = Path.GetFullPath(outDir);
         if (File.Exists(target)) throw new InputException($"--out '{outDir}' is a file; give a directory path");
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
@@ -82,9 +83,12 @@ public static class ShardBuilder
                 train.Add(t);
                 val.Add(v);
                 docs.Add((n, nv));
-                if (n == 0) throw new InputException($"source '{s.Name}' ({s.Origin}) has no documents; give a file or directory with some text");
+                if (n == 0)
+                    throw new InputException($"source '{s.Name}' ({s.Origin}) has no documents; give a file or directory with some text");
                 if (t.Tokens == 0)
-                    throw new InputException($"source '{s.Name}' ({s.Origin}) has no training documents: all {n:N0} fell in the validation split; give more documents or a smaller --val-fraction");
+                    throw new InputException(
+                        $"source '{s.Name}' ({s.Origin}) has no training documents: all {n:N0} fell in the validation split; give more " +
+                        $"documents or a smaller --val-fraction");
                 log?.Invoke($"source {s.Name}: {n:N0} documents, {t.Tokens:N0} train + {v.Tokens:N0} validation tokens");
             }
 
@@ -103,13 +107,18 @@ public static class ShardBuilder
             {
                 for (int k = 0; k < sources.Count; k++)
                     if (target[k] > 0 && val[k].Tokens == 0)
-                        throw new InputException($"source '{names[k]}' ({sources[k].Origin}) has no validation documents at --val-fraction {o.ValFraction}; raise it, give more documents, or use --val-fraction 0");
-                valTotal = (long)Math.Floor(Enumerable.Range(0, sources.Count).Where(k => target[k] > 0).Min(k => val[k].Tokens / target[k]));
+                        throw new InputException(
+                            $"source '{names[k]}' ({sources[k].Origin}) has no validation documents at --val-fraction {o.ValFraction}; " +
+                            $"raise it, give more documents, or use --val-fraction 0");
+                valTotal = (long)Math.Floor(Enumerable.Range(0, sources.Count).Where(k => target[k] > 0)
+                    .Min(k => val[k].Tokens / target[k]));
             }
             int width = ShardFormat.WidthFor(tokenizer.VocabSize);
             var trainSplit = Blend(dir, "train", train, names, target, trainTotal, width, tokenizer.VocabSize, o);
             var valSplit = valTotal > 0 ? Blend(dir, "val", val, names, target, valTotal, width, tokenizer.VocabSize, o) : ShardSplit.Empty;
-            log?.Invoke($"wrote {trainSplit.Shards.Count} train shard(s), {trainSplit.Tokens:N0} tokens; {valSplit.Shards.Count} val shard(s), {valSplit.Tokens:N0} tokens");
+            log?.Invoke(
+                $"wrote {trainSplit.Shards.Count} train shard(s), {trainSplit.Tokens:N0} tokens; {valSplit.Shards.Count} val " +
+                $"shard(s), {valSplit.Tokens:N0} tokens");
 
             // 4. The manifest, with each source's accounting.
             var entries = new List<ShardSourceEntry>();
@@ -117,10 +126,11 @@ public static class ShardBuilder
             {
                 long tk = trainSplit.Shards.Sum(s => s.SourceTokens[k]), vk = valSplit.Shards.Sum(s => s.SourceTokens[k]);
                 entries.Add(new ShardSourceEntry(names[k], sources[k].Origin, sources[k].Weight, target[k], docs[k].All, docs[k].Val,
-                    train[k].Tokens, val[k].Tokens, tk, vk, (double)tk / trainSplit.Tokens, valSplit.Tokens == 0 ? 0 : (double)vk / valSplit.Tokens,
-                    (double)tk / train[k].Tokens));
+                    train[k].Tokens, val[k].Tokens, tk, vk, (double)tk / trainSplit.Tokens,
+                    valSplit.Tokens == 0 ? 0 : (double)vk / valSplit.Tokens, (double)tk / train[k].Tokens));
             }
-            var manifest = new ShardManifest(ShardManifest.FormatName, ShardManifest.CurrentVersion, identity, ShardFormat.DtypeName(width), separator,
+            var manifest = new ShardManifest(ShardManifest.FormatName, ShardManifest.CurrentVersion, identity, ShardFormat.DtypeName(width),
+                separator,
                 o.Seed, o.ChunkTokens, o.ShardTokens, o.ValFraction, weighted ? null : o.Temperature ?? 1, entries, trainSplit, valSplit);
             manifest.Save(dir);
             return manifest;
@@ -164,9 +174,12 @@ public static class ShardBuilder
         }
         var weighted = sources.Where(s => s.Weight is not null).Select(s => s.Name).ToList();
         if (weighted.Count > 0 && weighted.Count < sources.Count)
-            throw new InputException($"only some sources have a weight ({string.Join(", ", weighted)}); give every source a weight (NAME=PATH:WEIGHT) or none (temperature sampling)");
+            throw new InputException(
+                $"only some sources have a weight ({string.Join(", ", weighted)}); give every source a weight (NAME=PATH:WEIGHT) " +
+                $"or none (temperature sampling)");
         if (weighted.Count > 0 && o.Temperature is not null)
             throw new InputException("--temperature applies when the sources have no weights; drop it or drop the weights");
-        if (weighted.Count > 0) MixtureWeights.Normalise(sources.Select(s => s.Weight!.Value).ToList(), sources.Select(s => s.Name).ToList());
+        if (weighted.Count > 0)
+            MixtureWeights.Normalise(sources.Select(s => s.Weight!.Value).ToList(), sources.Select(s => s.Name).ToList());
     }
 }

@@ -20,11 +20,14 @@ public static class ShardEvalBatches
     {
         ArgumentNullException.ThrowIfNull(set);
         if (batch < 1 || batches < 1 || context < 1)
-            throw new ArgumentOutOfRangeException(nameof(batch), $"batch, context and batches must be >= 1 (got {batch}, {context}, {batches})");
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"batch, context and batches must be >= 1 (got {batch}, {context}, {batches})");
         long[] perShard = set.Shards.Select(s => Math.Max(0, (s.Tokens - 1) / context)).ToArray();
         long total = perShard.Sum();
         if (total == 0)
-            throw new InputException($"the {set.Split} shards of '{set.Directory}' hold {set.Tokens:N0} tokens: not one window of context {context} + 1; use a shorter context or more data");
+            throw new InputException(
+                $"the {set.Split} shards of '{set.Directory}' hold {set.Tokens:N0} tokens: not one window of context {context} + 1; " +
+                $"use a shorter context or more data");
         long count = Math.Min((long)batch * batches, total);
         var buffer = new int[context + 1];
         var result = new List<(Tensor, Tensor)>();

@@ -70,12 +70,15 @@ public static class ShardFormat
         long length = new FileInfo(path).Length;
         var h = new byte[HeaderBytes];
         int read;
-        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read)) read = fs.ReadAtLeast(h, HeaderBytes, throwOnEndOfStream: false);
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            read = fs.ReadAtLeast(h, HeaderBytes, throwOnEndOfStream: false);
         if (read < Magic.Length || !h.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InputException($"'{path}' is not an llmlab token shard (it does not start with \"LLTS\")");
-        if (read < HeaderBytes) throw new InputException($"shard '{path}' is truncated: {length:N0} bytes, shorter than its {HeaderBytes}-byte header");
+        if (read < HeaderBytes)
+            throw new InputException($"shard '{path}' is truncated: {length:N0} bytes, shorter than its {HeaderBytes}-byte header");
         int version = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(4));
-        if (version != Version) throw new InputException($"shard '{path}' has format version {version}; this build reads version {Version}");
+        if (version != Version)
+            throw new InputException($"shard '{path}' has format version {version}; this build reads version {Version}");
         int width = h[6];
         if (width is not (2 or 4)) throw new InputException($"shard '{path}' is corrupt: {width} bytes per token (expected 2 or 4)");
         long tokens = BinaryPrimitives.ReadInt64LittleEndian(h.AsSpan(8));
@@ -83,9 +86,12 @@ public static class ShardFormat
         if (tokens < 0 || vocab < 1) throw new InputException($"shard '{path}' is corrupt: token count {tokens}, vocabulary {vocab}");
         long expected = HeaderBytes + tokens * width;
         if (length < expected)
-            throw new InputException($"shard '{path}' is truncated: {length:N0} bytes where its header promises {expected:N0} ({tokens:N0} tokens); build the shards again");
+            throw new InputException(
+                $"shard '{path}' is truncated: {length:N0} bytes where its header promises {expected:N0} ({tokens:N0} " +
+                $"tokens); build the shards again");
         if (length > expected)
-            throw new InputException($"shard '{path}' is corrupt: {length - expected:N0} bytes after the {tokens:N0} tokens its header gives");
+            throw new InputException(
+                $"shard '{path}' is corrupt: {length - expected:N0} bytes after the {tokens:N0} tokens its header gives");
         return (width, tokens, vocab);
     }
 }

@@ -17,7 +17,8 @@ namespace LlmLab.Data.Shards;
 /// <param name="Dtype">"uint16" or "uint32" (see <see cref="ShardFormat"/>).</param>
 /// <param name="Separator">The ids appended after every document (the end-of-text token, or a newline).</param>
 /// <param name="Seed">The seed of the chunk shuffles.</param>
-/// <param name="ChunkTokens">Tokens per chunk: each source's token stream is cut into chunks, and the mixture is blended chunk by chunk.</param>
+/// <param name="ChunkTokens">Tokens per chunk: each source's token stream is cut into chunks, and the mixture is blended chunk by
+/// chunk.</param>
 /// <param name="ShardTokens">Tokens per shard file (the last of a split may hold fewer).</param>
 /// <param name="ValFraction">Share of each source's documents held out for validation (by a hash of the document id).</param>
 /// <param name="Temperature">The sampling temperature, or null when explicit weights were given.</param>
@@ -75,20 +76,25 @@ public sealed record ShardManifest(string Format, int Version, TokenizerIdentity
         try { m = JsonSerializer.Deserialize<ShardManifest>(json, Json); }
         catch (JsonException e)
         {
-            throw new InputException($"'{path}' is not a valid shard manifest ({e.Message}); build the shards again (llmlab data shard)", e);
+            throw new InputException($"'{path}' is not a valid shard manifest ({e.Message}); build the shards again (llmlab data shard)",
+                e);
         }
         if (m is null) throw new InputException($"'{path}' is empty (null); build the shards again");
         if (m.Format != FormatName) throw new InputException($"'{path}': format is '{m.Format}', expected '{FormatName}'");
-        if (m.Version != CurrentVersion) throw new InputException($"'{path}': version {m.Version}; this build reads version {CurrentVersion}");
+        if (m.Version != CurrentVersion)
+            throw new InputException($"'{path}': version {m.Version}; this build reads version {CurrentVersion}");
         if (m.Width == 0) throw new InputException($"'{path}': dtype '{m.Dtype}' must be uint16 or uint32");
         foreach (var (name, split) in new[] { ("train", m.Train), ("val", m.Val) })
         {
             if (split.Shards.Sum(s => s.Tokens) != split.Tokens)
-                throw new InputException($"'{path}': {name}.tokens = {split.Tokens:N0} but its shards hold {split.Shards.Sum(s => s.Tokens):N0}");
+                throw new InputException(
+                    $"'{path}': {name}.tokens = {split.Tokens:N0} but its shards hold {split.Shards.Sum(s => s.Tokens):N0}");
             foreach (var s in split.Shards)
             {
                 if (s.SourceTokens.Count != m.Sources.Count || s.SourceTokens.Sum() != s.Tokens)
-                    throw new InputException($"'{path}': shard '{s.File}' has source_tokens that do not add up to its {s.Tokens:N0} tokens over {m.Sources.Count} sources");
+                    throw new InputException(
+                        $"'{path}': shard '{s.File}' has source_tokens that do not add up to its {s.Tokens:N0} tokens " +
+                        $"over {m.Sources.Count} sources");
                 if (s.File.Contains('/') || s.File.Contains('\\') || s.File.StartsWith('.'))
                     throw new InputException($"'{path}': shard file name '{s.File}' must be a plain file name in the shard directory");
             }
@@ -100,9 +106,12 @@ public sealed record ShardManifest(string Format, int Version, TokenizerIdentity
     /// <exception cref="InputException">The directory or the manifest is missing or invalid.</exception>
     public static ShardManifest Load(string directory)
     {
-        if (!System.IO.Directory.Exists(directory)) throw new InputException($"shard directory '{directory}' not found; build it with 'llmlab data shard --out {directory}'");
+        if (!System.IO.Directory.Exists(directory))
+            throw new InputException($"shard directory '{directory}' not found; build it with 'llmlab data shard --out {directory}'");
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) throw new InputException($"'{directory}' has no {FileName}: it is not a shard directory (or its build did not finish); build it again");
+        if (!File.Exists(path))
+            throw new InputException(
+                $"'{directory}' has no {FileName}: it is not a shard directory (or its build did not finish); build it again");
         return Parse(File.ReadAllText(path, Encoding.UTF8), path);
     }
 }

@@ -64,8 +64,9 @@ public sealed class ShardSet : IDisposable
             if (!File.Exists(path)) throw new InputException($"shard '{path}' listed in {indexPath} is missing; build the shards again");
             var (width, tokens, vocab) = ShardFormat.ReadHeader(path);
             if (width != manifest.Width || tokens != s.Tokens || vocab != manifest.Tokenizer.VocabSize)
-                throw new InputException($"shard '{path}' does not match {indexPath}: its header says {ShardFormat.DtypeName(width)}, {tokens:N0} tokens, " +
-                    $"vocabulary {vocab:N0}; the manifest says {manifest.Dtype}, {s.Tokens:N0}, {manifest.Tokenizer.VocabSize:N0}");
+                throw new InputException($"shard '{path}' does not match {indexPath}: its header says {ShardFormat.DtypeName(width)}, " +
+                    $"{tokens:N0} tokens, vocabulary {vocab:N0}; the manifest says {manifest.Dtype}, {s.Tokens:N0}, " +
+                    $"{manifest.Tokenizer.VocabSize:N0}");
         }
         return set;
     }
@@ -78,9 +79,12 @@ public sealed class ShardSet : IDisposable
         var entry = Shards[shard];
         string path = Path.Combine(Directory, entry.File);
         string actual;
-        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20)) actual = TokenizerIdentity.Hex(SHA256.HashData(fs));
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+            actual = TokenizerIdentity.Hex(SHA256.HashData(fs));
         if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new InputException($"shard '{path}' is corrupt: its SHA-256 is {actual[..12]}…, index.json says {entry.Sha256[..Math.Min(12, entry.Sha256.Length)]}…; build the shards again");
+            throw new InputException(
+                $"shard '{path}' is corrupt: its SHA-256 is {actual[..12]}…, index.json says " +
+                $"{entry.Sha256[..Math.Min(12, entry.Sha256.Length)]}…; build the shards again");
         _verified[shard] = true;
     }
 
@@ -96,20 +100,23 @@ public sealed class ShardSet : IDisposable
     {
         if ((uint)shard >= (uint)Shards.Count) throw new ArgumentOutOfRangeException(nameof(shard));
         if (start < 0 || start + dest.Length > Shards[shard].Tokens)
-            throw new ArgumentOutOfRangeException(nameof(start), $"tokens {start}..{start + dest.Length} are outside shard {shard} ({Shards[shard].Tokens} tokens)");
+            throw new ArgumentOutOfRangeException(nameof(start),
+                $"tokens {start}..{start + dest.Length} are outside shard {shard} ({Shards[shard].Tokens} tokens)");
         var view = Map(shard);
         long offset = ShardFormat.HeaderBytes + start * Manifest.Width;
         if (Manifest.Width == 2)
         {
             if (_u16.Length < dest.Length) _u16 = new ushort[dest.Length];
             view.ReadArray(offset, _u16, 0, dest.Length); // the file is little-endian; ReadArray reads the machine's order
-            for (int i = 0; i < dest.Length; i++) dest[i] = BitConverter.IsLittleEndian ? _u16[i] : BinaryPrimitives.ReverseEndianness(_u16[i]);
+            for (int i = 0; i < dest.Length; i++)
+                dest[i] = BitConverter.IsLittleEndian ? _u16[i] : BinaryPrimitives.ReverseEndianness(_u16[i]);
         }
         else
         {
             if (_u32.Length < dest.Length) _u32 = new uint[dest.Length];
             view.ReadArray(offset, _u32, 0, dest.Length);
-            for (int i = 0; i < dest.Length; i++) dest[i] = (int)(BitConverter.IsLittleEndian ? _u32[i] : BinaryPrimitives.ReverseEndianness(_u32[i]));
+            for (int i = 0; i < dest.Length; i++)
+                dest[i] = (int)(BitConverter.IsLittleEndian ? _u32[i] : BinaryPrimitives.ReverseEndianness(_u32[i]));
         }
     }
 

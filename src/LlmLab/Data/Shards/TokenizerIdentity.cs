@@ -48,8 +48,10 @@ public sealed record TokenizerIdentity(string Name, int VocabSize, string Sha256
     {
         ArgumentNullException.ThrowIfNull(given);
         if (given.VocabSize == VocabSize && string.Equals(given.Sha256, Sha256, StringComparison.OrdinalIgnoreCase)) return;
-        string what = given.VocabSize != VocabSize ? $"vocabulary {VocabSize:N0} vs {given.VocabSize:N0}" : $"sha256 {Short(Sha256)} vs {Short(given.Sha256)}";
-        throw new InputException($"{where}: tokenizer mismatch — the shards were made with '{Name}' and the tokenizer given is '{given.Name}' ({what}); " +
+        string what = given.VocabSize != VocabSize ? $"vocabulary {VocabSize:N0} vs {given.VocabSize:N0}"
+            : $"sha256 {Short(Sha256)} vs {Short(given.Sha256)}";
+        throw new InputException(
+            $"{where}: tokenizer mismatch — the shards were made with '{Name}' and the tokenizer given is '{given.Name}' ({what}); " +
             "give the tokenizer the shards were made with, or build the shards again with this one");
     }
 

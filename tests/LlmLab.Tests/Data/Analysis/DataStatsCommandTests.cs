@@ -10,7 +10,8 @@ public sealed class DataStatsCommandTests
     {
         using var dir = new TempDir();
         var rng = new Random(2);
-        var lines = Enumerable.Range(0, 120).Select(i => System.Text.Json.JsonSerializer.Serialize(new { text = SyntheticText.Zipf(rng, 60 + i, 1.0, 800) }));
+        var lines = Enumerable.Range(0, 120)
+            .Select(i => System.Text.Json.JsonSerializer.Serialize(new { text = SyntheticText.Zipf(rng, 60 + i, 1.0, 800) }));
         string corpus = dir.File("c.jsonl", string.Join("\n", lines));
         string outDir = Path.Combine(dir.Path, "out");
         var (code, stdout, err) = CliRun.Run("data", "stats", corpus, "--out", outDir, "--tokenizer", "none", "--workers", "2");

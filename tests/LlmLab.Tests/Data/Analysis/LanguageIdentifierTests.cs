@@ -82,7 +82,8 @@ public sealed class LanguageIdentifierTests
     [Fact]
     public void English_leftovers_and_non_prose_are_recognised()
     {
-        Assert.True(LanguageIdTrainer.LooksEnglish("useradd is a low level utility for adding users. On Debian, administrators should usually use adduser(8) instead."));
+        Assert.True(LanguageIdTrainer.LooksEnglish(
+            "useradd is a low level utility for adding users. On Debian, administrators should usually use adduser(8) instead."));
         Assert.False(LanguageIdTrainer.LooksEnglish("Le programme lit le fichier et écrit le résultat sur la sortie standard."));
         Assert.False(LanguageIdTrainer.IsProse("LATIN CAPITAL LETTER C WITH ACUTE 307 199 C7"));
         Assert.False(LanguageIdTrainer.IsProse("struct ttinfo { int32_t tt_utoff; unsigned char tt_isdst; };"));

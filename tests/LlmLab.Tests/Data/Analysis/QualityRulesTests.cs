@@ -10,8 +10,8 @@ public sealed class QualityRulesTests
     {
         Assert.Equal((50, 100_000), (QualityRules.GopherMinWords, QualityRules.GopherMaxWords));
         Assert.Equal((3.0, 10.0, 0.1, 0.9, 0.3, 0.8, 2), (QualityRules.GopherMinMeanWordLength, QualityRules.GopherMaxMeanWordLength,
-            QualityRules.GopherMaxSymbolWordRatio, QualityRules.GopherMaxBulletLines, QualityRules.GopherMaxEllipsisLines, QualityRules.GopherMinAlphaWords,
-            QualityRules.GopherMinStopWords));
+            QualityRules.GopherMaxSymbolWordRatio, QualityRules.GopherMaxBulletLines, QualityRules.GopherMaxEllipsisLines,
+            QualityRules.GopherMinAlphaWords, QualityRules.GopherMinStopWords));
         Assert.Equal([0.20, 0.18, 0.16], QualityRules.GopherMaxTopNgram);
         Assert.Equal([0.15, 0.14, 0.13, 0.12, 0.11, 0.10], QualityRules.GopherMaxDuplicateNgram);
         Assert.Equal((5, 3, 1000), (QualityRules.C4MinWordsPerLine, QualityRules.C4MinSentences, QualityRules.C4MaxWordChars));

@@ -17,7 +17,9 @@ public sealed class RoffTextTests
     [Fact]
     public void Paragraphs_keep_font_macro_text_and_break_at_requests()
     {
-        string page = ".\\\" comment\n.TH X 1\n.SH NAME\nx \\- does things\n.SH DESCRIPTION\nFirst line\ncontinues with\n.B bold\nword.\n.PP\nSecond paragraph.\n";
+        string page =
+            ".\\\" comment\n.TH X 1\n.SH NAME\nx \\- does things\n.SH DESCRIPTION\nFirst line\ncontinues with\n.B " +
+            "bold\nword.\n.PP\nSecond paragraph.\n";
         // .SH headings are breaks (their text is not running prose); .B's argument stays inside the sentence.
         Assert.Equal(["x - does things", "First line continues with bold word.", "Second paragraph."], RoffText.Paragraphs(page));
     }

@@ -33,7 +33,8 @@ public class DedupCliTests
         Assert.Equal(30, kept.Count);
         Assert.Equal(File.ReadLines(input).First(), File.ReadLines(output).First()); // the input's record, unchanged
         var removed = File.ReadAllLines(Path.Combine(t.Dir, "kept.removed.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(["exact", "exact", "exact", "exact", "exact", "near", "near", "near", "near", "near"], removed.Select(r => r.GetProperty("reason").GetString()));
+        Assert.Equal(["exact", "exact", "exact", "exact", "exact", "near", "near", "near", "near", "near"],
+            removed.Select(r => r.GetProperty("reason").GetString()));
         Assert.Equal("in.jsonl:1", removed[0].GetProperty("kept_id").GetString());
         Assert.Equal("in.jsonl:36", removed[5].GetProperty("id").GetString());
         Assert.InRange(removed[5].GetProperty("jaccard").GetDouble(), 0.8, 1);

@@ -49,11 +49,13 @@ public class DedupResumeTests
             Assert.Equal(File.ReadAllText(u.Out), staged);
         }
 
-        var e = Assert.Throws<InputException>(() => DedupPipeline.Run(Source, t.Work, t.Out, Options with { Permutations = 64 }, only: DedupStage.Buckets));
+        var e = Assert.Throws<InputException>(() => DedupPipeline.Run(Source, t.Work, t.Out, Options with { Permutations = 64 },
+            only: DedupStage.Buckets));
         Assert.Contains("signatures.bin", e.Message);
         Assert.Contains("perm=128", e.Message);
         Assert.Contains("perm=64", e.Message);
-        e = Assert.Throws<InputException>(() => DedupPipeline.Run(Source, t.Work, t.Out, Options with { Keep = KeepRule.Longest }, only: DedupStage.Filter));
+        e = Assert.Throws<InputException>(() => DedupPipeline.Run(Source, t.Work, t.Out, Options with { Keep = KeepRule.Longest },
+            only: DedupStage.Filter));
         Assert.Contains("keep=first", e.Message);
         e = Assert.Throws<InputException>(() => ClusterStage.Run(t.Work, Options with { Normalization = NormalizationOptions.None }));
         Assert.Contains("normalize=nfkc+lower+space+punct", e.Message);
@@ -105,7 +107,8 @@ public class DedupResumeTests
     {
         using var t = new DedupTestData();
         string words = string.Join(' ', Enumerable.Range(0, 60).Select(i => $"w{i}"));
-        var source = new DocumentList("k", [new("short", words, "s"), new("other", "nothing alike at all here", "s"), new("long", words + " w60", "s")]);
+        var source = new DocumentList("k",
+            [new("short", words, "s"), new("other", "nothing alike at all here", "s"), new("long", words + " w60", "s")]);
         var first = DedupPipeline.Run(source, t.Work, t.Out, Options).Decisions!;
         Assert.Equal([DedupReason.Kept, DedupReason.Kept, DedupReason.Near], first.Reason);
         var longest = DedupPipeline.Run(source, t.Work, t.Out, Options with { Keep = KeepRule.Longest }).Decisions!;

@@ -20,8 +20,8 @@ internal sealed class DedupTestData : IDisposable
 
     /// <summary>
     /// <paramref name="groups"/> originals of 80 random words, each followed by <paramref name="copies"/> edited copies
-    /// (copy c replaces word 79 − c, which changes c + 1 of the 76 five-word shingles: J = 0.97, 0.95, 0.92…), one exact copy with other case and
-    /// punctuation, then <paramref name="unique"/> unrelated documents. Deterministic for a seed.
+    /// (copy c replaces word 79 − c, which changes c + 1 of the 76 five-word shingles: J = 0.97, 0.95, 0.92…), one exact copy with other
+    /// case and punctuation, then <paramref name="unique"/> unrelated documents. Deterministic for a seed.
     /// </summary>
     public static DocumentList Corpus(int groups, int copies, int unique, int seed = 1)
     {

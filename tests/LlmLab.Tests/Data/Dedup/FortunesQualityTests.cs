@@ -11,7 +11,8 @@ public class FortunesQualityTests
 
     static FortuneSource Fortunes()
     {
-        Assert.True(FortuneSource.IsInstalled(), "these tests need Debian's 'fortunes' package (/usr/share/games/fortunes): apt-get install fortunes");
+        Assert.True(FortuneSource.IsInstalled(),
+            "these tests need Debian's 'fortunes' package (/usr/share/games/fortunes): apt-get install fortunes");
         return FortuneSource.Installed(Sample);
     }
 
@@ -34,9 +35,12 @@ public class FortunesQualityTests
         using var t = new DedupTestData();
         var options = new DedupOptions { Threads = 2 };
         var r = DedupPipeline.Run(source, t.Work, null, options);
-        var shingles = source.Read().Select(d => Shingler.Shingles(TextNormalizer.Normalize(d.Text, options.Normalization), options.ShingleKind, options.ShingleSize)).ToList();
-        var q = DedupEvaluation.Evaluate(shingles, r.Decisions!, DedupPipeline.CandidatePairs(t.Work), options.Threshold, binsFrom: options.Threshold, threads: 2);
-        string what = $"P {q.Precision:F4} R {q.Recall:F4} F1 {q.F1:F4} (true {q.TruePairs}, found {q.FoundPairs}, correct {q.CorrectPairs})";
+        var shingles = source.Read().Select(d => Shingler.Shingles(TextNormalizer.Normalize(d.Text, options.Normalization),
+            options.ShingleKind, options.ShingleSize)).ToList();
+        var q = DedupEvaluation.Evaluate(shingles, r.Decisions!, DedupPipeline.CandidatePairs(t.Work), options.Threshold,
+            binsFrom: options.Threshold, threads: 2);
+        string what =
+            $"P {q.Precision:F4} R {q.Recall:F4} F1 {q.F1:F4} (true {q.TruePairs}, found {q.FoundPairs}, correct {q.CorrectPairs})";
         Assert.True(q.F1 >= 0.95, what);
         Assert.Equal(60, q.TruePairs); // pairs with J ≥ 0.8 in these files (a change of shingling or normalisation moves it)
     }

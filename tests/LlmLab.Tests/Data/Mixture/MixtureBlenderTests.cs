@@ -33,7 +33,8 @@ public sealed class MixtureBlenderTests
             Assert.NotEqual(4, k); // a zero share is never drawn
             blender.Add(k, 1 + rng.Next(maxPiece));
             for (int i = 0; i < p.Length; i++)
-                Assert.True(Math.Abs(blender.Taken[i] - p[i] * blender.Total) < 2 * maxPiece, $"source {i} off by {blender.Taken[i] - p[i] * blender.Total:F0} tokens at {blender.Total}");
+                Assert.True(Math.Abs(blender.Taken[i] - p[i] * blender.Total) < 2 * maxPiece,
+                    $"source {i} off by {blender.Taken[i] - p[i] * blender.Total:F0} tokens at {blender.Total}");
         }
         var realised = blender.Realised();
         for (int i = 0; i < p.Length; i++) Assert.InRange(realised[i], p[i] - 0.0005, p[i] + 0.0005);

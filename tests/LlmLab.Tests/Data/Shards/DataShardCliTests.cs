@@ -19,15 +19,18 @@ public sealed class DataShardCliTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     void Jsonl(string file, string prefix, int docs, int seed) =>
-        File.WriteAllLines(_data.Path(file), ShardTestData.Docs(prefix, docs, seed).Select(d => JsonSerializer.Serialize(new { text = d.Text })));
+        File.WriteAllLines(_data.Path(file), ShardTestData.Docs(prefix, docs, seed)
+            .Select(d => JsonSerializer.Serialize(new { text = d.Text })));
 
     (int Code, string Out, string Err) Shard(string outDir, params string[] extra) =>
-        CliRun.Run(["data", "shard", "--tokenizer", _tok, "--out", _data.Path(outDir), "--shard-tokens", "3000", "--chunk-tokens", "64", "--val-fraction", "0.1", .. extra]);
+        CliRun.Run(["data", "shard", "--tokenizer", _tok, "--out", _data.Path(outDir), "--shard-tokens", "3000", "--chunk-tokens", "64",
+        "--val-fraction", "0.1", .. extra]);
 
     [Fact]
     public void Shards_a_weighted_mixture_and_shard_info_verifies_it()
     {
-        var (code, output, err) = Shard("out", "--source", $"web={_data.Path("web.jsonl")}:3", "--source", $"code={_data.Path("code.jsonl")}:1");
+        var (code, output, err) = Shard("out", "--source", $"web={_data.Path("web.jsonl")}:3", "--source",
+            $"code={_data.Path("code.jsonl")}:1");
         Assert.True(code == 0, err);
         Assert.Contains("web", output);
         Assert.Contains("75.00%", output); // target 3 : 1
@@ -43,7 +46,8 @@ public sealed class DataShardCliTests : IDisposable
     [Fact]
     public void Temperature_sampling_is_recorded()
     {
-        var (code, output, err) = Shard("t", "--source", $"web={_data.Path("web.jsonl")}", "--source", $"code={_data.Path("code.jsonl")}", "--temperature", "3");
+        var (code, output, err) = Shard("t", "--source", $"web={_data.Path("web.jsonl")}", "--source", $"code={_data.Path("code.jsonl")}",
+            "--temperature", "3");
         Assert.True(code == 0, err);
         (code, output, _) = CliRun.Run("data", "shard-info", _data.Path("t"));
         Assert.Equal(0, code);

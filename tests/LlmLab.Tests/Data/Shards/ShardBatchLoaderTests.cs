@@ -100,17 +100,21 @@ public sealed class ShardBatchLoaderTests : IDisposable
     {
         using var set = ShardSet.Open(_data.Path("out"));
         var state = new ShardBatchLoader(set, 8, 16, 1).SaveState();
-        Assert.Contains("batch is 8 in the state but 4", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 4, 16, 1).RestoreState(state)).Message);
+        Assert.Contains("batch is 8 in the state but 4",
+            Assert.Throws<InputException>(() => new ShardBatchLoader(set, 4, 16, 1).RestoreState(state)).Message);
         Assert.Contains("seed", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 2).RestoreState(state)).Message);
         var changed = (JsonObject)state.DeepClone();
         changed["index_sha256"] = "00";
-        Assert.Contains("index.json", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed)).Message);
+        Assert.Contains("index.json", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed))
+            .Message);
         changed = (JsonObject)state.DeepClone();
         changed.Remove("epoch");
-        Assert.Contains("'epoch' is missing", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed)).Message);
+        Assert.Contains("'epoch' is missing", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed))
+            .Message);
         changed = (JsonObject)state.DeepClone();
         changed["window_cursor"] = 1_000_000;
-        Assert.Contains("outside these shards", Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed)).Message);
+        Assert.Contains("outside these shards",
+            Assert.Throws<InputException>(() => new ShardBatchLoader(set, 8, 16, 1).RestoreState(changed)).Message);
     }
 
     [Fact]

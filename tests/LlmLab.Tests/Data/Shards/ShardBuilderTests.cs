@@ -25,7 +25,8 @@ public sealed class ShardBuilderTests : IDisposable
         Assert.Equal(["a", "b"], m.Sources.Select(s => s.Name));
         Assert.Equal(m.Train.Tokens, m.Sources.Sum(s => s.TrainTaken));
         Assert.Equal(m.Sources[0].TrainAvailable + m.Sources[1].TrainAvailable, m.Train.Tokens); // default size: the sources' sum
-        Assert.Equal(["index.json"], Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => !f!.EndsWith(".bin", StringComparison.Ordinal)));
+        Assert.Equal(["index.json"], Directory.GetFiles(dir).Select(Path.GetFileName)
+            .Where(f => !f!.EndsWith(".bin", StringComparison.Ordinal)));
         Assert.Equal([m.Tokenizer.VocabSize - 1], m.Separator); // <|endoftext|>, the special token after the merges
     }
 
@@ -41,7 +42,8 @@ public sealed class ShardBuilderTests : IDisposable
             Assert.InRange(s.ValRealised, p - 0.02, p + 0.02); // the validation split is small: a few chunks
             Assert.Equal((double)s.TrainTaken / s.TrainAvailable, s.Epochs, 12);
         }
-        Assert.True(m.Sources[1].Epochs > 1, $"b (a quarter of the tokens, 30% of the mixture) is repeated: {m.Sources[1].Epochs:F2} epochs");
+        Assert.True(m.Sources[1].Epochs > 1,
+            $"b (a quarter of the tokens, 30% of the mixture) is repeated: {m.Sources[1].Epochs:F2} epochs");
         Assert.True(m.Sources[0].Epochs < 1);
         Assert.True(m.Sources.All(s => s.ValTaken <= s.ValAvailable + m.ChunkTokens), "validation repeats at most one chunk");
     }
@@ -59,7 +61,8 @@ public sealed class ShardBuilderTests : IDisposable
             Assert.Equal(expected[i], m.Sources[i].Target, 12);
             Assert.InRange(m.Sources[i].TrainRealised, expected[i] - 0.005, expected[i] + 0.005);
         }
-        Assert.True(m.Sources[1].Target > (double)m.Sources[1].TrainAvailable / (m.Sources[0].TrainAvailable + m.Sources[1].TrainAvailable), "T = 2 raises the small source");
+        Assert.True(m.Sources[1].Target > (double)m.Sources[1].TrainAvailable / (m.Sources[0].TrainAvailable + m.Sources[1].TrainAvailable),
+            "T = 2 raises the small source");
     }
 
     [Fact]
@@ -80,16 +83,19 @@ public sealed class ShardBuilderTests : IDisposable
     {
         var (tok, id, _) = _data.Tokenizer();
         InputException Fails(IReadOnlyList<MixtureSource> sources, ShardBuildOptions? o = null, string dir = "bad") =>
-            Assert.Throws<InputException>(() => ShardBuilder.Build(sources, tok, id, _data.Path(dir), o ?? new ShardBuildOptions(ValFraction: 0.1)));
+            Assert.Throws<InputException>(() => ShardBuilder.Build(sources, tok, id, _data.Path(dir), o
+            ?? new ShardBuildOptions(ValFraction: 0.1)));
 
         var empty = new MixtureSource("empty", new ListSource("empty", []), "empty.jsonl", 1);
         Assert.Contains("source 'empty' (empty.jsonl) has no documents", Fails([ShardTestData.Source("a", 10, 1, 1), empty]).Message);
         Assert.Contains("sum to 0", Fails([ShardTestData.Source("a", 10, 1, 0), ShardTestData.Source("b", 10, 2, 0)]).Message);
-        Assert.Contains("only some sources have a weight (a)", Fails([ShardTestData.Source("a", 10, 1, 1), ShardTestData.Source("b", 10, 2)]).Message);
+        Assert.Contains("only some sources have a weight (a)",
+            Fails([ShardTestData.Source("a", 10, 1, 1), ShardTestData.Source("b", 10, 2)]).Message);
         Assert.Contains("--temperature", Fails([ShardTestData.Source("a", 10, 1, 1)], new ShardBuildOptions(Temperature: 2)).Message);
         Assert.Contains("given twice", Fails([ShardTestData.Source("a", 10, 1), ShardTestData.Source("a", 10, 2)]).Message);
         Assert.Contains("--val-fraction", Fails([ShardTestData.Source("a", 10, 1)], new ShardBuildOptions(ValFraction: 1)).Message);
-        Assert.Contains("no validation documents", Fails([ShardTestData.Source("a", 2, 1)], new ShardBuildOptions(ValFraction: 0.01)).Message);
+        Assert.Contains("no validation documents", Fails([ShardTestData.Source("a", 2, 1)], new ShardBuildOptions(ValFraction: 0.01))
+            .Message);
         File.WriteAllText(_data.Path("full.txt"), "x");
         Directory.CreateDirectory(_data.Path("full"));
         File.WriteAllText(_data.Path("full/keep.txt"), "x");

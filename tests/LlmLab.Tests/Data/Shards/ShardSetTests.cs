@@ -62,7 +62,8 @@ public sealed class ShardSetTests : IDisposable
         Directory.CreateDirectory(_data.Path("empty"));
         Assert.Contains("has no index.json", Assert.Throws<InputException>(() => ShardSet.Open(_data.Path("empty"))).Message);
         File.WriteAllText(_data.Path("empty/index.json"), "{\"format\": \"llmlab-token-shards\"");
-        Assert.Contains("index.json' is not a valid shard manifest", Assert.Throws<InputException>(() => ShardSet.Open(_data.Path("empty"))).Message);
+        Assert.Contains("index.json' is not a valid shard manifest", Assert.Throws<InputException>(() => ShardSet.Open(_data.Path("empty")))
+            .Message);
         _data.Build("out");
         Assert.Contains("split 'test'", Assert.Throws<InputException>(() => ShardSet.Open(_data.Path("out"), "test")).Message);
         string index = _data.Path("out/index.json");

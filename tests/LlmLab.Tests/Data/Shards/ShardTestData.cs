@@ -33,7 +33,8 @@ internal sealed class ShardTestData : IDisposable
     /// <summary><paramref name="count"/> documents of pseudo-random words, deterministic in (prefix, seed).</summary>
     public static List<Document> Docs(string prefix, int count, int seed)
     {
-        string[] words = ["data", "token", "shard", "model", "train", "the", "of", "mixture", "weight", "loader", "epoch", prefix + "x", prefix + "y"];
+        string[] words = ["data", "token", "shard", "model", "train", "the", "of", "mixture", "weight", "loader", "epoch", prefix + "x",
+            prefix + "y"];
         var rng = new Random(seed);
         return Enumerable.Range(0, count).Select(i => new Document($"{prefix}#{i}",
             string.Join(' ', Enumerable.Range(0, 20 + rng.Next(60)).Select(_ => words[rng.Next(words.Length)])) + ".", prefix)).ToList();
@@ -43,7 +44,8 @@ internal sealed class ShardTestData : IDisposable
         new(name, new ListSource(name, Docs(name, docs, seed)), "memory:" + name, weight);
 
     /// <summary>Two weighted sources (0.7 / 0.3, the second one smaller, so up-sampled) built into <paramref name="dir"/>.</summary>
-    public ShardManifest Build(string dir, long seed = 7, long shardTokens = 4000, int chunk = 64, double valFraction = 0.1, IReadOnlyList<MixtureSource>? sources = null)
+    public ShardManifest Build(string dir, long seed = 7, long shardTokens = 4000, int chunk = 64, double valFraction = 0.1,
+        IReadOnlyList<MixtureSource>? sources = null)
     {
         var (tok, id, _) = Tokenizer();
         return ShardBuilder.Build(sources ?? [Source("a", 300, 1, 0.7), Source("b", 100, 2, 0.3)], tok, id, Path(dir),
@@ -70,5 +72,6 @@ internal sealed class WideTokenizer : ITokenizer
 {
     public int VocabSize => 70_000;
     public int[] Encode(string text) => System.Text.Encoding.UTF8.GetBytes(text).Select(b => 69_744 + b).ToArray();
-    public string Decode(ReadOnlySpan<int> ids) => System.Text.Encoding.UTF8.GetString(ids.ToArray().Select(i => (byte)(i - 69_744)).ToArray());
+    public string Decode(ReadOnlySpan<int> ids) => System.Text.Encoding.UTF8.GetString(ids.ToArray().Select(i => (byte)(i - 69_744))
+        .ToArray());
 }
