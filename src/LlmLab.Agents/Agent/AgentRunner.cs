@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -13,7 +14,9 @@ namespace LlmLab.Agents.Agent;
 /// errors turned into results the model reads (never thrown to the user), and a trace line per call. The run's wall
 /// time is a cancellation; iterations are the client's MaximumIterationsPerRequest. Works with any
 /// <see cref="IChatClient"/> (scripted, local GPT through <see cref="ToolCallChatClient"/>, OpenAI-compatible) and
-/// any <see cref="AIFunction"/> (local or an MCP server's). Thread-safe: each run has its own state.
+/// any <see cref="AIFunction"/> (local or an MCP server's). A run is whole (<see cref="RunAsync(string, AgentTrace?,
+/// CancellationToken)"/>) or streamed (<see cref="RunStreamingAsync(string, AgentTrace?, Action{AgentRun}?, CancellationToken)"/>),
+/// with the same trace. Thread-safe: each run has its own state.
 /// </summary>
 public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> tools, AgentOptions? options = null)
 {
@@ -34,50 +37,139 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
     public async Task<AgentRun> RunAsync(IReadOnlyList<ChatMessage> conversation, AgentTrace? trace = null,
         CancellationToken cancellationToken = default)
     {
-        Options.Validate();
-        trace ??= new AgentTrace();
-        string instructions = Options.Instructions ?? AgentOptions.DefaultInstructions;
-        var messages = new List<ChatMessage> { new(ChatRole.System, instructions) };
-        messages.AddRange(conversation);
-        var state = new RunState(this, trace);
-        var traced = new TracingChatClient(Model, trace);
-        using var invoking = new FunctionInvokingChatClient(traced)
-        {
-            AllowConcurrentInvocation = Options.ParallelCalls,
-            MaximumIterationsPerRequest = Options.MaxIterations,
-            MaximumConsecutiveErrorsPerRequest = int.MaxValue, // errors are results for the model, never exceptions (see Invoke)
-            IncludeDetailedErrors = true,
-            FunctionInvoker = state.InvokeAsync,
-        };
-        var chatOptions = new ChatOptions { Tools = [.. Tools], ToolMode = ChatToolMode.Auto,
-            AllowMultipleToolCalls = Options.ParallelCalls };
-        long start = Stopwatch.GetTimestamp();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Options.EffectiveWallTime);
+        using var run = Start(conversation, trace, cancellationToken);
         ChatResponse? response = null;
-        AgentStopReason stop;
         try
         {
-            response = await invoking.GetResponseAsync(messages, chatOptions, cts.Token).ConfigureAwait(false);
-            bool pending = response.Messages.LastOrDefault()?.Contents.OfType<FunctionCallContent>().Any() == true;
-            stop = state.CallLimitHit ? AgentStopReason.CallLimit : pending ? AgentStopReason.IterationLimit : AgentStopReason.Answered;
+            response = await run.Invoking.GetResponseAsync(run.Messages, run.ChatOptions, run.Cancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            stop = AgentStopReason.WallTime;
+            run.WallTimeHit = true;
         }
-        var all = new List<ChatMessage>(messages);
-        if (response is not null) all.AddRange(response.Messages);
-        string answer = stop == AgentStopReason.Answered ? response!.Text.Trim() : "";
-        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var calls = state.Calls.OrderBy(c => c.Order).Select(c => c.Record).ToList();
-        trace.Write("run", new JsonObject
+        return run.Finish(response);
+    }
+
+    /// <summary>
+    /// The same run as <see cref="RunAsync(IReadOnlyList{ChatMessage}, AgentTrace?, CancellationToken)"/>, streamed: the
+    /// model's updates as they come (<see cref="FunctionInvokingChatClient.GetStreamingResponseAsync"/>: each turn's text
+    /// and calls, the tools' results as <c>tool</c> updates, the calls executed between model turns), then
+    /// <paramref name="completed"/> gets the <see cref="AgentRun"/>. The trace is the whole run's, event for event (only
+    /// times and durations differ): a model turn is traced when its stream ends.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async IAsyncEnumerable<ChatResponseUpdate> RunStreamingAsync(IReadOnlyList<ChatMessage> conversation, AgentTrace? trace = null,
+        Action<AgentRun>? completed = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var run = Start(conversation, trace, cancellationToken);
+        var updates = new List<ChatResponseUpdate>();
+        await using (var e = run.Invoking.GetStreamingResponseAsync(run.Messages, run.ChatOptions, run.Cancellation.Token)
+            .GetAsyncEnumerator(run.Cancellation.Token))
         {
-            ["request"] = conversation.LastOrDefault(m => m.Role == ChatRole.User)?.Text,
-            ["answer"] = answer, ["stop"] = stop.ToString(), ["model_turns"] = traced.Turns, ["calls"] = calls.Count,
-            ["blocked"] = calls.Count(c => c.Status == "blocked"), ["ms"] = Math.Round(ms, 2),
-        });
-        return new AgentRun(answer, stop, calls, traced.Turns, ms, all);
+            while (true)
+            {
+                // No yield inside a try with a catch: the wall time (a cancellation) is caught around MoveNext only.
+                try
+                {
+                    if (!await e.MoveNextAsync().ConfigureAwait(false)) break;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    run.WallTimeHit = true;
+                    break;
+                }
+                updates.Add(e.Current);
+                yield return e.Current;
+            }
+        }
+        var result = run.Finish(run.WallTimeHit ? null : updates.ToChatResponse());
+        completed?.Invoke(result);
+    }
+
+    /// <summary>Streams the answer to <paramref name="request"/> (one user message); see
+    /// <see cref="RunStreamingAsync(IReadOnlyList{ChatMessage}, AgentTrace?, Action{AgentRun}?, CancellationToken)"/>.</summary>
+    public IAsyncEnumerable<ChatResponseUpdate> RunStreamingAsync(string request, AgentTrace? trace = null,
+        Action<AgentRun>? completed = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(request)) throw new InputException("the request is empty: say what the agent should do");
+        return RunStreamingAsync([new ChatMessage(ChatRole.User, request)], trace, completed, cancellationToken);
+    }
+
+    Run Start(IReadOnlyList<ChatMessage> conversation, AgentTrace? trace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        Options.Validate();
+        return new Run(this, conversation, trace ?? new AgentTrace(), cancellationToken);
+    }
+
+    /// <summary>One run's set-up (the function-invoking client over the traced model, the options, the wall-time
+    /// cancellation) and its end (stop reason, answer, the trace's <c>run</c> line), shared by the whole and streamed runs.</summary>
+    sealed class Run : IDisposable
+    {
+        readonly IReadOnlyList<ChatMessage> _conversation;
+        readonly AgentTrace _trace;
+        readonly RunState _state;
+        readonly TracingChatClient _traced;
+        readonly long _start = Stopwatch.GetTimestamp();
+
+        public Run(AgentRunner runner, IReadOnlyList<ChatMessage> conversation, AgentTrace trace, CancellationToken cancellationToken)
+        {
+            (_conversation, _trace) = (conversation, trace);
+            var options = runner.Options;
+            Messages = [new(ChatRole.System, options.Instructions ?? AgentOptions.DefaultInstructions), .. conversation];
+            _state = new RunState(runner, trace);
+            _traced = new TracingChatClient(runner.Model, trace);
+            Invoking = new FunctionInvokingChatClient(_traced)
+            {
+                AllowConcurrentInvocation = options.ParallelCalls,
+                MaximumIterationsPerRequest = options.MaxIterations,
+                MaximumConsecutiveErrorsPerRequest = int.MaxValue, // errors are results for the model, never exceptions (see Invoke)
+                IncludeDetailedErrors = true,
+                FunctionInvoker = _state.InvokeAsync,
+            };
+            ChatOptions = new ChatOptions { Tools = [.. runner.Tools], ToolMode = ChatToolMode.Auto,
+                AllowMultipleToolCalls = options.ParallelCalls };
+            Cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Cancellation.CancelAfter(options.EffectiveWallTime);
+        }
+
+        public List<ChatMessage> Messages { get; }
+        public FunctionInvokingChatClient Invoking { get; }
+        public ChatOptions ChatOptions { get; }
+        public CancellationTokenSource Cancellation { get; }
+        public bool WallTimeHit { get; set; }
+
+        /// <summary>The run's outcome from the client's response (null: the wall time stopped it), traced.</summary>
+        public AgentRun Finish(ChatResponse? response)
+        {
+            AgentStopReason stop;
+            if (response is null) stop = AgentStopReason.WallTime;
+            else
+            {
+                bool pending = response.Messages.LastOrDefault()?.Contents.OfType<FunctionCallContent>().Any() == true;
+                stop = _state.CallLimitHit ? AgentStopReason.CallLimit
+                    : pending ? AgentStopReason.IterationLimit : AgentStopReason.Answered;
+            }
+            var all = new List<ChatMessage>(Messages);
+            if (response is not null) all.AddRange(response.Messages);
+            string answer = stop == AgentStopReason.Answered ? response!.Text.Trim() : "";
+            double ms = Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+            var calls = _state.Calls.OrderBy(c => c.Order).Select(c => c.Record).ToList();
+            _trace.Write("run", new JsonObject
+            {
+                ["request"] = _conversation.LastOrDefault(m => m.Role == ChatRole.User)?.Text,
+                ["answer"] = answer, ["stop"] = stop.ToString(), ["model_turns"] = _traced.Turns, ["calls"] = calls.Count,
+                ["blocked"] = calls.Count(c => c.Status == "blocked"), ["ms"] = Math.Round(ms, 2),
+            });
+            return new AgentRun(answer, stop, calls, _traced.Turns, ms, all);
+        }
+
+        public void Dispose()
+        {
+            Invoking.Dispose();
+            Cancellation.Dispose();
+        }
     }
 
     static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
@@ -109,21 +201,8 @@ public sealed class AgentRunner(IChatClient model, IReadOnlyList<AIFunction> too
             }
             else
             {
-                try
-                {
-                    // Our tools are synchronous (SQL, files): started inline, the first would block the client's
-                    // concurrent loop before the second starts, so parallel calls go to the thread pool.
-                    var invocation = runner.Options.ParallelCalls
-                        ? Task.Run(async () => await ctx.Function.InvokeAsync(ctx.Arguments, ct).ConfigureAwait(false), ct)
-                        : ctx.Function.InvokeAsync(ctx.Arguments, ct).AsTask();
-                    var (t, isError) = ToolResultText.From(await invocation.ConfigureAwait(false));
-                    (status, text) = isError ? ("error", "error: " + t) : ("ok", t);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    // Bad arguments (InputException, a JSON conversion), a tool's own failure: the model reads it and may retry.
-                    (status, text) = ("error", $"error: {(e is InputException ? "" : e.GetType().Name + ": ")}{e.Message}");
-                }
+                (status, text) = await ToolInvocation.RunAsync(ctx.Function, ctx.Arguments, runner.Options.ParallelCalls, ct)
+                    .ConfigureAwait(false);
             }
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var args = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), Compact);

@@ -17,6 +17,14 @@ public static class AgentTaskSet
     /// <summary>The fixed "now" of the lab's clock: 2026-06-15 12:00 UTC.</summary>
     public static DateTimeOffset Now { get; } = new(2026, 6, 15, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A clock stopped at <see cref="Now"/>, for tools whose outputs must be reproducible.</summary>
+    public static TimeProvider Clock { get; } = new StoppedClock();
+
+    sealed class StoppedClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     static Dictionary<string, object?> A(params (string K, object? V)[] kv) => kv.ToDictionary(x => x.K, x => x.V);
     static Dictionary<string, object[]> P(params (string K, object[] V)[] kv) => kv.ToDictionary(x => x.K, x => x.V);
     static ScriptedCall Call(string name, params (string K, object? V)[] kv) => new(name, A(kv));

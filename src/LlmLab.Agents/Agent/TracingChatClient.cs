@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.AI;
 namespace LlmLab.Agents.Agent;
 
 /// <summary>Sits between the function-invoking client and the model and writes each model turn to the trace (its text,
-/// the calls it asked for, tokens, duration). Streaming is not traced per token: the agent uses whole responses.</summary>
+/// the calls it asked for, tokens, duration). A streamed turn passes its updates through as they come and is traced once
+/// its stream ends, from the updates put together — the same line a whole turn gives.</summary>
 sealed class TracingChatClient(IChatClient inner, AgentTrace trace) : DelegatingChatClient(inner)
 {
     int _turns;
@@ -20,6 +22,26 @@ sealed class TracingChatClient(IChatClient inner, AgentTrace trace) : Delegating
         int turn = Interlocked.Increment(ref _turns) - 1;
         long start = Stopwatch.GetTimestamp();
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        Write(turn, options, response, start);
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        int turn = Interlocked.Increment(ref _turns) - 1;
+        long start = Stopwatch.GetTimestamp();
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var u in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(u);
+            yield return u;
+        }
+        Write(turn, options, updates.ToChatResponse(), start);
+    }
+
+    void Write(int turn, ChatOptions? options, ChatResponse response, long start)
+    {
         var calls = new JsonArray();
         foreach (var c in response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>())
         {
@@ -40,6 +62,5 @@ sealed class TracingChatClient(IChatClient inner, AgentTrace trace) : Delegating
             ["output_tokens"] = response.Usage?.OutputTokenCount,
             ["ms"] = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 2),
         });
-        return response;
     }
 }

@@ -10,7 +10,9 @@ namespace LlmLab.Agents.Memory;
 /// (<see cref="MemoryRetriever"/>); when the prompt outgrows <see cref="MemoryOptions.ContextTokens"/>, the oldest half of
 /// the session's turns is summarised (recursively, with the previous summary), the summary stored, and those turns
 /// evicted from the context (they stay in the store). Starting a session summarises the user's earlier sessions that
-/// have no summary yet. Replies come from <paramref name="model"/>, or — without a model — from the
+/// have no summary yet. A summary that states a value a newer fact superseded is re-rendered with the current value
+/// (<see cref="SummaryReviser"/>), as soon as the newer fact is stored. Replies come from <paramref name="model"/>, or —
+/// without a model — from the
 /// <see cref="ReferenceAnswerer"/> over the recalled memories. Not thread-safe: one instance per session.
 /// </summary>
 /// <param name="store">The database (one open store per session; several sessions may share the file).</param>
@@ -35,6 +37,7 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
     readonly ReferenceAnswerer _reference = new();
     long _nextSeq;
     long _summaryFrom;
+    long _superseded = -1;
     bool _started;
 
     /// <summary>The options in force.</summary>
@@ -63,6 +66,7 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
             store.AddSummary(user, other, first, last, text, span[^1].CreatedAt, 0.5, await EmbedOne(text, cancellationToken));
             summarised++;
         }
+        await ReviseSummariesAsync(cancellationToken).ConfigureAwait(false);      // also finishes one a crash cut short
         var mine = store.Messages(user, session);
         // A resumed session continues from its latest running summary and the turns after it.
         if (store.Summaries(user).Where(s => s.Session == session).MaxBy(s => s.LastSeq) is { } own)
@@ -162,6 +166,19 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
         var (id, _) = store.AppendMessage(user, session, seq, role, text, at, importance, vectors[0],
             facts.Select((f, i) => (f, vectors[i + 1])).ToList());
         _working.Add(new MemoryRecord(MemoryKind.Message, id, user, session, text, at, importance, seq, seq, vectors[0], Role: role));
+        if (facts.Count > 0 && store.SupersededCount(user) != _superseded)                     // a fact was superseded
+            await ReviseSummariesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Brings summaries that state a superseded value up to date (<see cref="SummaryReviser"/>), the running one
+    /// of this session included.</summary>
+    async Task ReviseSummariesAsync(CancellationToken cancellationToken)
+    {
+        _superseded = store.SupersededCount(user);
+        var revised = await new SummaryReviser(store, _extractor, EmbedOne).ReviseAsync(user, cancellationToken).ConfigureAwait(false);
+        if (revised.Count > 0 && Summary.Length > 0
+            && store.Summaries(user).Where(s => s.Session == session).MaxBy(s => s.LastSeq) is { } own)
+            Summary = own.Text;
     }
 
     /// <summary>MemGPT's eviction: the oldest half of the working turns (always keeping the newest) is folded into the
@@ -180,6 +197,7 @@ public sealed class MemoryChat(MemoryStore store, IEmbeddingGenerator<string, Em
         {
             store.AddSummary(user, session, _summaryFrom, evicted[^1].LastSeq, Summary, evicted[^1].CreatedAt, 0.5,
                 await EmbedOne(Summary, cancellationToken).ConfigureAwait(false));
+            await ReviseSummariesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

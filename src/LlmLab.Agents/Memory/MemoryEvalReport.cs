@@ -31,6 +31,30 @@ public sealed record MemoryEvalReport(int K, IReadOnlyList<MemoryEvalReport.Answ
     public sealed record RetrievalOutcome(string User, string Question, string Category, double? Recall, bool OutdatedRetrieved,
         IReadOnlyList<string> Retrieved);
 
+    /// <summary>The reference answerer's abstention threshold (best similarity under which it says it does not know).</summary>
+    public double AbstainBelow { get; init; } = double.NaN;
+
+    /// <summary>True when <see cref="AbstainBelow"/> was calibrated on <see cref="Validation"/>, false when it was given.</summary>
+    public bool Calibrated { get; init; }
+
+    /// <summary>Ids of the questions of the set's validation part (the threshold's calibration); the rest is the test part.</summary>
+    public IReadOnlySet<string> Validation { get; init; } = new HashSet<string>();
+
+    /// <summary>How an answerer's abstentions under a condition fare against the set's no-answer questions — on the test
+    /// part (<paramref name="validation"/> false), the validation part (true) or all (null): abstentions, right ones
+    /// (on a no-answer question), no-answer questions; precision = right / abstentions, recall = right / no-answer.</summary>
+    public (int Abstained, int Right, int NoAnswer, double Precision, double Recall) Abstention(string answerer, string condition,
+        bool? validation)
+    {
+        var list = Select(answerer, condition, null)
+            .Where(a => validation is null || Validation.Contains(a.Question) == validation).ToList();
+        int abstained = list.Count(a => ReferenceAnswerer.Abstains(a.Answer));
+        int right = list.Count(a => ReferenceAnswerer.Abstains(a.Answer) && a.Category == "no-answer");
+        int noAnswer = list.Count(a => a.Category == "no-answer");
+        return (abstained, right, noAnswer, abstained == 0 ? double.NaN : right / (double)abstained,
+            noAnswer == 0 ? double.NaN : right / (double)noAnswer);
+    }
+
     /// <summary>Mean recall@k over questions with evidence (of one category when given).</summary>
     public double RecallAtK(string? category = null) =>
         Retrievals.Where(r => r.Recall is not null && (category is null || r.Category == category)).Select(r => r.Recall!.Value)

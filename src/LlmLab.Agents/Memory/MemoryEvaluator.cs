@@ -9,7 +9,8 @@ namespace LlmLab.Agents.Memory;
 /// <see cref="MemoryChat.RecordAsync"/> (facts extracted, earlier sessions summarised as each new one starts, as in a
 /// real chat), then every question is asked a day after the last session under three conditions — <c>memory</c> (the
 /// retrieved top-k memories), <c>full-context</c> (every earlier message in the prompt) and <c>no-memory</c> (nothing) —
-/// and answered by the <see cref="ReferenceAnswerer"/> and by each model given. Retrieval is scored against the set's
+/// and answered by the <see cref="ReferenceAnswerer"/> (its abstention threshold calibrated on the set's validation part)
+/// and by each model given. Retrieval is scored against the set's
 /// evidence turns (recall@k: a turn is found when a retrieved message is that turn, a retrieved fact came from it, or a
 /// retrieved summary covers it). Not thread-safe.
 /// </summary>
@@ -28,19 +29,27 @@ public sealed class MemoryEvaluator(IEmbeddingGenerator<string, Embedding<float>
     public const string Reference = "reference";
 
     readonly MemoryOptions _options = options ?? new MemoryOptions();
-    readonly ReferenceAnswerer _reference = new();
 
-    /// <summary>Evaluates the set; databases are made in <paramref name="directory"/> (one per conversation, left there).</summary>
+    /// <summary>One question after retrieval: what each condition's answer is built from.</summary>
+    sealed record Asked(MemoryEvalSet.Conversation Conversation, MemoryEvalSet.Question Question, bool Validation, float[] Query,
+        IReadOnlyList<MemoryRecord> Recalled, IReadOnlyList<MemoryRecord> History, double EmbedMs, double RetrievalMs);
+
+    /// <summary>Evaluates the set; databases are made in <paramref name="directory"/> (one per conversation, left there).
+    /// The reference answerer's abstention threshold is calibrated on the set's validation part
+    /// (<see cref="AbstentionThreshold"/>) with the memory condition's contexts, unless <paramref name="abstainBelow"/> fixes it.</summary>
     /// <param name="set">The conversations and questions.</param>
     /// <param name="directory">Where the memory databases go.</param>
     /// <param name="models">Models to answer besides the reference, by name (their answers are reported).</param>
+    /// <param name="abstainBelow">A fixed threshold for the reference answerer; null: calibrated.</param>
     /// <param name="cancellationToken">Stops between questions.</param>
     public async Task<MemoryEvalReport> RunAsync(MemoryEvalSet set, string directory,
-        IReadOnlyDictionary<string, IChatClient>? models = null,
+        IReadOnlyDictionary<string, IChatClient>? models = null, double? abstainBelow = null,
         CancellationToken cancellationToken = default)
     {
-        var answers = new List<MemoryEvalReport.AnswerOutcome>();
+        ArgumentNullException.ThrowIfNull(set);
+        var asked = new List<Asked>();
         var retrievals = new List<MemoryEvalReport.RetrievalOutcome>();
+        // 1. Replay each conversation into its own memory and retrieve for every question.
         foreach (var conversation in set.Conversations)
         {
             string db = Path.Combine(directory, $"memory-{Safe(conversation.User)}.db");
@@ -48,8 +57,9 @@ public sealed class MemoryEvaluator(IEmbeddingGenerator<string, Embedding<float>
             using var store = MemoryStore.Open(db, ModelIdOf(embedder), DimensionsOf(embedder));
             await IngestAsync(store, conversation, cancellationToken).ConfigureAwait(false);
             var history = store.Messages(conversation.User);
-            foreach (var q in conversation.Questions)
+            for (int i = 0; i < conversation.Questions.Count; i++)
             {
+                var q = conversation.Questions[i];
                 cancellationToken.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 float[] query = VectorMath.Normalized((await embedder.GenerateAsync([q.Text], cancellationToken: cancellationToken)
@@ -60,34 +70,52 @@ public sealed class MemoryEvaluator(IEmbeddingGenerator<string, Embedding<float>
                     conversation.AskedAt, _options.K).Select(r => r.Record).ToList();
                 double retrievalMs = clock.Elapsed.TotalMilliseconds;
                 retrievals.Add(Score(conversation, q, recalled));
-                foreach (string condition in Conditions)
+                asked.Add(new Asked(conversation, q, AbstentionThreshold.IsValidation(i), query, recalled, history, embedMs, retrievalMs));
+            }
+        }
+        // 2. The abstention threshold, from the validation part only.
+        var defaults = new ReferenceAnswerer();
+        double threshold = abstainBelow ?? AbstentionThreshold.Calibrate(asked.Where(a => a.Validation)
+            .Select(a => (ReferenceAnswerer.BestSimilarity(a.Query, a.Recalled), a.Question.Category == "no-answer")).ToList(),
+            defaults.AbstainBelow);
+        var reference = new ReferenceAnswerer(threshold);
+        // 3. Answers under each condition.
+        var answers = new List<MemoryEvalReport.AnswerOutcome>();
+        foreach (var a in asked)
+        {
+            var (conversation, q) = (a.Conversation, a.Question);
+            foreach (string condition in Conditions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                IReadOnlyList<MemoryRecord> context = condition switch { "memory" => a.Recalled, "full-context" => a.History, _ => [] };
+                var prompt = condition == "full-context"
+                    ? MemoryPrompt.Build([], null, [.. a.History.Select(ToChat), new ChatMessage(ChatRole.User, q.Text)])
+                    : MemoryPrompt.Build(context, null, [new ChatMessage(ChatRole.User, q.Text)]);
+                int tokens = prompt.Tokens(countTokens);
+                // Retrieval (embedding the question, ranking) is the memory condition's cost; the reference answerer
+                // needs the question's embedding under every condition, a model does not.
+                double baseMs = condition == "memory" ? a.EmbedMs + a.RetrievalMs : 0;
+                var clock = Stopwatch.StartNew();
+                string reply = reference.Answer(a.Query, context);
+                answers.Add(Outcome(conversation, q, condition, Reference, reply, tokens,
+                    (condition == "memory" ? baseMs : a.EmbedMs) + clock.Elapsed.TotalMilliseconds));
+                foreach (var (name, model) in models ?? new Dictionary<string, IChatClient>())
                 {
-                    IReadOnlyList<MemoryRecord> context = condition switch { "memory" => recalled, "full-context" => history, _ => [] };
-                    var prompt = condition == "full-context"
-                        ? MemoryPrompt.Build([], null, [.. history.Select(ToChat), new ChatMessage(ChatRole.User, q.Text)])
-                        : MemoryPrompt.Build(context, null, [new ChatMessage(ChatRole.User, q.Text)]);
-                    int tokens = prompt.Tokens(countTokens);
-                    // Retrieval (embedding the question, ranking) is the memory condition's cost; the reference answerer
-                    // needs the question's embedding under every condition, a model does not.
-                    double baseMs = condition == "memory" ? embedMs + retrievalMs : 0;
                     clock.Restart();
-                    string reply = _reference.Answer(query, context);
-                    answers.Add(Outcome(conversation, q, condition, Reference, reply, tokens,
-                        (condition == "memory" ? baseMs : embedMs) + clock.Elapsed.TotalMilliseconds));
-                    foreach (var (name, model) in models ?? new Dictionary<string, IChatClient>())
+                    var response = await model.GetResponseAsync(prompt.Messages, new ChatOptions
                     {
-                        clock.Restart();
-                        var response = await model.GetResponseAsync(prompt.Messages, new ChatOptions
-                        {
-                            Instructions = prompt.Instructions, MaxOutputTokens = _options.MaxReplyTokens, Temperature = 0,
-                        }, cancellationToken).ConfigureAwait(false);
-                        answers.Add(Outcome(conversation, q, condition, name, response.Text.Trim(),
-                            (int)(response.Usage?.InputTokenCount ?? tokens), baseMs + clock.Elapsed.TotalMilliseconds));
-                    }
+                        Instructions = prompt.Instructions, MaxOutputTokens = _options.MaxReplyTokens, Temperature = 0,
+                    }, cancellationToken).ConfigureAwait(false);
+                    answers.Add(Outcome(conversation, q, condition, name, response.Text.Trim(),
+                        (int)(response.Usage?.InputTokenCount ?? tokens), baseMs + clock.Elapsed.TotalMilliseconds));
                 }
             }
         }
-        return new MemoryEvalReport(_options.K, answers, retrievals);
+        return new MemoryEvalReport(_options.K, answers, retrievals)
+        {
+            AbstainBelow = threshold, Calibrated = abstainBelow is null,
+            Validation = asked.Where(a => a.Validation).Select(a => a.Question.Id).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     async Task IngestAsync(MemoryStore store, MemoryEvalSet.Conversation conversation, CancellationToken cancellationToken)

@@ -66,6 +66,36 @@ public sealed partial class MemoryStore
         return list;
     }
 
+    /// <summary>
+    /// The links between summaries and superseded facts: each (summary, old fact, the slot's current fact) where the
+    /// summary covers the message the old fact was taken from — so it may still state the old value. What
+    /// <see cref="SummaryReviser"/> reads to bring summaries up to date.
+    /// </summary>
+    public IReadOnlyList<(MemoryRecord Summary, MemoryRecord Old, MemoryRecord Current)> SupersededInSummaries(string user)
+    {
+        var links = new List<(long Summary, long Old, long Current)>();
+        using (var cmd = Command(null, """
+            SELECT s.id, o.id, c.id FROM summaries s
+            JOIN messages m ON m.user_id = s.user_id AND m.session_id = s.session_id AND m.seq BETWEEN s.first_seq AND s.last_seq
+            JOIN facts o ON o.message_id = m.id AND o.superseded_by IS NOT NULL
+            JOIN facts c ON c.user_id = o.user_id AND c.key = o.key AND c.superseded_by IS NULL
+            WHERE s.user_id = $u ORDER BY s.id, o.id
+            """, ("$u", user)))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) links.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+        }
+        if (links.Count == 0) return [];
+        var summaries = Summaries(user).ToDictionary(s => s.Id);
+        var facts = Facts(user, history: true).ToDictionary(f => f.Id);
+        return links.Select(l => (summaries[l.Summary], facts[l.Old], facts[l.Current])).ToList();
+    }
+
+    /// <summary>How many of the user's facts have been superseded (it grows with each update: a cheap "did anything
+    /// change" for <see cref="SummaryReviser"/>'s callers).</summary>
+    public long SupersededCount(string user) =>
+        Scalar<long>(null, "SELECT COUNT(*) FROM facts WHERE user_id = $u AND superseded_by IS NOT NULL", ("$u", user));
+
     /// <summary>Every user with at least one message, sorted.</summary>
     public IReadOnlyList<string> Users()
     {

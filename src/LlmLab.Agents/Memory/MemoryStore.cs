@@ -179,6 +179,19 @@ public sealed partial class MemoryStore : IDisposable
         return id is not null;
     }
 
+    /// <summary>Rewrites summary <paramref name="id"/>'s text and embedding (a fact it states was superseded:
+    /// <see cref="SummaryReviser"/>); with <c>secure_delete</c> the old text does not linger in free pages.</summary>
+    /// <returns>False when there is no such summary of <paramref name="user"/>.</returns>
+    public bool ReviseSummary(string user, long id, string text, float[] embedding)
+    {
+        CheckVector(embedding);
+        using var tx = _db.BeginTransaction(deferred: false);
+        int n = NonQuery(tx, "UPDATE summaries SET text = $t, embedding = $e WHERE id = $id AND user_id = $u",
+            ("$t", text), ("$e", ToBytes(embedding)), ("$id", id), ("$u", user));
+        tx.Commit();
+        return n == 1;
+    }
+
     /// <summary>Deletes the user's memories — every one, or those whose text contains <paramref name="match"/>
     /// (case-insensitive) — with what was derived from them: a deleted message takes its facts (and their history) and
     /// every summary covering it. Then checkpoints the WAL and truncates it, so that with <c>secure_delete</c> the text

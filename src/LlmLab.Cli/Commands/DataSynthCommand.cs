@@ -1,4 +1,6 @@
 using System.Globalization;
+using LlmLab.Agents.Agent;
+using LlmLab.Agents.Tools;
 using LlmLab.Retrieval.Answering;
 using LlmLab.Alignment;
 using Microsoft.Extensions.AI;
@@ -41,7 +43,28 @@ public sealed class DataSynthCommand : CliCommand
         }
         else if (args.Get("teacher-base-url") is not null || args.Get("teacher-fraction") is not null || args.Flag("teacher-no-verify"))
             throw new UsageException("--teacher-base-url, --teacher-fraction and --teacher-no-verify need --teacher-model", this);
-        var data = SyntheticDataset.Generate(families, options);
+        // agent_tools runs lab 8.2's real tools (a sample workspace in a temporary folder, the lab's stopped clock), so its
+        // conversations go on past the call: the tool's output, then the answer built from it.
+        string? workspace = null;
+        SyntheticDataset data;
+        try
+        {
+            if (families.Any(f => f is AgentToolsFamily))
+            {
+                workspace = Directory.CreateTempSubdirectory("llmlab-synth-tools-").FullName;
+                var tools = SampleWorkspace.Create(workspace).Tools(AgentTaskSet.Clock);
+                families = [.. families.Select(f => f is AgentToolsFamily ? AgentToolsData.Family(tools) : f)];
+            }
+            data = SyntheticDataset.Generate(families, options);
+        }
+        finally
+        {
+            if (workspace is not null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Directory.Delete(workspace, recursive: true);
+            }
+        }
         string? teacherSummary = null;
         if (teacher is not null)
         {

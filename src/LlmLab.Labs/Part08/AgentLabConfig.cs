@@ -16,7 +16,7 @@ namespace LlmLab.Labs.Part08;
 /// train (always train here) or none (skip the local model).</param>
 /// <param name="LocalTrainExamples">Conversations of the agent_tools task family (lab 7.1's generator) to fine-tune on.</param>
 /// <param name="LocalCorpusBytes">The model trained here (<see cref="SmallChatModel"/>): its pretraining text,</param>
-/// <param name="LocalContext">positions (8.2's whole tool list is about 100 tokens),</param>
+/// <param name="LocalContext">positions (8.2's whole tool list is about 100 tokens; a whole exchange about twice that),</param>
 /// <param name="LocalLayers">blocks,</param>
 /// <param name="LocalWidth">width,</param>
 /// <param name="LocalBaseSteps">pretraining steps</param>
@@ -67,7 +67,8 @@ public sealed record AgentLabConfig(
         OpenaiBaseUrl: "",
         OpenaiModel: "",
         LocalModel: "auto",
-        // Quick: lab 7.1's quick shape (2 × 96, BPE 512) with room for 8.2's tool list (about 100 tokens) and a call.
-        LocalTrainExamples: 2000, LocalCorpusBytes: 1_000_000, LocalContext: 192, LocalLayers: 2, LocalWidth: 96, LocalBaseSteps: 200,
+        // Quick: lab 7.1's quick shape (2 × 96, BPE 512) with room for 8.2's tool list (about 100 tokens) and a whole
+        // exchange (call, result, answer): 320 positions hold about 3/4 of the family's conversations, 192 held 12%.
+        LocalTrainExamples: 2000, LocalCorpusBytes: 1_000_000, LocalContext: 320, LocalLayers: 2, LocalWidth: 96, LocalBaseSteps: 200,
         LocalSftSteps: 600);
 }

@@ -116,7 +116,8 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
         ctx.Checks.KnownAnswer("the set's evidence turns")
             .AtLeast($"memory retrieval: evidence turns in the top {cfg.K} (recall@{cfg.K})", report.RecallAtK(), cfg.MinRecallAtK);
         ctx.Report.Paragraph($"Updated facts: an outdated value is among the retrieved memories for {F(report.OutdatedRate)} of the " +
-            "questions (superseded facts and their messages are left out; summaries written before the update still hold the old value).");
+            "questions (superseded facts and their messages are left out; a summary written before the update is re-rendered with " +
+            "the current value when the newer fact is stored: `SummaryReviser`).");
         ctx.Report.Headline($"Memory recall@{cfg.K}", F(report.RecallAtK()));
         foreach (var r in report.Retrievals)
             ctx.Metrics.Log(new { part = "retrieval", user = r.User, question = r.Question, category = r.Category, recall = r.Recall,
@@ -154,6 +155,7 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
             .AtMost("prompt tokens per query, memory / full context",
                 report.MeanTokens(R, "memory") / report.MeanTokens(R, "full-context"), 1);
         ctx.Report.Headline("Reference accuracy: memory / full context / none", $"{F(memory)} / {F(full)} / {F(none)}");
+        Abstention(ctx, report);
         if (report.Answerers.Count > 1)
         {
             string name = report.Answerers[1];
@@ -165,6 +167,31 @@ public sealed class MemoryLab : Lab<MemoryLabConfig>
             ctx.Metrics.Log(new { part = "answer", user = a.User, question = a.Question, category = a.Category, condition = a.Condition,
                 answerer = a.Answerer, correct = a.Correct, prompt_tokens = a.PromptTokens, ms = a.Milliseconds, answer = a.Answer });
         ctx.Plot("accuracy", AccuracyPlot(report), "reference answerer's accuracy per question category and context");
+    }
+
+    /// <summary>How the reference answerer's abstentions fare against the set's no-answer questions, with the threshold
+    /// calibrated on the validation part (every other question) and reported on the other part.</summary>
+    static void Abstention(LabContext ctx, MemoryEvalReport report)
+    {
+        string R = MemoryEvaluator.Reference;
+        ctx.Report.Paragraph($"Abstention: the reference answerer says \"{ReferenceAnswerer.Abstention}\" when the best memory's cosine " +
+            $"similarity to the question is below {report.AbstainBelow.ToString("0.000", C)}" + (report.Calibrated
+                ? $", the cut that gets most abstain/answer decisions right on the set's validation part ({report.Validation.Count} " +
+                  "questions: every other question of each user; `AbstentionThreshold`), frozen for the test part."
+                : " (given)."));
+        var rows = new List<string[]>();
+        foreach (string condition in new[] { "memory", "full-context" })
+            foreach (var (part, which) in new (string, bool?)[] { ("test", false), ("validation", true), ("all", null) })
+            {
+                var a = report.Abstention(R, condition, which);
+                rows.Add([condition, part, $"{a.Right}/{a.Abstained}", F(a.Precision), $"{a.Right}/{a.NoAnswer}", F(a.Recall)]);
+            }
+        ctx.Report.Table(["context", "questions", "right abstentions / abstentions", "precision", "right / no-answer questions",
+            "recall"], rows, "a right abstention is one on a no-answer question of the set (its labels, not the answerer's)");
+        var test = report.Abstention(R, "memory", false);
+        ctx.Report.Headline("Abstention on the test part (memory): precision / recall", $"{F(test.Precision)} / {F(test.Recall)}");
+        ctx.Metrics.Log(new { part = "abstention", threshold = report.AbstainBelow, calibrated = report.Calibrated,
+            test_abstained = test.Abstained, test_right = test.Right, test_no_answer = test.NoAnswer });
     }
 
     static void Restart(LabContext ctx, MemoryEvalSet set, MemoryEvalReport report, string dbs, OnnxSentenceEncoder encoder,

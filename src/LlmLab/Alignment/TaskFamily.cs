@@ -25,11 +25,13 @@ public abstract class TaskFamily
         if ((uint)template >= (uint)TemplateCount)
             throw new ArgumentOutOfRangeException(nameof(template), $"{Name} has templates 0..{TemplateCount - 1}");
         if (difficulty is < 1 or > 3) throw new InputException($"difficulty must be 1, 2 or 3 (got {difficulty})");
-        var (system, user, reply) = Make(rng, template, difficulty);
+        var (system, user, turns) = MakeConversation(rng, template, difficulty);
+        if (turns.Count == 0 || turns[^1].Role != ChatRole.Assistant)
+            throw new InvalidOperationException($"{Name}: a generated conversation must end with the assistant's reply");
         var messages = new List<ChatMessage>();
         if (system is not null) messages.Add(new ChatMessage(ChatRole.System, system));
         messages.Add(new ChatMessage(ChatRole.User, user));
-        messages.Add(reply);
+        messages.AddRange(turns);
         return new SyntheticExample(Name, template, messages);
     }
 
@@ -39,6 +41,16 @@ public abstract class TaskFamily
 
     /// <summary>(optional system message, user message, the assistant's reference reply).</summary>
     protected abstract (string? System, string User, ChatMessage Reply) Make(Random rng, int template, int difficulty);
+
+    /// <summary>(optional system message, user message, the turns after it). The default is <see cref="Make"/>'s one
+    /// reply; a family whose conversations go on (a tool call, its result, then the answer: AgentToolsFamily) returns
+    /// every turn, the last one being the assistant's final reply that <see cref="Check"/> grades.</summary>
+    protected virtual (string? System, string User, IReadOnlyList<ChatMessage> Turns) MakeConversation(Random rng, int template,
+        int difficulty)
+    {
+        var (system, user, reply) = Make(rng, template, difficulty);
+        return (system, user, [reply]);
+    }
 
     /// <summary>An assistant message with <paramref name="text"/>.</summary>
     protected static ChatMessage Answer(string text) => new(ChatRole.Assistant, text);

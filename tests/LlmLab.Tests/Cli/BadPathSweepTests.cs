@@ -109,6 +109,7 @@ public sealed class BadPathSweepTests : IDisposable
         ["agent run"] = p => [[], ["hi"], ["", "--scripted"], ["hi", "--scripted", "--checkpoint", p.Dir], ["hi", "--scripted", "--db", p.Missing],
             ["hi", "--scripted", "--db", p.Corpus], ["hi", "--scripted", "--files", p.Missing], ["hi", "--scripted", "--rag", p.Missing],
             ["hi", "--scripted", "--trace", Path.Combine(p.Ro, "t.jsonl")], ["hi", "--scripted", "--trace", p.Dir],
+            ["hi", "--scripted", "--stream", "--trace", p.Dir],
             ["hi", "--scripted", "--max-calls", "x"], ["hi", "--scripted", "--wall-time-s", "0"],
             ["hi", "--openai-base-url", "ftp://x", "--openai-model", "m"], ["hi", "--openai-base-url", "http://127.0.0.1:9/v1"],
             ["hi", "--checkpoint", p.Missing], ["hi", "--scripted", "--mcp-url", "nonsense"],

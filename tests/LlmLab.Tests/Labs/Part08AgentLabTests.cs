@@ -35,7 +35,7 @@ public sealed class Part08AgentLabTests : IDisposable
         Assert.Contains(r.Checks, c => c.Name.StartsWith("the agent_tools family's tool list", StringComparison.Ordinal) && c.Passed);
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.Contains("held-out agent_tools requests", report);
-        Assert.True(Directory.Exists(Path.Combine(dir, "agent-sft")), "the fine-tuned model is left for later runs");
+        Assert.True(Directory.Exists(Path.Combine(dir, "agent-exchange-sft")), "the fine-tuned model is left for later runs");
     }
 
     [Theory]
