@@ -15,14 +15,14 @@ using LlmLab.Training;
 // the same token windows, perplexity, greedy agreement where the top-2 margin exceeds --tol, tokenizer ids, and tokens/s
 // for prefill and decode at batch 1. Not a test: a benchmark whose table goes into BENCHMARKS.md. Our side loads each file as
 // llama.cpp reads it (GgufImport asLlamaCpp: the tanh GELU for gpt2), so the two engines compute the same function; with
-// --activations q8_0 our side also rounds activations to Q8_0 blocks before products with Q8_0/Q4_0 weights, as llama.cpp's
-// CPU path does (GptModel.ActivationRounding).
+// --activations q8_0 our side also rounds activations to Q8_0 blocks before products with Q8_0/Q4_0 weights, and with
+// gelu_fp16 it reads the GELU from ggml's fp16 table, as llama.cpp's CPU path does (GptModel.ActivationRounding).
 var inv = CultureInfo.InvariantCulture;
 var opts = Options.Parse(args);
 if (opts is null)
 {
     Console.WriteLine("usage: LlamaCppPeer [--models small,llama,large] [--checkpoint DIR] [--types f32,f16,q8_0,q4_0] " +
-        "[--windows N] [--window T] [--activations none|q8_0]");
+        "[--windows N] [--window T] [--activations none|q8_0,gelu_fp16]");
     Console.WriteLine("                    [--decode N] [--threads N] [--tol X] [--text FILE] [--work DIR] [--json FILE] " +
         "[--repeats N] [--keep]");
     return 0;
@@ -56,7 +56,10 @@ foreach (string name in opts.Models)
             using (var theirs = new LlamaCppSide(path, model.Config.Context, opts.Threads))
             {
                 ours.eval();
-                if (opts.Activations == "q8_0" && type is GgmlType.Q8_0 or GgmlType.Q4_0) ours.ActivationRounding = ActivationRounding.Q8_0;
+                // llama.cpp rounds activations to Q8_0 only before products with quantized weights; its GELU table is always on.
+                var rounding = opts.Activations;
+                if (type is not (GgmlType.Q8_0 or GgmlType.Q4_0)) rounding &= ~ActivationRounding.Q8_0;
+                ours.ActivationRounding = rounding;
                 var row = Compare(name, model.ParameterCount, typeName, summary.FileBytes, new OurSide(ours), theirs, windows, tokenizer, text, opts);
                 results.Add(row);
             }
@@ -110,7 +113,7 @@ Dictionary<string, object> Compare(string name, long parameters, string type, lo
         ["prefill_tok_s_ours"] = prefillOurs, ["prefill_tok_s_llama_cpp"] = prefillTheirs, ["decode_tok_s_ours"] = decodeOurs,
         ["decode_tok_s_llama_cpp"] = decodeTheirs, ["tokenizer_lines_equal"] = sameIds, ["tokenizer_lines"] = lines.Length,
         ["greedy_prefix_equal"] = CommonPrefix(ta, tb), ["window"] = windows[0].Length, ["windows"] = windows.Count, ["tol"] = o.Tol,
-        ["activations"] = ours.Rounding == ActivationRounding.Q8_0 ? "q8_0" : "f32",
+        ["activations"] = ours.Rounding.ToString(),
     };
 }
 
@@ -178,7 +181,7 @@ static string SdkText()
 }
 
 sealed record Options(string[] Models, string? Checkpoint, string[] Types, int Windows, int Window, int Decode, int Threads, double Tol,
-    string? Text, string Work, string? Json, bool Keep, int Repeats, string Activations)
+    string? Text, string Work, string? Json, bool Keep, int Repeats, ActivationRounding Activations)
 {
     public static Options? Parse(string[] args)
     {
@@ -200,7 +203,12 @@ sealed record Options(string[] Models, string? Checkpoint, string[] Types, int W
             double.Parse(Get("tol", "1e-3"), CultureInfo.InvariantCulture), d.GetValueOrDefault("text"),
             Get("work", Path.Combine(Path.GetTempPath(), "llamacpp-peer")), d.GetValueOrDefault("json"), d.ContainsKey("keep"),
             int.Parse(Get("repeats", "3"), CultureInfo.InvariantCulture),
-            Get("activations", "none") is "none" or "q8_0" ? Get("activations", "none")
-                : throw new ArgumentException("--activations must be none or q8_0"));
+            Get("activations", "none").Split(',').Aggregate(ActivationRounding.None, (r, a) => r | a switch
+            {
+                "none" => ActivationRounding.None,
+                "q8_0" => ActivationRounding.Q8_0,
+                "gelu_fp16" => ActivationRounding.GeluFp16,
+                _ => throw new ArgumentException($"--activations takes none, q8_0 and/or gelu_fp16 (got '{a}')"),
+            }));
     }
 }

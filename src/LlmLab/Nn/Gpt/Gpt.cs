@@ -158,8 +158,11 @@ public sealed class GptMlp : nn.Module<Tensor, Tensor>
         return dropout.call(c_proj.call(Q8_0Activations.Apply(h, Rounding))).MoveToOuterDisposeScope(); // (B, T, d)
     }
 
-    /// <summary>GELU in the configured form: libtorch's exact erf GELU, or the tanh approximation.</summary>
-    Tensor Gelu(Tensor x) => _tanh ? nn.functional.gelu(x, GELU.Approximate.tanh) : nn.functional.gelu(x);
+    /// <summary>GELU in the configured form: libtorch's exact erf GELU, or the tanh approximation; or ggml's fp16 table when
+    /// asked to compute as llama.cpp does.</summary>
+    Tensor Gelu(Tensor x) =>
+        Rounding.HasFlag(ActivationRounding.GeluFp16) ? Fp16GeluTable.Apply(x).to(x.dtype)
+        : _tanh ? nn.functional.gelu(x, GELU.Approximate.tanh) : nn.functional.gelu(x);
 
     /// <summary>What happens to the inputs of c_fc/c_gate and c_proj (see <see cref="GptModel.ActivationRounding"/>).</summary>
     internal ActivationRounding Rounding { get; set; }
@@ -341,11 +344,13 @@ public sealed partial class GptModel : nn.Module<Tensor, Tensor>
     ActivationRounding _rounding;
 
     /// <summary>
-    /// What happens to the input of every weight product — the blocks' attention and MLP projections and the LM head:
-    /// nothing (<see cref="ActivationRounding.None"/>, the default), or rounding to Q8_0 blocks as llama.cpp's CPU path does
-    /// before multiplying by Q8_0/Q4_0 weights (<see cref="Q8_0Activations"/>), so that a model loaded from a quantized GGUF
-    /// file (whose matrices, token embedding included, are all quantized) computes what llama.cpp computes. An
-    /// inference-time switch: not part of the config, not saved. Needs n_embd and the MLP width to be multiples of 32.
+    /// Where activations are rounded as llama.cpp's CPU backend rounds them: nothing (<see cref="ActivationRounding.None"/>, the
+    /// default); <see cref="ActivationRounding.Q8_0"/>: the input of every weight product — the blocks' attention and MLP
+    /// projections and the LM head — rounded to Q8_0 blocks as before ggml's integer dot product with Q8_0/Q4_0 weights
+    /// (<see cref="Q8_0Activations"/>), so that a model loaded from a quantized GGUF file (whose matrices, token embedding
+    /// included, are all quantized) computes what llama.cpp computes (needs n_embd and the MLP width to be multiples of 32);
+    /// <see cref="ActivationRounding.GeluFp16"/>: the GELU MLP reads ggml's fp16 GELU table (<see cref="Fp16GeluTable"/>).
+    /// An inference-time switch: not part of the config, not saved.
     /// </summary>
     public ActivationRounding ActivationRounding
     {

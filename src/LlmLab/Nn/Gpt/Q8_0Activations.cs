@@ -43,6 +43,6 @@ public static class Q8_0Activations
         return q.mul(d).reshape(x.shape).to(x.dtype).MoveToOuterDisposeScope();
     }
 
-    /// <summary><paramref name="x"/> itself when <paramref name="rounding"/> is None, else <see cref="Round"/>(x).</summary>
-    public static Tensor Apply(Tensor x, ActivationRounding rounding) => rounding == ActivationRounding.Q8_0 ? Round(x) : x;
+    /// <summary><see cref="Round"/>(x) when <paramref name="rounding"/> has <see cref="ActivationRounding.Q8_0"/>, else x itself.</summary>
+    public static Tensor Apply(Tensor x, ActivationRounding rounding) => rounding.HasFlag(ActivationRounding.Q8_0) ? Round(x) : x;
 }
