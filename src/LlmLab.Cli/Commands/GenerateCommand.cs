@@ -44,9 +44,6 @@ public sealed class GenerateCommand : CliCommand
         var (model, tokenizer, template) = HfOrCheckpoint.Load(path); // a checkpoint, a Hugging Face folder or a GGUF file
         using (model)
         {
-            if (rounding != Nn.Gpt.ActivationRounding.None && (model.Config.Width % 32 != 0 || model.Config.FeedForwardWidth % 32 != 0))
-                throw new InputException($"--activations q8_0 needs n_embd ({model.Config.Width}) and the MLP width " +
-                    $"({model.Config.FeedForwardWidth}) to be multiples of 32 (Q8_0 blocks)");
             model.ActivationRounding = rounding;
             if (chat is not null)
             {

@@ -62,6 +62,9 @@ public sealed class Q8_0ActivationTests
         var once = Q8_0Activations.Round(randn(3, 5, 64));
         Assert.Equal(0f, (Q8_0Activations.Round(once) - once).abs().max().item<float>());
         Assert.Throws<ArgumentException>(() => Q8_0Activations.Round(randn(2, 40)));
+        // A product whose input is not whole blocks has no Q8_0 weights: Apply leaves it alone.
+        var odd = randn(2, 40);
+        Assert.Same(odd, Q8_0Activations.Apply(odd, ActivationRounding.Q8_0));
     }
 
     [Theory]

@@ -348,7 +348,8 @@ public sealed partial class GptModel : nn.Module<Tensor, Tensor>
     /// default); <see cref="ActivationRounding.Q8_0"/>: the input of every weight product — the blocks' attention and MLP
     /// projections and the LM head — rounded to Q8_0 blocks as before ggml's integer dot product with Q8_0/Q4_0 weights
     /// (<see cref="Q8_0Activations"/>), so that a model loaded from a quantized GGUF file (whose matrices, token embedding
-    /// included, are all quantized) computes what llama.cpp computes (needs n_embd and the MLP width to be multiples of 32);
+    /// included, are quantized) computes what llama.cpp computes (a product whose input width is not a multiple of 32 stays
+    /// fp32: its matrix is f16 in our GGUF files);
     /// <see cref="ActivationRounding.GeluFp16"/>: the GELU MLP reads ggml's fp16 GELU table (<see cref="Fp16GeluTable"/>).
     /// An inference-time switch: not part of the config, not saved.
     /// </summary>

@@ -43,6 +43,10 @@ public static class Q8_0Activations
         return q.mul(d).reshape(x.shape).to(x.dtype).MoveToOuterDisposeScope();
     }
 
-    /// <summary><see cref="Round"/>(x) when <paramref name="rounding"/> has <see cref="ActivationRounding.Q8_0"/>, else x itself.</summary>
-    public static Tensor Apply(Tensor x, ActivationRounding rounding) => rounding.HasFlag(ActivationRounding.Q8_0) ? Round(x) : x;
+    /// <summary><see cref="Round"/>(x) when <paramref name="rounding"/> has <see cref="ActivationRounding.Q8_0"/> and x's last
+    /// dimension is a whole number of blocks, else x itself. A product whose input is not a whole number of 32-value blocks
+    /// has no Q8_0 weights (our GGUF export, like llama.cpp's quantizer, stores that matrix in f16, and llama.cpp then rounds
+    /// its activations to f16, which is not emulated here).</summary>
+    public static Tensor Apply(Tensor x, ActivationRounding rounding) =>
+        rounding.HasFlag(ActivationRounding.Q8_0) && x.shape[^1] % BlockSize == 0 ? Round(x) : x;
 }
