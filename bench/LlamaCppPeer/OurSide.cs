@@ -8,6 +8,9 @@ namespace LlmLab.Bench.LlamaCppPeer;
 /// <c>GenerationEngine</c> decodes with), greedy like the llama.cpp side.</summary>
 sealed class OurSide(GptModel model)
 {
+    /// <summary>The activation rounding our model runs with.</summary>
+    public ActivationRounding Rounding => model.ActivationRounding;
+
     public float[] Logits(int[] ids)
     {
         using var scope = NewDisposeScope();

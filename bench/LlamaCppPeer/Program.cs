@@ -13,13 +13,16 @@ using LlmLab.Training;
 
 // Ours vs llama.cpp on the same GGUF weights (issue 20): for each model and each GGUF type, the logits of both engines on
 // the same token windows, perplexity, greedy agreement where the top-2 margin exceeds --tol, tokenizer ids, and tokens/s
-// for prefill and decode at batch 1. Not a test: a benchmark whose table goes into BENCHMARKS.md.
+// for prefill and decode at batch 1. Not a test: a benchmark whose table goes into BENCHMARKS.md. Our side loads each file as
+// llama.cpp reads it (GgufImport asLlamaCpp: the tanh GELU for gpt2), so the two engines compute the same function; with
+// --activations q8_0 our side also rounds activations to Q8_0 blocks before products with Q8_0/Q4_0 weights, and with
+// gelu_fp16 it reads the GELU from ggml's fp16 table, as llama.cpp's CPU path does (GptModel.ActivationRounding).
 var inv = CultureInfo.InvariantCulture;
 var opts = Options.Parse(args);
 if (opts is null)
 {
     Console.WriteLine("usage: LlamaCppPeer [--models small,llama,large] [--checkpoint DIR] [--types f32,f16,q8_0,q4_0] " +
-        "[--windows N] [--window T]");
+        "[--windows N] [--window T] [--activations none|q8_0,gelu_fp16]");
     Console.WriteLine("                    [--decode N] [--threads N] [--tol X] [--text FILE] [--work DIR] [--json FILE] " +
         "[--repeats N] [--keep]");
     return 0;
@@ -47,11 +50,16 @@ foreach (string name in opts.Models)
             var type = GgmlTypes.Parse(typeName, "--types");
             string path = Path.Combine(opts.Work, $"{name}-{typeName}.gguf");
             var summary = GgufExport.Write(path, model, tokenizer, type, name: name);
-            var (ours, _) = GgufImport.Load(path); // the weights llama.cpp reads, dequantized to fp32
+            var (ours, _) = GgufImport.Load(path, asLlamaCpp: true); // the weights llama.cpp reads, dequantized to fp32
+            if (GgufExport.NoteFor(model.Config) is { } note) Console.Error.WriteLine($"  {name}: {note}");
             using (ours)
             using (var theirs = new LlamaCppSide(path, model.Config.Context, opts.Threads))
             {
                 ours.eval();
+                // llama.cpp rounds activations to Q8_0 only before products with quantized weights; its GELU table is always on.
+                var rounding = opts.Activations;
+                if (type is not (GgmlType.Q8_0 or GgmlType.Q4_0)) rounding &= ~ActivationRounding.Q8_0;
+                ours.ActivationRounding = rounding;
                 var row = Compare(name, model.ParameterCount, typeName, summary.FileBytes, new OurSide(ours), theirs, windows, tokenizer, text, opts);
                 results.Add(row);
             }
@@ -105,6 +113,7 @@ Dictionary<string, object> Compare(string name, long parameters, string type, lo
         ["prefill_tok_s_ours"] = prefillOurs, ["prefill_tok_s_llama_cpp"] = prefillTheirs, ["decode_tok_s_ours"] = decodeOurs,
         ["decode_tok_s_llama_cpp"] = decodeTheirs, ["tokenizer_lines_equal"] = sameIds, ["tokenizer_lines"] = lines.Length,
         ["greedy_prefix_equal"] = CommonPrefix(ta, tb), ["window"] = windows[0].Length, ["windows"] = windows.Count, ["tol"] = o.Tol,
+        ["activations"] = ours.Rounding.ToString(),
     };
 }
 
@@ -145,15 +154,19 @@ static (GptModel, BpeTokenizer) Build(string name, Options o)
     var gpt2 = PretrainedTokenizers.Gpt2();
     var config = name switch
     {
-        // A small GPT-2-shaped model (the lab-6 shape scaled down) and its Llama-shaped twin (RoPE, RMSNorm, SwiGLU, GQA).
-        "small" => new GptConfig { VocabSize = gpt2.VocabSize, Context = 256, Width = 256, Layers = 4, Heads = 4 },
+        // A small GPT-2-shaped model (the lab-6 shape scaled down, with GPT-2's tanh GELU, which llama.cpp's gpt2 graph
+        // computes) and its Llama-shaped twin (RoPE, RMSNorm, SwiGLU, GQA).
+        "small" => new GptConfig
+        {
+            VocabSize = gpt2.VocabSize, Context = 256, Width = 256, Layers = 4, Heads = 4, ActivationFunction = "gelu_new",
+        },
         "llama" => new GptConfig
         {
             VocabSize = gpt2.VocabSize, Context = 256, Width = 256, Layers = 4, Heads = 4, KvHeads = 2, PositionEmbedding = PositionEmbeddingKind.Rope,
             Norm = NormalizationKind.RmsNorm, Mlp = FeedForwardKind.SwiGlu, Bias = false,
         },
         // GPT-2 small (124M), random weights: the size where the gap is measured.
-        "large" => GptConfig.Gpt2Small with { Context = 512 },
+        "large" => GptConfig.Gpt2Small with { Context = 512, ActivationFunction = "gelu_new" },
         _ => throw new ArgumentException($"unknown model '{name}' (small, llama, large, lab6)"),
     };
     Seeding.SeedTorch(20);
@@ -168,7 +181,7 @@ static string SdkText()
 }
 
 sealed record Options(string[] Models, string? Checkpoint, string[] Types, int Windows, int Window, int Decode, int Threads, double Tol,
-    string? Text, string Work, string? Json, bool Keep, int Repeats)
+    string? Text, string Work, string? Json, bool Keep, int Repeats, ActivationRounding Activations)
 {
     public static Options? Parse(string[] args)
     {
@@ -189,6 +202,13 @@ sealed record Options(string[] Models, string? Checkpoint, string[] Types, int W
             int.Parse(Get("decode", "32"), CultureInfo.InvariantCulture), int.Parse(Get("threads", "2"), CultureInfo.InvariantCulture),
             double.Parse(Get("tol", "1e-3"), CultureInfo.InvariantCulture), d.GetValueOrDefault("text"),
             Get("work", Path.Combine(Path.GetTempPath(), "llamacpp-peer")), d.GetValueOrDefault("json"), d.ContainsKey("keep"),
-            int.Parse(Get("repeats", "3"), CultureInfo.InvariantCulture));
+            int.Parse(Get("repeats", "3"), CultureInfo.InvariantCulture),
+            Get("activations", "none").Split(',').Aggregate(ActivationRounding.None, (r, a) => r | a switch
+            {
+                "none" => ActivationRounding.None,
+                "q8_0" => ActivationRounding.Q8_0,
+                "gelu_fp16" => ActivationRounding.GeluFp16,
+                _ => throw new ArgumentException($"--activations takes none, q8_0 and/or gelu_fp16 (got '{a}')"),
+            }));
     }
 }

@@ -35,6 +35,7 @@ public sealed class ExportGgufCommand : CliCommand
             @out.WriteLine($"wrote {outPath}: {summary.Architecture}, {summary.Tensors} tensors ({summary.TensorsInType} in " +
                 $"{GgmlTypes.Name(type)}), " +
                 $"{summary.FileBytes / 1e6:F1} MB");
+            if (summary.Note is { } note) @out.WriteLine($"note: {note}");
         }
         return 0;
     }

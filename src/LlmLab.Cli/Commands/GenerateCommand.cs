@@ -9,13 +9,17 @@ namespace LlmLab.Cli.Commands;
 /// decoded by the same <see cref="GenerationEngine"/> that <c>llmlab serve</c> runs. <c>--prompt</c> continues raw text (a prompt
 /// longer than the context keeps its last tokens); <c>--chat</c> sends one user message through the checkpoint's chat template
 /// (the special-token format of an sft checkpoint, the transcript otherwise) and prints the assistant's reply. The generation
-/// ends at <c>--max-tokens</c>, at the end of the assistant's turn (chat), or when the context is full.</summary>
+/// ends at <c>--max-tokens</c>, at the end of the assistant's turn (chat), or when the context is full. <c>--checkpoint</c> may
+/// also be a Hugging Face folder or a GGUF file; <c>--activations q8_0</c> rounds the inputs of every weight product to Q8_0
+/// blocks, as llama.cpp's CPU path does with Q8_0/Q4_0 weights (<see cref="Nn.Gpt.GptModel.ActivationRounding"/>).</summary>
 public sealed class GenerateCommand : CliCommand
 {
     public override string Name => "generate";
     public override string Summary => "generate text or a chat reply from a checkpoint (seeded: the same seed gives the same text)";
-    public override string Usage => "--checkpoint DIR (--prompt TEXT | --chat MESSAGE) [--max-tokens N] [--temperature T] [--top-k K] [--seed S]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "checkpoint", "prompt", "chat", "max-tokens", "temperature", "top-k", "seed" };
+    public override string Usage => "--checkpoint DIR|HF_DIR|FILE.gguf (--prompt TEXT | --chat MESSAGE) [--max-tokens N] " +
+        "[--temperature T] [--top-k K] [--seed S] [--activations none|q8_0]";
+    public override IReadOnlySet<string> Options =>
+        new HashSet<string> { "checkpoint", "prompt", "chat", "max-tokens", "temperature", "top-k", "seed", "activations" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -30,10 +34,17 @@ public sealed class GenerateCommand : CliCommand
         int seed = args.GetInt("seed", 0);
         var sampling = new SamplingParams(Temperature: temperature, TopK: topK, MaxTokens: count, Seed: seed);
         sampling.Validate();
+        var rounding = args.Get("activations") switch
+        {
+            null or "none" => Nn.Gpt.ActivationRounding.None,
+            "q8_0" => Nn.Gpt.ActivationRounding.Q8_0,
+            var other => throw new UsageException($"--activations must be none or q8_0 (got '{other}')", this),
+        };
         TorchRuntime.EnsureLoaded();
-        var (model, tokenizer, template) = HfOrCheckpoint.Load(path); // a checkpoint, or a Hugging Face folder
+        var (model, tokenizer, template) = HfOrCheckpoint.Load(path); // a checkpoint, a Hugging Face folder or a GGUF file
         using (model)
         {
+            model.ActivationRounding = rounding;
             if (chat is not null)
             {
                 // The template the checkpoint was fine-tuned with, as `serve` uses it: stop at the end of the assistant's turn.

@@ -16,6 +16,11 @@ namespace LlmLab.Interop;
 /// <item>architecture <c>llama</c> for RoPE + RMSNorm + SwiGLU (with GQA): separate q/k/v whose q and k rows are permuted
 /// from our "rotate half" pairing (i, i + hs/2) to llama.cpp's adjacent pairs (2i, 2i + 1), as llama.cpp's own
 /// <c>convert_hf_to_gguf.py</c> does for Hugging Face Llama weights; the rotation angles are the same;</item>
+/// <item>our own keys, which llama.cpp ignores and <see cref="GgufImport"/> reads back: <c>llmlab.activation_function</c>
+/// (gpt2: the model's GELU; llama.cpp's gpt2 graph always computes the tanh approximation, so an exact-GELU model runs there
+/// with a slightly different function, which <see cref="GgufFileSummary.Note"/> says) and <c>llmlab.rope_scaling</c> (llama:
+/// the rescaling as JSON; llama.cpp reads <c>rope.scaling.type/factor</c> for linear and the per-pair divisors of the
+/// <c>rope_freqs.weight</c> tensor for llama3, both written here);</item>
 /// <item>the tokenizer embedded as <c>tokenizer.ggml.model = gpt2</c> (tokens in GPT-2's byte-to-unicode spelling, token
 /// types, merges, special ids, <c>tokenizer.ggml.pre</c> naming llama.cpp's pre-tokenizer for our split pattern, and the
 /// chat template in Jinja).</item>
@@ -52,8 +57,16 @@ public static class GgufExport
         var (metadata, tensors) = Build(model, tokenizer, type, template, name);
         GgufWriter.Write(path, metadata, tensors);
         return new GgufFileSummary(ArchitectureOf(model.Config), tensors.Count, tensors.Count(t => t.Type == type),
-            tensors.Sum(t => (long)t.Data.Length), new FileInfo(path).Length);
+            tensors.Sum(t => (long)t.Data.Length), new FileInfo(path).Length, NoteFor(model.Config));
     }
+
+    /// <summary>What llama.cpp will compute differently from <paramref name="c"/>, or null.</summary>
+    public static string? NoteFor(GptConfig c) =>
+        ArchitectureOf(c) == "gpt2" && !c.TanhGelu
+            ? "this model uses the exact erf GELU; llama.cpp's gpt2 architecture always computes the tanh approximation " +
+              "(GPT-2's gelu_new), so its logits will differ from ours by up to ~1e-3 (the file records activation_function = " +
+              "gelu under llmlab.activation_function for LlmLab)"
+            : null;
 
     /// <summary>The metadata and tensors <see cref="Write"/> writes.</summary>
     public static (List<KeyValuePair<string, object>> Metadata, List<GgufTensor> Tensors) Build(GptModel model, BpeTokenizer tokenizer,
@@ -79,16 +92,39 @@ public static class GgufExport
         Add($"{arch}.block_count", (uint)c.Layers);
         Add($"{arch}.attention.head_count", (uint)c.Heads);
         Add($"{arch}.attention.head_count_kv", (uint)c.KeyValueHeads);
-        if (arch == "gpt2") Add("gpt2.attention.layer_norm_epsilon", (float)c.NormEps);
+        if (arch == "gpt2")
+        {
+            Add("gpt2.attention.layer_norm_epsilon", (float)c.NormEps);
+            Add("llmlab.activation_function", c.ActivationFunction ?? "gelu");
+        }
         else
         {
             Add("llama.attention.layer_norm_rms_epsilon", (float)c.NormEps);
             Add("llama.rope.freq_base", (float)c.RopeTheta);
             Add("llama.rope.dimension_count", (uint)c.HeadSize);
+            if (c.RopeScaling is { } scaling)
+            {
+                Add("llmlab.rope_scaling", System.Text.Json.JsonSerializer.Serialize(scaling));
+                if (scaling.Kind == "linear")
+                {
+                    Add("llama.rope.scaling.type", "linear");
+                    Add("llama.rope.scaling.factor", (float)scaling.Factor);
+                }
+            }
         }
         GgufTokenizerMetadata.Add(meta, tokenizer, c.VocabSize, template);
         var tensors = arch == "gpt2" ? Gpt2Tensors(c, weights, type) : LlamaTensors(c, weights, type);
+        if (c.RopeScaling is { Kind: "llama3" } llama3) tensors.Add(Vector("rope_freqs.weight", RopeFreqFactors(c, llama3)));
         return (meta, tensors);
+    }
+
+    /// <summary>llama.cpp's per-pair RoPE divisors (<c>rope_freqs.weight</c>, hs/2 values): its rope divides each pair's
+    /// angle by them, so each is θᵢ unscaled / θᵢ scaled.</summary>
+    internal static float[] RopeFreqFactors(GptConfig c, RopeScaling scaling)
+    {
+        double[] plain = RopeScaling.InverseFrequencies(c.HeadSize, c.RopeTheta, null);
+        double[] scaled = RopeScaling.InverseFrequencies(c.HeadSize, c.RopeTheta, scaling);
+        return plain.Zip(scaled, (p, s) => (float)(p / s)).ToArray();
     }
 
     static List<GgufTensor> Gpt2Tensors(GptConfig c, Dictionary<string, float[]> w, GgmlType type)

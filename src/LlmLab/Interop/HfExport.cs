@@ -10,8 +10,9 @@ namespace LlmLab.Interop;
 
 /// <summary>
 /// Our GPT as a Hugging Face folder that transformers loads with <c>AutoModelForCausalLM.from_pretrained</c>:
-/// <c>config.json</c> (GPT-2's keys for the GPT-2 shape, with <c>activation_function = "gelu"</c>, the exact erf GELU ours
-/// uses; Llama's for RoPE + RMSNorm + SwiGLU), <c>model.safetensors</c> (fp32, transformers' tensor names: see
+/// <c>config.json</c> (GPT-2's keys for the GPT-2 shape, with the model's <c>activation_function</c>: <c>"gelu"</c>, the
+/// exact erf GELU our training uses, or the tanh approximation's name; Llama's for RoPE + RMSNorm + SwiGLU, with
+/// rope_scaling), <c>model.safetensors</c> (fp32, transformers' tensor names: see
 /// <see cref="HfTensorNames"/>), <c>tokenizer.json</c> and <c>tokenizer_config.json</c> (with the chat template in Jinja).
 /// GPT-2 always has biases in transformers: a model without them is written with zero biases (the same function).
 /// The folder is written file by file, each atomically. Stateless and thread-safe (reads the model only).
@@ -57,7 +58,8 @@ public static class HfExport
                 ["architectures"] = new JsonArray("GPT2LMHeadModel"), ["model_type"] = "gpt2", ["vocab_size"] = c.VocabSize,
                 ["n_positions"] = c.Context,
                 ["n_ctx"] = c.Context, ["n_embd"] = c.Width, ["n_layer"] = c.Layers, ["n_head"] = c.Heads, ["n_inner"] = c.FeedForwardWidth,
-                ["activation_function"] = "gelu", ["layer_norm_epsilon"] = c.NormEps, ["resid_pdrop"] = 0.0, ["embd_pdrop"] = 0.0,
+                ["activation_function"] = c.ActivationFunction ?? "gelu",
+                ["layer_norm_epsilon"] = c.NormEps, ["resid_pdrop"] = 0.0, ["embd_pdrop"] = 0.0,
                 ["attn_pdrop"] = 0.0, ["scale_attn_weights"] = true, ["tie_word_embeddings"] = c.TieWordEmbeddings,
             }
             : new JsonObject
@@ -65,12 +67,25 @@ public static class HfExport
                 ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = "llama", ["vocab_size"] = c.VocabSize,
                 ["max_position_embeddings"] = c.Context, ["hidden_size"] = c.Width, ["intermediate_size"] = c.FeedForwardWidth,
                 ["num_hidden_layers"] = c.Layers, ["num_attention_heads"] = c.Heads, ["num_key_value_heads"] = c.KeyValueHeads,
-                ["hidden_act"] = "silu", ["rms_norm_eps"] = c.NormEps, ["rope_theta"] = c.RopeTheta, ["rope_scaling"] = null,
+                ["hidden_act"] = "silu", ["rms_norm_eps"] = c.NormEps, ["rope_theta"] = c.RopeTheta,
+                ["rope_scaling"] = RopeScalingJson(c.RopeScaling),
                 ["attention_bias"] = c.Bias, ["mlp_bias"] = c.Bias, ["tie_word_embeddings"] = c.TieWordEmbeddings,
             };
         if (tokenizer.SpecialTokens.TryGetValue(EndToken(tokenizer) ?? "", out int end))
             (o["bos_token_id"], o["eos_token_id"]) = (end, end);
         o["torch_dtype"] = "float32";
+        return o;
+    }
+
+    /// <summary>transformers' <c>rope_scaling</c> object (null when there is none).</summary>
+    static JsonObject? RopeScalingJson(RopeScaling? s)
+    {
+        if (s is null) return null;
+        var o = new JsonObject { ["rope_type"] = s.Kind, ["factor"] = s.Factor };
+        if (s.Kind != "llama3") return o;
+        o["low_freq_factor"] = s.LowFreqFactor;
+        o["high_freq_factor"] = s.HighFreqFactor;
+        o["original_max_position_embeddings"] = s.OriginalMaxPositionEmbeddings;
         return o;
     }
 

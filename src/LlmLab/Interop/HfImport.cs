@@ -10,16 +10,18 @@ namespace LlmLab.Interop;
 
 /// <summary>
 /// A Hugging Face model folder as our <see cref="GptModel"/>: <c>config.json</c> read by <see cref="HfConfigReader"/> (plus
-/// the keys it does not model: <c>rope_theta</c>, the norm ε), weights from <c>model.safetensors</c> or the shards that
-/// <c>model.safetensors.index.json</c> lists (F32/F16/BF16, memory-mapped, widened to fp32), the byte-level BPE of
-/// <c>tokenizer.json</c>, and the chat template of <c>tokenizer_config.json</c> when it is ours. GPT-2 and the Llama family
-/// (Llama, Mistral, Qwen2, SmolLM: GQA, tied or untied embeddings, Qwen2's q/k/v biases — missing biases are zeros).
+/// the keys it does not model: <c>rope_theta</c>, <c>rope_scaling</c>, <c>activation_function</c>, the norm ε), weights from
+/// <c>model.safetensors</c> or the shards that <c>model.safetensors.index.json</c> lists (F32/F16/BF16, memory-mapped, widened
+/// to fp32), the tokenizer of <c>tokenizer.json</c> (byte-level BPE, or byte-fallback BPE as in Llama 2 and Mistral: see
+/// <see cref="HfTokenizerJson"/>), and the chat template of <c>tokenizer_config.json</c> when it is ours. GPT-2 (with its
+/// <c>activation_function</c>: released GPT-2 checkpoints say, or default to, <c>gelu_new</c>, the tanh approximation) and the
+/// Llama family (Llama, Mistral, Qwen2, SmolLM: GQA, tied or untied embeddings, Qwen2's q/k/v biases — missing biases are
+/// zeros — and <c>rope_scaling</c> of type linear or llama3).
 /// </summary>
 /// <remarks>
-/// Refused with a message: rope_scaling (Llama 3.1's long-context RoPE), an explicit head_dim other than hidden/heads,
-/// Mixture-of-Experts, byte-fallback tokenizers. Known difference: GPT-2's released checkpoints use
-/// <c>gelu_new</c> (the tanh approximation) where our MLP uses the exact erf GELU; they load and run, with logits within
-/// ~1e-3 of transformers' (our own exports say <c>"gelu"</c> and match exactly). The caller owns the model.
+/// Refused with a message naming the key: an explicit <c>head_dim</c> other than hidden/heads (our attention's projections
+/// are d → d), another <c>rope_scaling</c> type (dynamic, yarn, longrope), an activation other than GELU for GPT-2 or SiLU for
+/// the Llama family, Mixture-of-Experts. The caller owns the model.
 /// </remarks>
 public static class HfImport
 {
@@ -37,11 +39,10 @@ public static class HfImport
         if (spec.NumExperts > 1) throw new InputException($"'{path}': Mixture-of-Experts checkpoints are not loaded by LlmLab yet");
         if (spec.ExplicitHeadDim > 0 && spec.ExplicitHeadDim * spec.NumHeads != spec.HiddenSize)
             throw new InputException($"'{path}': head_dim {spec.ExplicitHeadDim} × {spec.NumHeads} heads ≠ hidden_size " +
-                $"{spec.HiddenSize}; our GPT needs head_dim = hidden/heads");
-        if (root["rope_scaling"] is JsonObject scaling && ((string?)scaling["rope_type"] ?? (string?)scaling["type"]) is { } kind
-            && kind != "default")
-            throw new InputException($"'{path}': rope_scaling '{kind}' (long-context RoPE) is not implemented in LlmLab's GPT; " +
-                $"remove it only if you stay within the original context");
+                $"{spec.HiddenSize}; LlmLab's attention projects d → heads × d/heads, so it needs head_dim = hidden_size / " +
+                $"num_attention_heads ({spec.HiddenSize / spec.NumHeads})");
+        var scaling = RopeScalingOf(root, path);
+        string? activation = ActivationOf(root, path, spec.Mlp);
         double eps = Number(root, "rms_norm_eps") ?? Number(root, "layer_norm_epsilon") ?? Number(root, "layer_norm_eps") ?? 1e-5;
         return new GptConfig
         {
@@ -52,21 +53,36 @@ public static class HfImport
             PositionEmbedding = spec.LearnedPositions ? PositionEmbeddingKind.Learned : PositionEmbeddingKind.Rope,
             Norm = spec.Norm == NormKind.LayerNorm ? NormalizationKind.LayerNorm : NormalizationKind.RmsNorm,
             Mlp = spec.Mlp == MlpKind.Gelu ? FeedForwardKind.Gelu : FeedForwardKind.SwiGlu,
-            RopeTheta = Number(root, "rope_theta") ?? 10000,
+            RopeTheta = Number(root, "rope_theta") ?? 10000, RopeScaling = spec.LearnedPositions ? null : scaling,
+            ActivationFunction = activation,
             Bias = spec.LearnedPositions || spec.AttentionBias || spec.MlpBias || (string?)root["model_type"] == "qwen2",
         };
     }
 
-    /// <summary>Loads the folder.</summary>
-    /// <exception cref="InputException">A missing or damaged file, an unsupported config or tokenizer, a missing tensor or one
-    /// whose shape differs from the config's.</exception>
+    /// <summary>Loads the folder with a byte-level BPE tokenizer (what training, fine-tuning and chat-token growth need).</summary>
+    /// <exception cref="InputException">A missing or damaged file, an unsupported config, a tokenizer that is not a byte-level
+    /// BPE (a byte-fallback one is named as such: <see cref="Open(string)"/> loads it), a missing tensor or one whose shape differs
+    /// from the config's.</exception>
     public static (GptModel Model, BpeTokenizer Tokenizer, ChatTemplate Template) Load(string directory)
+    {
+        var (model, tokenizer, template) = Open(directory, byteLevelOnly: true);
+        return (model, (BpeTokenizer)tokenizer, template);
+    }
+
+    /// <summary>Loads the folder with whichever tokenizer it has (byte-level BPE, or byte-fallback BPE as in Llama 2 and
+    /// Mistral): what generation and serving need.</summary>
+    /// <exception cref="InputException">As <see cref="Load"/>, except that a byte-fallback tokenizer is accepted.</exception>
+    public static (GptModel Model, ITokenizer Tokenizer, ChatTemplate Template) Open(string directory) =>
+        Open(directory, byteLevelOnly: false);
+
+    static (GptModel Model, ITokenizer Tokenizer, ChatTemplate Template) Open(string directory, bool byteLevelOnly)
     {
         if (!IsHfFolder(directory))
             throw new InputException($"'{directory}' is not a Hugging Face model folder: it needs config.json and " +
                 $"model.safetensors (or model.safetensors.index.json)");
         var config = ReadConfig(directory);
-        var tokenizer = HfTokenizerJson.Read(Path.Combine(directory, "tokenizer.json"));
+        string tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        ITokenizer tokenizer = byteLevelOnly ? HfTokenizerJson.Read(tokenizerPath) : HfTokenizerJson.ReadAny(tokenizerPath);
         if (tokenizer.VocabSize > config.VocabSize)
             throw new InputException($"'{directory}': tokenizer.json has {tokenizer.VocabSize} ids but config.json's vocab_size " +
                 $"is {config.VocabSize}");
@@ -169,13 +185,51 @@ public static class HfImport
         }
     }
 
-    static ChatTemplate Template(string directory, BpeTokenizer tokenizer)
+    static ChatTemplate Template(string directory, ITokenizer tokenizer)
     {
         string path = Path.Combine(directory, "tokenizer_config.json");
-        if (!File.Exists(path)) return ChatTemplate.Transcript;
+        if (!File.Exists(path) || tokenizer is not BpeTokenizer bpe) return ChatTemplate.Transcript;
         string? jinja = JsonNode.Parse(File.ReadAllText(path))?["chat_template"] is JsonValue v ? (string?)v : null;
-        bool ours = jinja == ChatTemplateJinja.For(ChatTemplate.Chat) && ChatTokens.HasAll(tokenizer);
+        bool ours = jinja == ChatTemplateJinja.For(ChatTemplate.Chat) && ChatTokens.HasAll(bpe);
         return ours ? ChatTemplate.Chat : ChatTemplate.Transcript;
+    }
+
+    /// <summary>config.json's <c>rope_scaling</c> as ours: null when absent, null or of type default.</summary>
+    static RopeScaling? RopeScalingOf(JsonObject root, string path)
+    {
+        if (root["rope_scaling"] is not JsonObject o) return null;
+        int? original = o["original_max_position_embeddings"] is JsonValue v && v.TryGetValue<int>(out int n) ? n : null;
+        var scaling = new RopeScaling
+        {
+            RopeType = (string?)o["rope_type"], Type = (string?)o["type"], Factor = Number(o, "factor") ?? 1,
+            LowFreqFactor = Number(o, "low_freq_factor"), HighFreqFactor = Number(o, "high_freq_factor"),
+            OriginalMaxPositionEmbeddings = original,
+        };
+        try { scaling.Validate(); }
+        catch (InputException e) { throw new InputException($"'{path}': {e.Message.Replace("config ", "", StringComparison.Ordinal)}", e); }
+        return scaling.Kind == "default" ? null : scaling;
+    }
+
+    /// <summary>Our activation_function for the config: GPT-2's GELU form (transformers' GPT2Config defaults to gelu_new);
+    /// the Llama family's gated MLP must be SiLU.</summary>
+    static string? ActivationOf(JsonObject root, string path, MlpKind mlp)
+    {
+        if (mlp == MlpKind.SwiGlu)
+        {
+            string hidden = (string?)root["hidden_act"] ?? "silu";
+            return hidden is "silu" or "swish" ? null
+                : throw new InputException($"'{path}': hidden_act '{hidden}' is not SiLU; LlmLab's gated MLP is SwiGLU " +
+                    "(hidden_act = silu)");
+        }
+        string act = (string?)root["activation_function"] ?? (string?)root["hidden_act"] ?? "gelu_new";
+        return act switch
+        {
+            "gelu" => null,                                      // exact erf: our default
+            "gelu_new" or "gelu_fast" => "gelu_new",             // the tanh approximation (gelu_fast is the same formula)
+            "gelu_pytorch_tanh" => "gelu_pytorch_tanh",
+            _ => throw new InputException($"'{path}': activation_function '{act}' is not a GELU; LlmLab's GPT-2 MLP computes gelu " +
+                "(exact) or gelu_new / gelu_pytorch_tanh (tanh approximation)"),
+        };
     }
 
     static double? Number(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<double>(out double d) ? d : null;

@@ -21,6 +21,15 @@ public sealed class ExportCliTests
         var (code, stdout, err) = CliRun.Run("export", "gguf", "--checkpoint", info.Directory, "--out", gguf, "--type", "q8_0");
         Assert.True(code == 0, err);
         Assert.Contains("gpt2", stdout);
+        Assert.Contains("note: this model uses the exact erf GELU", stdout); // llama.cpp's gpt2 computes the tanh form
+
+        // Our engine runs the GGUF file as llama.cpp does, with or without its Q8_0 activation rounding.
+        string[] fromGguf = ["generate", "--checkpoint", gguf, "--prompt", "What is 12", "--max-tokens", "4", "--temperature", "0"];
+        var plain = CliRun.Run(fromGguf);
+        Assert.True(plain.Code == 0, plain.Err);
+        var rounded = CliRun.Run([.. fromGguf, "--activations", "q8_0"]);
+        Assert.True(rounded.Code == 0, rounded.Err);
+        Assert.StartsWith("What is 12", rounded.Out);
         (code, stdout, err) = CliRun.Run("export", "inspect", gguf);
         Assert.True(code == 0, err);
         Assert.Contains("general.architecture = \"gpt2\"", stdout);

@@ -99,7 +99,7 @@ public sealed partial class CausalSelfAttention : nn.Module
     {
         long b = x.shape[0], t = x.shape[1];
         int nh = _config.Heads, nkv = _config.KeyValueHeads, hs = _config.HeadSize;
-        var parts = c_attn.call(x).split([nh * hs, nkv * hs, nkv * hs], dim: -1);             // (B, T, ·) each
+        var parts = c_attn.call(Q8_0Activations.Apply(x, Rounding)).split([nh * hs, nkv * hs, nkv * hs], dim: -1); // (B, T, ·) each
         return (parts[0].view(b, t, nh, hs).transpose(1, 2),
                 parts[1].view(b, t, nkv, hs).transpose(1, 2),
                 parts[2].view(b, t, nkv, hs).transpose(1, 2));
@@ -113,26 +113,32 @@ public sealed partial class CausalSelfAttention : nn.Module
     Tensor Merge(Tensor y)
     {
         long b = y.shape[0], t = y.shape[2];
-        return resid_dropout.call(c_proj.call(y.transpose(1, 2).contiguous().view(b, t, _config.Width)));
+        var merged = y.transpose(1, 2).contiguous().view(b, t, _config.Width);
+        return resid_dropout.call(c_proj.call(Q8_0Activations.Apply(merged, Rounding)));
     }
+
+    /// <summary>What happens to the inputs of c_attn and c_proj (see <see cref="GptModel.ActivationRounding"/>).</summary>
+    internal ActivationRounding Rounding { get; set; }
 }
 
 /// <summary>
 /// The position-wise feed-forward layer of a block: with GELU (GPT-2), c_proj(gelu(c_fc(x))); with SwiGLU (Shazeer 2020;
 /// Llama), c_proj(silu(c_gate(x)) · c_fc(x)). c_fc and c_gate widen d → I, c_proj narrows I → d; then dropout.
-/// GELU is the exact erf form (nanoGPT's nn.GELU()); GPT-2 used the tanh approximation, which differs by &lt; 1e-3.
-/// Not thread-safe (a module).
+/// GELU is the exact erf form (nanoGPT's nn.GELU()) unless the config's <c>activation_function</c> asks for the tanh
+/// approximation GPT-2 used (<see cref="GptConfig.TanhGelu"/>; the two differ by &lt; 1e-3). Not thread-safe (a module).
 /// </summary>
 public sealed class GptMlp : nn.Module<Tensor, Tensor>
 {
     readonly Linear c_fc, c_proj;
     readonly Linear? c_gate;
     readonly Dropout dropout;
+    readonly bool _tanh;
 
     /// <param name="config">The model's shape (validated by the caller).</param>
     /// <param name="device">Where the weights are allocated (null: libtorch's default device).</param>
     public GptMlp(GptConfig config, Device? device = null) : base(nameof(GptMlp))
     {
+        _tanh = config.TanhGelu;
         int i = config.FeedForwardWidth;
         c_fc = nn.Linear(config.Width, i, hasBias: config.Bias, device: device);
         if (config.Mlp == FeedForwardKind.SwiGlu) c_gate = nn.Linear(config.Width, i, hasBias: config.Bias, device: device);
@@ -145,11 +151,21 @@ public sealed class GptMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        x = Q8_0Activations.Apply(x, Rounding);
         var h = c_gate is null
-            ? nn.functional.gelu(c_fc.call(x))                            // (B, T, I)
+            ? Gelu(c_fc.call(x))                                          // (B, T, I)
             : nn.functional.silu(c_gate.call(x)) * c_fc.call(x);          // (B, T, I)
-        return dropout.call(c_proj.call(h)).MoveToOuterDisposeScope();   // (B, T, d)
+        return dropout.call(c_proj.call(Q8_0Activations.Apply(h, Rounding))).MoveToOuterDisposeScope(); // (B, T, d)
     }
+
+    /// <summary>GELU in the configured form: libtorch's exact erf GELU, or the tanh approximation; or ggml's fp16 table when
+    /// asked to compute as llama.cpp does.</summary>
+    Tensor Gelu(Tensor x) =>
+        Rounding.HasFlag(ActivationRounding.GeluFp16) ? Fp16GeluTable.Apply(x).to(x.dtype)
+        : _tanh ? nn.functional.gelu(x, GELU.Approximate.tanh) : nn.functional.gelu(x);
+
+    /// <summary>What happens to the inputs of c_fc/c_gate and c_proj (see <see cref="GptModel.ActivationRounding"/>).</summary>
+    internal ActivationRounding Rounding { get; set; }
 }
 
 /// <summary>
@@ -179,6 +195,14 @@ public sealed partial class GptBlock : nn.Module
 
     /// <summary>The Mixture-of-Experts layer, or null when the block is dense.</summary>
     public MoeFeedForward? Experts => moe;
+
+    /// <summary>Sets what happens to the inputs of the block's weight products (<see cref="GptModel.ActivationRounding"/>).</summary>
+    internal void SetRounding(ActivationRounding rounding)
+    {
+        attn.Rounding = rounding;
+        if (mlp is not null) mlp.Rounding = rounding;
+        foreach (var expert in moe?.ExpertModules ?? []) expert.Rounding = rounding;
+    }
 
     /// <summary>The MoE layer's weighted auxiliary loss in the last forward (a scalar in the caller's dispose scope);
     /// null for a dense block.</summary>
@@ -237,7 +261,7 @@ public sealed partial class GptModel : nn.Module<Tensor, Tensor>
         Config = config;
         wte = nn.Embedding(config.VocabSize, config.Width, device: device);
         if (config.PositionEmbedding == PositionEmbeddingKind.Learned) wpe = nn.Embedding(config.Context, config.Width, device: device);
-        else rope = new RotaryEmbedding(config.HeadSize, config.Context, config.RopeTheta, device);
+        else rope = new RotaryEmbedding(config.HeadSize, config.Context, config.RopeTheta, device, config.RopeScaling);
         drop = nn.Dropout(config.Dropout);
         h = new ModuleList<GptBlock>(Enumerable.Range(0, config.Layers).Select(_ => new GptBlock(config, device)).ToArray());
         ln_f = GptBlock.CreateNorm(config, device);
@@ -316,7 +340,33 @@ public sealed partial class GptModel : nn.Module<Tensor, Tensor>
     public IReadOnlyList<MoeFeedForward> ExpertLayers => h.Select(b => b.Experts).OfType<MoeFeedForward>().ToArray();
 
     /// <summary>x (B, T, d) → logits (B, T, V) through the tied embedding matrix or the untied head.</summary>
-    Tensor Head(Tensor x) => lm_head is null ? nn.functional.linear(x, wte.weight!) : lm_head.call(x);
+    Tensor Head(Tensor x)
+    {
+        x = Q8_0Activations.Apply(x, _rounding);
+        return lm_head is null ? nn.functional.linear(x, wte.weight!) : lm_head.call(x);
+    }
+
+    ActivationRounding _rounding;
+
+    /// <summary>
+    /// Where activations are rounded as llama.cpp's CPU backend rounds them: nothing (<see cref="ActivationRounding.None"/>, the
+    /// default); <see cref="ActivationRounding.Q8_0"/>: the input of every weight product — the blocks' attention and MLP
+    /// projections and the LM head — rounded to Q8_0 blocks as before ggml's integer dot product with Q8_0/Q4_0 weights
+    /// (<see cref="Q8_0Activations"/>), so that a model loaded from a quantized GGUF file (whose matrices, token embedding
+    /// included, are quantized) computes what llama.cpp computes (a product whose input width is not a multiple of 32 stays
+    /// fp32: its matrix is f16 in our GGUF files);
+    /// <see cref="ActivationRounding.GeluFp16"/>: the GELU MLP reads ggml's fp16 GELU table (<see cref="Fp16GeluTable"/>).
+    /// An inference-time switch: not part of the config, not saved.
+    /// </summary>
+    public ActivationRounding ActivationRounding
+    {
+        get => _rounding;
+        set
+        {
+            _rounding = value;
+            foreach (var block in h) block.SetRounding(value);
+        }
+    }
 
     /// <summary>Sums the blocks' auxiliary losses into <see cref="AuxiliaryLoss"/>, moved out of the forward's scope.</summary>
     void SumAuxiliaryLosses()

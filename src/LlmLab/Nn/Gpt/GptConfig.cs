@@ -41,8 +41,19 @@ public sealed partial record GptConfig
     /// <summary>RoPE's base θ: pair i of a head rotates by position · θ^(−2i/hs). 10,000 as in RoFormer and Llama 1/2.</summary>
     [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000;
 
+    /// <summary>RoPE's long-context rescaling of the rotation frequencies (HF <c>rope_scaling</c>: Llama 3.1's
+    /// <c>llama3</c>, or <c>linear</c> position interpolation); null = none. RoPE only.</summary>
+    [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
+
     /// <summary>GELU MLP (GPT-2) or SwiGLU (Llama).</summary>
     [JsonPropertyName("mlp")] public FeedForwardKind Mlp { get; init; } = FeedForwardKind.Gelu;
+
+    /// <summary>The GELU MLP's activation, by transformers' <c>activation_function</c> names: null or <c>gelu</c> = the
+    /// exact erf form 0.5·x·(1 + erf(x/√2)) that nanoGPT's nn.GELU() and our training use (the default, so checkpoints
+    /// written before this key load unchanged); <c>gelu_new</c> or <c>gelu_pytorch_tanh</c> = the tanh approximation
+    /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) that GPT-2 was trained with (Hendrycks &amp; Gimpel 2016, §2) and that
+    /// llama.cpp's gpt2 architecture computes. The two differ by &lt; 1e-3 per activation.</summary>
+    [JsonPropertyName("activation_function")] public string? ActivationFunction { get; init; }
 
     /// <summary>LayerNorm (GPT-2) or RMSNorm (Llama).</summary>
     [JsonPropertyName("norm")] public NormalizationKind Norm { get; init; } = NormalizationKind.LayerNorm;
@@ -84,6 +95,10 @@ public sealed partial record GptConfig
     /// dropped (Switch Transformer §2.1; 1.25 in training there). null or 0 = dropless (every assignment is computed,
     /// as Mixtral and MegaBlocks). MoE only.</summary>
     [JsonPropertyName("capacity_factor")] public double? CapacityFactor { get; init; }
+
+    /// <summary>Whether the GELU MLP uses the tanh approximation (<see cref="ActivationFunction"/> gelu_new or
+    /// gelu_pytorch_tanh) rather than the exact erf form.</summary>
+    [JsonIgnore] public bool TanhGelu => ActivationFunction is "gelu_new" or "gelu_pytorch_tanh";
 
     /// <summary>hs = d / nh, the width of one head.</summary>
     [JsonIgnore] public int HeadSize => Heads > 0 ? Width / Heads : 0;
@@ -151,6 +166,21 @@ public sealed partial record GptConfig
             throw new InputException(Inv($"config position_embedding = rope needs an even head size (n_embd / n_head = {HeadSize}): RoPE rotates pairs of channels"));
         if (!(RopeTheta > 0) || double.IsInfinity(RopeTheta)) throw new InputException(Inv($"config rope_theta must be a finite number > 0 (got {RopeTheta})"));
         if (!(NormEps > 0) || double.IsInfinity(NormEps)) throw new InputException(Inv($"config norm_eps must be a finite number > 0 (got {NormEps})"));
+        if (ActivationFunction is { } act)
+        {
+            if (act is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh"))
+                throw new InputException("config activation_function must be gelu (exact), gelu_new or gelu_pytorch_tanh " +
+                    $"(tanh approximation); got '{act}'");
+            if (Mlp != FeedForwardKind.Gelu)
+                throw new InputException($"config activation_function ('{act}') applies to the gelu MLP; mlp = swiglu uses SiLU: " +
+                    "remove activation_function");
+        }
+        if (RopeScaling is { } scaling)
+        {
+            if (PositionEmbedding != PositionEmbeddingKind.Rope)
+                throw new InputException("config rope_scaling applies to position_embedding = rope: remove rope_scaling");
+            scaling.Validate();
+        }
         if (!(Dropout >= 0 && Dropout < 1)) throw new InputException(Inv($"config dropout must be in [0, 1) (got {Dropout})"));
         ValidateExperts();
         if (!Enum.IsDefined(Attention)) throw new InputException(Inv($"config attention must be naive, tiled or sdpa (got {(int)Attention})"));

@@ -18,7 +18,9 @@ public sealed class RotaryEmbedding : nn.Module
     /// <param name="positions">P, the positions the tables cover.</param>
     /// <param name="theta">The base (10,000 in the paper).</param>
     /// <param name="device">Where the tables live (default: the CPU).</param>
-    public RotaryEmbedding(int headSize, int positions, double theta = 10000, Device? device = null) : base(nameof(RotaryEmbedding))
+    /// <param name="scaling">Long-context rescaling of the θᵢ (<see cref="RopeScaling"/>), or null for none.</param>
+    public RotaryEmbedding(int headSize, int positions, double theta = 10000, Device? device = null, RopeScaling? scaling = null)
+        : base(nameof(RotaryEmbedding))
     {
         if (headSize < 2 || headSize % 2 != 0) throw new ArgumentException($"RoPE needs an even head size >= 2 (got {headSize})", nameof(headSize));
         if (positions < 1) throw new ArgumentException($"positions must be >= 1 (got {positions})", nameof(positions));
@@ -28,9 +30,10 @@ public sealed class RotaryEmbedding : nn.Module
         // Angles m·θᵢ in fp64, stored in fp32: at position 8,191 an fp32 product would be off by ~1e-3 rad.
         var cosTable = new float[positions * half];
         var sinTable = new float[positions * half];
+        double[] inverse = RopeScaling.InverseFrequencies(headSize, theta, scaling);
         for (int i = 0; i < half; i++)
         {
-            double inv = Math.Pow(theta, -2.0 * i / headSize); // θᵢ
+            double inv = inverse[i]; // θᵢ
             for (int m = 0; m < positions; m++)
             {
                 cosTable[m * half + i] = (float)Math.Cos(m * inv);
