@@ -29,12 +29,20 @@ namespace LlmLab.Labs.Part07;
 /// <param name="MaxLoraGap">LoRA (r = 8) may trail full fine-tuning by at most this (absolute accuracy).</param>
 /// <param name="MinFormatGain">SFT's held-out format validity must beat the base's by at least this (absolute).</param>
 /// <param name="ForgettingTolerance">LoRA's rise of the pretraining loss may exceed full fine-tuning's by at most this (nats).</param>
+/// <param name="Base">Empty: pretrain the base here. Otherwise the base to fine-tune: one of our checkpoints (or a run
+/// directory: <c>llmlab train</c>'s, lab 6's), a Hugging Face folder or a .gguf file (<see cref="SftBaseLoader"/>); the
+/// base_* keys are then unused.</param>
+/// <param name="ReplayFraction">The share of each SFT batch's rows replayed from the pretraining text (full-sequence
+/// loss), for one more full fine-tuning run compared with the one without replay; 0 = no replay run.</param>
+/// <param name="MaxReplayForgettingRatio">That run's rise of the pretraining loss must be at most this fraction of the
+/// rise without replay (the smoke profile, too short to forget much, only reports it).</param>
 public sealed record SftLabConfig(
     long CorpusBytes, long ValidationBytes, int BpeVocab, int Context,
     int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps, double BaseLr, int Batch,
     int TrainPerFamily, int TestPerFamily, int TestTemplates, int Difficulty,
     int SftSteps, double SftLr, double LoraLr, IReadOnlyList<int> LoraRanks, double LoraAlpha,
-    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap, double MinFormatGain, double ForgettingTolerance)
+    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap, double MinFormatGain, double ForgettingTolerance,
+    string Base = "", double ReplayFraction = 0.25, double MaxReplayForgettingRatio = 0.5)
 {
     /// <summary>The defaults of a profile.</summary>
     public static SftLabConfig For(Profile profile) => profile switch
@@ -45,7 +53,7 @@ public sealed record SftLabConfig(
         {
             CorpusBytes = 60_000, ValidationBytes = 10_000, BaseLayers = 1, BaseWidth = 48, BaseHeads = 2, BaseSteps = 30, Batch = 8,
             TrainPerFamily = 40, TestPerFamily = 2, SftSteps = 20, ScalingFractions = [0.25, 0.5, 0.75, 1], MaxNewTokens = 24, Shots = 1,
-            MinGain = 0.0, MaxLoraGap = 1.0, MinFormatGain = -0.5, ForgettingTolerance = 2.0,
+            MinGain = 0.0, MaxLoraGap = 1.0, MinFormatGain = -0.5, ForgettingTolerance = 2.0, MaxReplayForgettingRatio = 2.0,
         },
         // Full: a larger base trained longer, more data and steps, two LoRA ranks (an hour or more on a CPU).
         Profile.Full => Quick with
