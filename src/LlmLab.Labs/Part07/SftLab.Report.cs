@@ -25,7 +25,13 @@ public sealed partial class SftLab
         Forgetting(ctx, cfg, compared, bytesPerToken);
         ctx.Report.Table(["family", .. variants.Select(v => v.Name)],
             baseline.Scores.Select(s => new[] { s.Family }.Concat(variants.Select(v => Cell(v.Scores.First(x => x.Family == s.Family)))).ToArray()),
-            "Accuracy (format-valid share) per family, held-out templates.");
+            "Accuracy (format-valid share) per family, held-out templates; \"no room\": questions whose reference reply is longer than " +
+            "max_new_tokens or than the context leaves after the prompt (wrong whatever the model knows).");
+        var noRoom = full.Scores.Where(x => x.NoRoom > 0).Select(x => $"{x.Family} ({x.NoRoom} of {x.Count})").ToArray();
+        if (noRoom.Length > 0)
+            ctx.Report.Paragraph($"**Unanswerable at these settings**: {string.Join(", ", noRoom)} — the reference reply does not fit " +
+                $"max_new_tokens = {cfg.MaxNewTokens} or the context of {cfg.Context} after the prompt; raise them (`--set context=…`, " +
+                "`--set max_new_tokens=…`) before reading those families' accuracy as what the model can learn.");
         ctx.Report.Table(["training conversations", "accuracy", "format valid"],
             scaling.Select(v => new[] { v.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Pct(v.Accuracy), Pct(v.Format) }),
             $"Data scaling: full fine-tuning, {cfg.SftSteps} steps each.");
@@ -103,7 +109,7 @@ public sealed partial class SftLab
                 $"fine-tuning raised the pretraining loss only {F(without, "0.000")} nats: nothing to cut");
     }
 
-    static string Cell(FamilyScore s) => $"{Pct(s.Accuracy)} ({Pct(s.FormatValidity)})";
+    static string Cell(FamilyScore s) => $"{Pct(s.Accuracy)} ({Pct(s.FormatValidity)}){(s.NoRoom > 0 ? $", {s.NoRoom} no room" : "")}";
 
     static string Pct(double v) => (100 * v).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }
