@@ -35,7 +35,8 @@ namespace LlmLab.Labs.Part07;
 /// <param name="ReplayFraction">The share of each SFT batch's rows replayed from the pretraining text (full-sequence
 /// loss), for one more full fine-tuning run compared with the one without replay; 0 = no replay run.</param>
 /// <param name="MaxReplayForgettingRatio">That run's rise of the pretraining loss must be at most this fraction of the
-/// rise without replay (the smoke profile, too short to forget much, only reports it).</param>
+/// rise without replay (smoke allows 2: too short to forget much). 0.5 at quick is a first guess from rehearsal's
+/// usual effect, not yet set from a measured quick run (docs/part-07.md).</param>
 public sealed record SftLabConfig(
     long CorpusBytes, long ValidationBytes, int BpeVocab, int Context,
     int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps, double BaseLr, int Batch,
