@@ -40,6 +40,7 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
                      ("probe_prompts", cfg.ProbePrompts), ("probe_every", cfg.ProbeEvery), ("seeds", cfg.Seeds) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.DivisibleBy("base_width", cfg.BaseWidth, "base_heads", cfg.BaseHeads);
+        if (!string.IsNullOrWhiteSpace(cfg.Base)) SftBaseLoader.Check(cfg.Base);
         ConfigRules.DivisibleBy("prompt_budget", cfg.PromptBudget, "ppo_rollout_batch", cfg.PpoRolloutBatch);
         if (cfg.PpoMiniBatch > cfg.PpoRolloutBatch) throw new InputException($"ppo_mini_batch ({cfg.PpoMiniBatch}) must be <= ppo_rollout_batch ({cfg.PpoRolloutBatch})");
         foreach (var (key, value) in new[] { ("base_lr", cfg.BaseLr), ("sft_lr", cfg.SftLr), ("rm_lr", cfg.RmLr), ("dpo_lr", cfg.DpoLr), ("ppo_lr", cfg.PpoLr) })
@@ -53,14 +54,14 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
 
     public override void Run(LabContext ctx, DpoPpoLabConfig cfg)
     {
-        using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
+        using var recipe = ChatRecipe.Start(ctx, cfg.Base, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
-        var (chat, sft, baseTraining) = (recipe.Chat, recipe.Grown, recipe.BaseTraining);
+        cfg = cfg with { Context = recipe.Context };
+        var (chat, sft) = (recipe.Chat, recipe.Grown);
         var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, cfg.Difficulty,
             Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         var sftTraining = FineTune(ctx, cfg, sft, chat, data);
-        ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — a {cfg.BaseLayers} × {cfg.BaseWidth} GPT pretrained {cfg.BaseSteps} steps on " +
-            $"`{ctx.Corpus.Name}` (validation loss {F(baseTraining.Evals[0].Loss, "0.000")} → {F(baseTraining.Evals[^1].Loss, "0.000")}), " +
+        ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — {recipe.Description}; " +
             $"the chat tokens added, then {cfg.SftSteps} steps of SFT on {data.Train.Count:N0} conversations (loss " +
             $"{F(sftTraining.Steps[0].Loss, "0.000")} → {F(sftTraining.Steps[^1].Loss, "0.000")}). Every method below starts from these weights " +
             $"and sees the same {cfg.PromptBudget} training prompts; the SFT model is the frozen reference of DPO and PPO.");

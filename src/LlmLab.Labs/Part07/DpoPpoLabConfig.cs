@@ -48,6 +48,10 @@ public sealed record DpoPpoLabConfig(
     int PpoRolloutBatch, int PpoMiniBatch, int PpoEpochs, double PpoLr, double KlCoef, string Kl,
     int MaxNewTokens, int ProbePrompts, int ProbeEvery, int Seeds, double AccuracyTolerance, double MinRmAccuracy)
 {
+    /// <summary>Empty: pretrain the base here (lab 7.1's recipe). Otherwise the base to fine-tune, as lab 7.1's
+    /// <c>base</c>: one of our checkpoints, a Hugging Face folder or a .gguf file; the base_* keys are then unused.</summary>
+    public string Base { get; init; } = "";
+
     /// <summary>1–3, the task families' value ranges (lab 7.1's difficulty). The full profile asks for more conversations per
     /// family than difficulty 1's value ranges hold (the units family has ~320 distinct training conversations there), so
     /// it uses 2.</summary>

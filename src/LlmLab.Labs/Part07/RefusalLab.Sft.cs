@@ -29,8 +29,9 @@ public sealed partial class RefusalLab
     static (List<SystemRun> Systems, TrainingResult Dpo) Sft(LabContext ctx, RefusalLabConfig cfg, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut,
         RefusalGate gate)
     {
-        using var recipe = ChatRecipe.Start(ctx, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
+        using var recipe = ChatRecipe.Start(ctx, cfg.Base, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
             new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 4);
+        cfg = cfg with { Context = recipe.Context };
         var (chat, grown) = (recipe.Chat, recipe.Grown);
         var tasks = SyntheticDataset.Generate(TaskFamilies.All,
             new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
@@ -40,8 +41,8 @@ public sealed partial class RefusalLab
         var mixed = taskOnly.Concat(Encode(refusals)).ToArray();
         ctx.Report.Heading("Method 2: SFT with refusal examples mixed into lab 7.1's data");
         int added = mixed.Length - taskOnly.Length;
-        ctx.Report.Paragraph($"A tiny GPT ({cfg.BaseLayers} × {cfg.BaseWidth}, {cfg.BaseSteps} pretraining steps, lab 7.1's " +
-            $"recipe) fine-tuned {cfg.SftSteps} steps on lab 7.1's {taskOnly.Length} task conversations alone, and on those " +
+        ctx.Report.Paragraph($"The base ({recipe.Description}; lab 7.1's recipe) fine-tuned {cfg.SftSteps} steps on lab 7.1's " +
+            $"{taskOnly.Length} task conversations alone, and on those " +
             $"plus {added} refusal conversations (unsafe → the policy's refusal, safe look-alike → a short answer: " +
             $"{100.0 * added / mixed.Length:0}% of the mix). Bianchi et al. 2024 (\"Safety-Tuned LLaMAs\") found a few " +
             "hundred such examples (3 % of the data) enough for a 7B model, and more of them raised over-refusal; a " +

@@ -30,6 +30,7 @@ public sealed partial class RefusalLab : Lab<RefusalLabConfig>
                      ("task_test_per_family", cfg.TaskTestPerFamily), ("sft_steps", cfg.SftSteps), ("max_new_tokens", cfg.MaxNewTokens) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.AtLeast("ordinary_per_family", cfg.OrdinaryPerFamily, 0);
+        if (!string.IsNullOrWhiteSpace(cfg.Base)) SftBaseLoader.Check(cfg.Base);
         ConfigRules.InRange("buckets", cfg.Buckets, 16, 1 << 24);
         ConfigRules.InRange("l2", cfg.L2, 1e-8, 100);
         ConfigRules.InRange("threshold", cfg.Threshold, 0.01, 1);

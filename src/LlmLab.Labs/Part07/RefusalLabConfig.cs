@@ -42,6 +42,10 @@ public sealed record RefusalLabConfig(
     /// it uses 2.</summary>
     public int Difficulty { get; init; } = 1;
 
+    /// <summary>Empty: pretrain the base here (lab 7.1's recipe). Otherwise the base to fine-tune, as lab 7.1's
+    /// <c>base</c>: one of our checkpoints, a Hugging Face folder or a .gguf file; the base_* keys are then unused.</summary>
+    public string Base { get; init; } = "";
+
     /// <summary>The defaults of a profile.</summary>
     public static RefusalLabConfig For(Profile profile) => profile switch
     {

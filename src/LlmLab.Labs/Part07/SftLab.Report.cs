@@ -5,11 +5,11 @@ namespace LlmLab.Labs.Part07;
 
 public sealed partial class SftLab
 {
-    static void Summarise(LabContext ctx, SftLabConfig cfg, IReadOnlyList<Variant> variants, IReadOnlyList<Variant> scaling, long baseParameters)
+    static void Summarise(LabContext ctx, SftLabConfig cfg, Compared compared, IReadOnlyList<Variant> scaling, long baseParameters,
+        double bytesPerToken)
     {
-        var baseline = variants[0];
-        var full = variants[1];
-        var lora8 = variants.Skip(2).FirstOrDefault(v => v.Name == "LoRA r = 8") ?? variants.Skip(2).FirstOrDefault() ?? full;
+        var (baseline, full, variants) = (compared.Baseline, compared.Full, compared.All);
+        var lora8 = compared.Loras.FirstOrDefault(v => v.Name == "LoRA r = 8") ?? compared.Loras.FirstOrDefault() ?? full;
         ctx.Report.Heading("Base vs full fine-tuning vs LoRA, on held-out templates");
         ctx.Report.Table(["variant", "accuracy", "format valid", "pretraining val loss (forgetting)", "trainable parameters", "adapter on disk", "wall-clock"],
             variants.Select(v => new[]
@@ -19,10 +19,19 @@ public sealed partial class SftLab
                 v.Trainable == 0 ? "—" : v.Trainable.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                 v.AdapterBytes == 0 ? "—" : $"{F(v.AdapterBytes / 1024.0, "0.0")} KiB",
                 $"{F(v.Seconds, "0.0")} s",
-            }), $"Base model: {baseParameters:N0} parameters. LoRA's trainable count includes the token embedding (kept trainable for the new tokens).");
+            }), $"Base model: {baseParameters:N0} parameters. LoRA's trainable count includes the token embedding (kept trainable for " +
+            "the new tokens)." +
+            (compared.Replayed is null ? "" : " The replay run's training loss (plot) includes its pretraining rows; its held-out loss does not."));
+        Forgetting(ctx, cfg, compared, bytesPerToken);
         ctx.Report.Table(["family", .. variants.Select(v => v.Name)],
             baseline.Scores.Select(s => new[] { s.Family }.Concat(variants.Select(v => Cell(v.Scores.First(x => x.Family == s.Family)))).ToArray()),
-            "Accuracy (format-valid share) per family, held-out templates.");
+            "Accuracy (format-valid share) per family, held-out templates; \"no room\": questions whose reference reply is longer than " +
+            "max_new_tokens or than the context leaves after the prompt (wrong whatever the model knows).");
+        var noRoom = full.Scores.Where(x => x.NoRoom > 0).Select(x => $"{x.Family} ({x.NoRoom} of {x.Count})").ToArray();
+        if (noRoom.Length > 0)
+            ctx.Report.Paragraph($"**Unanswerable at these settings**: {string.Join(", ", noRoom)} — the reference reply does not fit " +
+                $"max_new_tokens = {cfg.MaxNewTokens} or the context of {cfg.Context} after the prompt; raise them (`--set context=…`, " +
+                "`--set max_new_tokens=…`) before reading those families' accuracy as what the model can learn.");
         ctx.Report.Table(["training conversations", "accuracy", "format valid"],
             scaling.Select(v => new[] { v.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Pct(v.Accuracy), Pct(v.Format) }),
             $"Data scaling: full fine-tuning, {cfg.SftSteps} steps each.");
@@ -65,7 +74,42 @@ public sealed partial class SftLab
             .AtLeast("format validity after SFT − base's", full.Format - baseline.Format, cfg.MinFormatGain);
     }
 
-    static string Cell(FamilyScore s) => $"{Pct(s.Accuracy)} ({Pct(s.FormatValidity)})";
+    /// <summary>The forgetting table and, with a replay run, its check: replay must cut the rise of the pretraining loss.</summary>
+    static void Forgetting(LabContext ctx, SftLabConfig cfg, Compared c, double bytesPerToken)
+    {
+        double Bpb(double nats) => nats / Math.Log(2) / bytesPerToken;
+        var rows = new List<Variant> { c.Full };
+        if (c.Replayed is { } r) rows.Add(r);
+        rows.AddRange(c.Loras);
+        ctx.Report.Heading("Forgetting, and replaying pretraining text against it");
+        ctx.Report.Table(["variant", "held-out correct", "pretraining val loss (nats/token)", "rise (nats)", "bits per byte", "rise (bits per byte)"],
+            new[] { c.Baseline }.Concat(rows).Select(v => new[]
+            {
+                v.Name, $"{v.Scores.Sum(x => x.Correct)} of {v.Scores.Sum(x => x.Count)}", F(v.PretrainLoss, "0.000"),
+                v == c.Baseline ? "—" : F(v.PretrainLoss - c.Baseline.PretrainLoss, "+0.000;-0.000"), F(Bpb(v.PretrainLoss), "0.000"),
+                v == c.Baseline ? "—" : F(Bpb(v.PretrainLoss - c.Baseline.PretrainLoss), "+0.000;-0.000"),
+            }), $"Forgetting: the base's loss on held-out pretraining text (`{ctx.Corpus.Name}`, {F(bytesPerToken, "0.00")} bytes per token) before " +
+            $"and after each fine-tuning (bits per byte = nats ÷ ln 2 ÷ bytes per token); seed {ctx.Seed}.");
+        if (c.Replayed is not { } replayed) return;
+        double without = c.Full.PretrainLoss - c.Baseline.PretrainLoss, withReplay = replayed.PretrainLoss - c.Baseline.PretrainLoss;
+        int rowsReplayed = ReplayMixBatches.ReplayRows(cfg.Batch, cfg.ReplayFraction);
+        ctx.Report.Paragraph($"Replay: {rowsReplayed} of each batch's {cfg.Batch} rows are random windows of the pretraining text with a loss on " +
+            $"every token (rehearsal; InstructGPT's PPO-ptx mixes pretraining gradients the same way, Ouyang et al. 2022 §3.5), the other " +
+            $"{cfg.Batch - rowsReplayed} rows SFT as before. The pretraining loss rose {F(withReplay, "0.000")} nats instead of {F(without, "0.000")}; " +
+            $"held-out accuracy {Pct(replayed.Accuracy)} instead of {Pct(c.Full.Accuracy)} (the SFT rows per step fell by " +
+            $"{rowsReplayed} of {cfg.Batch}).");
+        ctx.Report.Headline("replay: rise of the pretraining loss", $"{F(withReplay, "0.000")} nats vs {F(without, "0.000")} without");
+        // Source: rehearsal (Robins 1995; Ouyang et al. 2022 §3.5, PPO-ptx): training on the old distribution alongside the
+        // new one holds the old loss down. The ratio allowed is set from the measured quick run (docs/part-07.md).
+        var check = ctx.Checks.Published("Robins 1995; Ouyang et al. 2022 §3.5: replaying pretraining data limits forgetting");
+        const string name = "replay: pretraining-loss rise with replay ÷ without";
+        if (without > 0.05) check.AtMost(name, withReplay / without, cfg.MaxReplayForgettingRatio);
+        else
+            check.Skip(name, $"≤ {F(cfg.MaxReplayForgettingRatio)}",
+                $"fine-tuning raised the pretraining loss only {F(without, "0.000")} nats: nothing to cut");
+    }
+
+    static string Cell(FamilyScore s) => $"{Pct(s.Accuracy)} ({Pct(s.FormatValidity)}){(s.NoRoom > 0 ? $", {s.NoRoom} no room" : "")}";
 
     static string Pct(double v) => (100 * v).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }

@@ -22,7 +22,13 @@ public sealed partial class SftLab
 
     /// <summary>Everything the variants share.</summary>
     internal sealed record Setup(SftLabConfig Cfg, BpeTokenizer ChatTokenizer, GptModel Base, GptModel Grown, SyntheticDataset Data,
-        IReadOnlyList<ChatEncoding> Train, EvalSet SftValidation, EvalSet PretrainValidation);
+        IReadOnlyList<ChatEncoding> Train, EvalSet SftValidation, EvalSet PretrainValidation, int[] ReplayTokens, string BaseName);
+
+    /// <summary>The variants the summary compares: LoRA at each rank, and full fine-tuning with replay when asked.</summary>
+    internal sealed record Compared(Variant Baseline, Variant Full, Variant? Replayed, IReadOnlyList<Variant> Loras)
+    {
+        public IReadOnlyList<Variant> All => [Baseline, Full, .. Replayed is null ? Array.Empty<Variant>() : [Replayed], .. Loras];
+    }
 
     /// <summary>The base model prompted few-shot with the transcript (it has no chat tokens).</summary>
     static Variant BaseFewShot(LabContext ctx, Setup s, BpeTokenizer baseTokenizer)
@@ -36,12 +42,13 @@ public sealed partial class SftLab
 
     /// <summary>Full fine-tuning of a copy of the grown base on the first <paramref name="examples"/> training chats;
     /// with <paramref name="saveTo"/>, the fine-tuned model is written there as a chat checkpoint (what <c>llmlab sft</c>
-    /// writes), so <c>serve</c>, <c>generate --chat</c> and later labs (1.2) can use it.</summary>
-    static Variant FullFineTune(LabContext ctx, Setup s, int examples, string name, string? saveTo = null)
+    /// writes), so <c>serve</c>, <c>generate --chat</c> and later labs (1.2) can use it. With <paramref name="replay"/>,
+    /// replay_fraction of each batch's rows are pretraining text (<see cref="ReplayMixBatches"/>).</summary>
+    static Variant FullFineTune(LabContext ctx, Setup s, int examples, string name, string? saveTo = null, bool replay = false)
     {
         using var model = LabGptTrainer.Copy(s.Grown);
         var start = Stopwatch.GetTimestamp();
-        var training = Train(ctx, s, model, SftLoss.For(model), examples, s.Cfg.SftLr, name);
+        var training = Train(ctx, s, model, SftLoss.For(model), examples, s.Cfg.SftLr, name, replay);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (saveTo is not null)
             ChatCheckpoint.Write(saveTo, training.Steps.Count, model, s.ChatTokenizer, "sft", new System.Text.Json.Nodes.JsonObject
@@ -58,12 +65,13 @@ public sealed partial class SftLab
     static Variant Lora(LabContext ctx, Setup s, int rank)
     {
         string name = $"LoRA r = {rank}";
-        using var lora = new LoraModel(LabGptTrainer.Copy(s.Grown), new LoraOptions(rank, s.Cfg.LoraAlpha, TrainableModules: ["wte"]));
+        using var lora = new LoraModel(LabGptTrainer.Copy(s.Grown),
+            new LoraOptions(rank, s.Cfg.LoraAlpha, TrainableModules: SftRunner.VocabularyModules(s.Grown.Config)));
         var start = Stopwatch.GetTimestamp();
         var training = Train(ctx, s, lora, SftLoss.For(lora.Base), s.Train.Count, s.Cfg.LoraLr, name);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         string dir = Path.Combine(ctx.Directory, $"lora-r{rank}");
-        lora.SaveAdapter(dir, $"lab 7.1 base ({s.Cfg.BaseLayers} × {s.Cfg.BaseWidth}, seed {ctx.Seed})");
+        lora.SaveAdapter(dir, s.BaseName);
         long bytes = new FileInfo(Path.Combine(dir, LoraModel.AdapterFile)).Length;
         long trainable = lora.TrainableParameterCount;
         lora.Merge();
@@ -75,12 +83,13 @@ public sealed partial class SftLab
 
     /// <summary>The one trainer, on packed SFT batches with the completion-only loss.</summary>
     static TrainingResult Train(LabContext ctx, Setup s, TorchSharp.torch.nn.Module model, Func<LlmLab.Data.TrainingBatch, TorchSharp.torch.Tensor> loss,
-        int examples, double lr, string name)
+        int examples, double lr, string name, bool replay = false)
     {
         var cfg = s.Cfg;
         return ChatRecipe.FineTune(ctx, model, loss, s.Train.Take(examples).ToArray(), cfg.SftSteps, cfg.Batch, cfg.Context, lr, $"7.1 {name}",
             s.SftValidation, evalEvery: Math.Max(1, cfg.SftSteps / 5),
-            onEval: e => ctx.Metrics.Log(new { variant = name, step = e.Step, val_loss = e.Loss }));
+            onEval: e => ctx.Metrics.Log(new { variant = name, step = e.Step, val_loss = e.Loss }),
+            replay: replay ? (s.ReplayTokens, cfg.ReplayFraction) : null);
     }
 
     /// <summary>Logs the first two replies per family of a variant to the metrics (a reader sees what the model says).</summary>
