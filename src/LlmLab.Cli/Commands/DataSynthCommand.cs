@@ -16,7 +16,8 @@ public sealed class DataSynthCommand : CliCommand
     public override string Usage =>
         "--out TRAIN.jsonl --test-out TEST.jsonl [--families all|a,b,…] [--n 5000] [--test-n 500] [--test-templates 2] [--difficulty 1] [--seed 0]" +
         " [--teacher-model M [--teacher-base-url URL] [--teacher-fraction 1] [--teacher-no-verify]]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "test-out", "families", "n", "test-n", "test-templates", "difficulty", "seed",
+    public override IReadOnlySet<string> Options => new HashSet<string> { "out", "test-out", "families", "n", "test-n",
+        "test-templates", "difficulty", "seed",
         "teacher-model", "teacher-base-url", "teacher-fraction" };
     public override IReadOnlySet<string> Flags => new HashSet<string> { "teacher-no-verify" };
 
@@ -25,19 +26,22 @@ public sealed class DataSynthCommand : CliCommand
         args.ExpectPositionals(0, this, "no positional argument");
         string train = args.Get("out") ?? throw new UsageException("--out TRAIN.jsonl is required", this);
         string test = args.Get("test-out") ?? throw new UsageException("--test-out TEST.jsonl is required (the held-out templates)", this);
-        if (Path.GetFullPath(train) == Path.GetFullPath(test)) throw new UsageException("--out and --test-out must be different files", this);
+        if (Path.GetFullPath(train) == Path.GetFullPath(test)) throw new UsageException("--out and --test-out must be different files",
+            this);
         var families = TaskFamilies.Parse(args.Get("families"));
         int n = args.GetInt("n", 5000, 1), testN = args.GetInt("test-n", 500, 1);
         var options = new SyntheticDataOptions(
             TrainPerFamily: (n + families.Count - 1) / families.Count, TestPerFamily: (testN + families.Count - 1) / families.Count,
-            TestTemplates: args.GetInt("test-templates", 2, 1), Difficulty: args.GetInt("difficulty", 1, 1, 3), Seed: args.GetInt("seed", 0));
+            TestTemplates: args.GetInt("test-templates", 2, 1), Difficulty: args.GetInt("difficulty", 1, 1, 3),
+                Seed: args.GetInt("seed", 0));
         // The teacher (any OpenAI-compatible endpoint; key from OPENAI_API_KEY) rewrites training prompts; every rewrite
         // is filtered (values kept, not near the test set, answer verified) before it replaces one. Checked before any work.
         IChatClient? teacher = null;
         ParaphraseOptions? teach = null;
         if (args.Get("teacher-model") is { } teacherModel)
         {
-            teach = new ParaphraseOptions(Fraction: args.GetDouble("teacher-fraction", 1.0, 0), Verify: !args.Flag("teacher-no-verify"), Seed: options.Seed);
+            teach = new ParaphraseOptions(Fraction: args.GetDouble("teacher-fraction", 1.0, 0), Verify: !args.Flag("teacher-no-verify"),
+                Seed: options.Seed);
             teach.Validate();
             teacher = OpenAiCompatible.Create(args.Get("teacher-base-url"), teacherModel, what: "--teacher-base-url");
         }

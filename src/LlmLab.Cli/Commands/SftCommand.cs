@@ -14,7 +14,8 @@ public sealed class SftCommand : CliCommand
     public override string Summary =>
         "fine-tune a base model (checkpoint, HF folder, .gguf) on chat JSONL (completion-only loss, packing, optional LoRA)";
     public override string Usage => "--base PATH --data train.jsonl --out DIR [--config sft.json] [--lora-rank R] [--steps N] [--lr X] [--batch B] [--seed S]";
-    public override IReadOnlySet<string> Options => new HashSet<string> { "base", "data", "out", "config", "lora-rank", "steps", "lr", "batch", "seed" };
+    public override IReadOnlySet<string> Options => new HashSet<string> { "base", "data", "out", "config", "lora-rank", "steps", "lr",
+        "batch", "seed" };
 
     public override int Execute(CliArgs args, TextWriter @out)
     {
@@ -31,14 +32,16 @@ public sealed class SftCommand : CliCommand
             {
                 o = JsonSerializer.Deserialize<SftOptions>(File.ReadAllText(path), new JsonSerializerOptions
                 {
-                    PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+                    PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+                        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
                 }) ?? o;
             }
             catch (JsonException e) { throw new InputException($"config file '{path}': {e.Message.Split(". Path")[0]} (keys: steps, batch, learning_rate, pack, assistant_only, lora_rank, lora_alpha, seed)"); }
         }
         o = o with
         {
-            Steps = args.GetInt("steps", o.Steps, 1), Batch = args.GetInt("batch", o.Batch, 1), LearningRate = args.GetDouble("lr", o.LearningRate, 0),
+            Steps = args.GetInt("steps", o.Steps, 1), Batch = args.GetInt("batch", o.Batch, 1), LearningRate = args.GetDouble("lr",
+                o.LearningRate, 0),
             LoraRank = args.Get("lora-rank") is null ? o.LoraRank : args.GetInt("lora-rank", 8, 1), Seed = args.GetInt("seed", o.Seed),
         };
         if (!File.Exists(data))

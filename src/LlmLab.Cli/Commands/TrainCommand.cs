@@ -47,7 +47,8 @@ public sealed class TrainCommand : CliCommand
         var text = shards is null ? PretrainingText.Load(config.Data) : null;
         var t = config.Trainer;
         @out.WriteLine(string.Format(c, "model      {0:N0} parameters ({1} layers × {2} wide, {3} heads, context {4}, vocab {5:N0})",
-            GptSizing.ParameterCount(config.Model), config.Model.Layers, config.Model.Width, config.Model.Heads, config.Model.Context, config.Model.VocabSize));
+            GptSizing.ParameterCount(config.Model), config.Model.Layers, config.Model.Width, config.Model.Heads, config.Model.Context,
+                config.Model.VocabSize));
         @out.WriteLine(text is null
             ? $"data       token shards in {shards} (tokenizer {config.Data.Tokenizer})"
             : string.Format(c, "data       {0:N0} training tokens, {1:N0} validation tokens ({2:0.00} bytes/token); unigram baseline {3:0.0000} nats/token",
@@ -60,9 +61,11 @@ public sealed class TrainCommand : CliCommand
         string BitsPerByte(double loss) => text is null ? "" : string.Format(c, " ({0:0.000} bits/byte)", text.BitsPerByte(loss));
         Action<string> onStart = dir =>
         {
-            if (resume is null) AtomicFile.WriteAllText(Path.Combine(dir, "config.json"), config.ToJson().ToJsonString(new() { WriteIndented = true }) + "\n");
+            if (resume is null) AtomicFile.WriteAllText(Path.Combine(dir, "config.json"),
+                config.ToJson().ToJsonString(new() { WriteIndented = true }) + "\n");
         };
-        Action<EvalMetrics> onEval = e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000}", e.Step, e.Loss) + BitsPerByte(e.Loss));
+        Action<EvalMetrics> onEval = e => @out.WriteLine(string.Format(c, "eval {0} | val loss {1:0.0000}", e.Step,
+            e.Loss) + BitsPerByte(e.Loss));
         CheckpointInfo? last = null;
         Action<CheckpointInfo> onCheckpoint = k =>
         {
@@ -73,13 +76,15 @@ public sealed class TrainCommand : CliCommand
         try
         {
             using var outcome = text is null
-                ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
+                ? GptPretraining.TrainOnShards(config, shards!, directory, resume, log: @out.WriteLine, onEval: onEval,
+                    onCheckpoint: onCheckpoint,
                     cancellationToken: interruption.Token, onStart: onStart, dataParallel: parallel)
                 : GptPretraining.Train(config, text, directory, resume, log: @out.WriteLine, onEval: onEval, onCheckpoint: onCheckpoint,
                     cancellationToken: interruption.Token, onStart: onStart, dataParallel: parallel);
             var r = outcome.Result;
             @out.WriteLine(string.Format(c, "done       step {0:N0}, {1:N0} tokens in {2:0.0} s ({3:N0} tok/s); final val loss {4:0.0000}",
-                r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond, r.Final?.Loss ?? double.NaN) + BitsPerByte(r.Final?.Loss ?? double.NaN));
+                r.Steps.Count > 0 ? r.Steps[^1].Step : 0, r.Tokens, r.Seconds, r.TokensPerSecond,
+                    r.Final?.Loss ?? double.NaN) + BitsPerByte(r.Final?.Loss ?? double.NaN));
             return 0;
         }
         catch (OperationCanceledException e) when (interruption.Token.IsCancellationRequested)

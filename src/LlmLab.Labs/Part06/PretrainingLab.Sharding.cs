@@ -31,7 +31,8 @@ public sealed partial class PretrainingLab
         {
             if (!File.Exists("/usr/bin/mpirun") || !MpiCollectives.LibraryAvailable)
             {
-                ctx.Checks.Peer("one process at the same global batch").Unavailable("sharded training runs under mpirun", "mpirun and libmpi.so.40",
+                ctx.Checks.Peer("one process at the same global batch").Unavailable("sharded training runs under mpirun",
+                    "mpirun and libmpi.so.40",
                     $"OpenMPI is not installed: install {MpiCollectives.Package}, or run at --profile smoke (in-process ranks)");
                 return;
             }

@@ -59,7 +59,8 @@ internal static class ShardingSection
                 // FSDP's bound: the root unit and one block gathered at once (the blocks are equal, Ψ_block = (Ψ − Ψ_root)/L).
                 long unitBytes = 4 * (m.RootParameters + (m.Parameters - m.RootParameters) / r.Options.Layers);
                 ctx.Checks.Formula("FSDP: at most the root unit and one block gathered at once, 4(Ψ_root + Ψ_block) bytes")
-                    .InRange("zero3: parameter bytes gathered at once during a step", m.State.Gathered, unitBytes, unitBytes + padding, "bytes");
+                    .InRange("zero3: parameter bytes gathered at once during a step", m.State.Gathered, unitBytes, unitBytes + padding,
+                        "bytes");
             }
             double paper = m.ExpectedSentBytes() / (psi * 4.0);
             ctx.Checks.Published("ZeRO paper §7.2.1: 2Ψ per step for DDP and ZeRO-1/2, 3Ψ for ZeRO-3 (ring: ×(N−1)/N; ZeRO-3 less the root unit)")
@@ -101,7 +102,8 @@ internal static class ShardingSection
         predicted.LegendText = "estimate (lab 1.3)";
         foreach (var (name, color, _) in parts) plot.Legend.ManualItems.Add(new LegendItem { LabelText = name, FillColor = color });
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, stages.Count).Select(i => (double)i).ToArray(), stages.Select(s => s.Stage).ToArray());
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, stages.Count).Select(i => (double)i).ToArray(),
+            stages.Select(s => s.Stage).ToArray());
         plot.Axes.Margins(bottom: 0);
         plot.Title("Memory per rank by sharding stage");
         plot.YLabel("KB per rank");

@@ -31,11 +31,14 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
         ConfigRules.AtLeast("corpus_bytes", cfg.CorpusBytes, 1024);
         ConfigRules.AtLeast("validation_bytes", cfg.ValidationBytes, 256);
         LabCorpus.Validate("bpe", cfg.BpeVocab);
-        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width", cfg.BaseWidth),
-                     ("base_heads", cfg.BaseHeads), ("base_steps", cfg.BaseSteps), ("batch", cfg.Batch), ("train_per_family", cfg.TrainPerFamily),
+        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width",
+            cfg.BaseWidth),
+                     ("base_heads", cfg.BaseHeads), ("base_steps", cfg.BaseSteps), ("batch", cfg.Batch), ("train_per_family",
+                         cfg.TrainPerFamily),
                      ("test_per_family", cfg.TestPerFamily), ("test_templates", cfg.TestTemplates), ("sft_steps", cfg.SftSteps),
                      ("prompt_budget", cfg.PromptBudget), ("on_policy_samples", cfg.OnPolicySamples), ("held_out_pairs", cfg.HeldOutPairs),
-                     ("rm_steps", cfg.RmSteps), ("dpo_steps", cfg.DpoSteps), ("dpo_batch", cfg.DpoBatch), ("ppo_rollout_batch", cfg.PpoRolloutBatch),
+                     ("rm_steps", cfg.RmSteps), ("dpo_steps", cfg.DpoSteps), ("dpo_batch", cfg.DpoBatch), ("ppo_rollout_batch",
+                         cfg.PpoRolloutBatch),
                      ("ppo_mini_batch", cfg.PpoMiniBatch), ("ppo_epochs", cfg.PpoEpochs), ("max_new_tokens", cfg.MaxNewTokens),
                      ("probe_prompts", cfg.ProbePrompts), ("probe_every", cfg.ProbeEvery), ("seeds", cfg.Seeds) })
             ConfigRules.AtLeast(key, value, 1);
@@ -43,7 +46,8 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
         if (!string.IsNullOrWhiteSpace(cfg.Base)) SftBaseLoader.Check(cfg.Base);
         ConfigRules.DivisibleBy("prompt_budget", cfg.PromptBudget, "ppo_rollout_batch", cfg.PpoRolloutBatch);
         if (cfg.PpoMiniBatch > cfg.PpoRolloutBatch) throw new InputException($"ppo_mini_batch ({cfg.PpoMiniBatch}) must be <= ppo_rollout_batch ({cfg.PpoRolloutBatch})");
-        foreach (var (key, value) in new[] { ("base_lr", cfg.BaseLr), ("sft_lr", cfg.SftLr), ("rm_lr", cfg.RmLr), ("dpo_lr", cfg.DpoLr), ("ppo_lr", cfg.PpoLr) })
+        foreach (var (key, value) in new[] { ("base_lr", cfg.BaseLr), ("sft_lr", cfg.SftLr), ("rm_lr", cfg.RmLr), ("dpo_lr", cfg.DpoLr),
+            ("ppo_lr", cfg.PpoLr) })
             ConfigRules.InRange(key, value, 1e-7, 1);
         ConfigRules.InRange("dpo_beta", cfg.DpoBeta, 1e-3, 100);
         ConfigRules.InRange("kl_coef", cfg.KlCoef, 0, 10);
@@ -55,10 +59,12 @@ public sealed partial class DpoPpoLab : Lab<DpoPpoLabConfig>
     public override void Run(LabContext ctx, DpoPpoLabConfig cfg)
     {
         using var recipe = ChatRecipe.Start(ctx, cfg.Base, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
-            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
+            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch,
+                evalBatches: 8);
         cfg = cfg with { Context = recipe.Context };
         var (chat, sft) = (recipe.Chat, recipe.Grown);
-        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates, cfg.Difficulty,
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily,
+            cfg.TestTemplates, cfg.Difficulty,
             Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         var sftTraining = FineTune(ctx, cfg, sft, chat, data);
         ctx.Report.Paragraph($"SFT start: lab 7.1's recipe — {recipe.Description}; " +

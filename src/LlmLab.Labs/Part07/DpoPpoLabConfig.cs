@@ -72,7 +72,8 @@ public sealed record DpoPpoLabConfig(
         Profile.Full => Quick with
         {
             CorpusBytes = 5_000_000, BaseLayers = 4, BaseWidth = 256, BaseHeads = 8, BaseSteps = 2000, Batch = 16, TrainPerFamily = 2000,
-            TestPerFamily = 100, SftSteps = 1500, PromptBudget = 2048, Difficulty = 2, OnPolicySamples = 4, HeldOutPairs = 200, RmSteps = 1000,
+            TestPerFamily = 100, SftSteps = 1500, PromptBudget = 2048, Difficulty = 2, OnPolicySamples = 4, HeldOutPairs = 200,
+                RmSteps = 1000,
             DpoSteps = 768, DpoBatch = 8, PpoRolloutBatch = 64, PpoMiniBatch = 16, ProbePrompts = 64, ProbeEvery = 64, Seeds = 3,
             MaxNewTokens = 48,
         },

@@ -26,15 +26,18 @@ public sealed partial class RefusalLab
     /// <summary>Method 2 (SFT with refusal examples mixed into lab 7.1's data) against SFT without them, the gate in front
     /// of the latter (method 1 as deployed), and method 3: DPO from that SFT model on the refusal preferences (with as
     /// many of lab 7.1's task preferences, so helpfulness is pulled on too), through lab 7.2's trainer.</summary>
-    static (List<SystemRun> Systems, TrainingResult Dpo) Sft(LabContext ctx, RefusalLabConfig cfg, RefusalDataset data, IReadOnlyList<RefusalPrompt> heldOut,
+    static (List<SystemRun> Systems, TrainingResult Dpo) Sft(LabContext ctx, RefusalLabConfig cfg, RefusalDataset data,
+        IReadOnlyList<RefusalPrompt> heldOut,
         RefusalGate gate)
     {
         using var recipe = ChatRecipe.Start(ctx, cfg.Base, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
-            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 4);
+            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch,
+                evalBatches: 4);
         cfg = cfg with { Context = recipe.Context };
         var (chat, grown) = (recipe.Chat, recipe.Grown);
         var tasks = SyntheticDataset.Generate(TaskFamilies.All,
-            new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
+            new SyntheticDataOptions(cfg.TaskTrainPerFamily, cfg.TaskTestPerFamily, 2, cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed,
+                "sft-data")));
         var refusals = RefusalPairs.Conversations(data.Train);
         ChatEncoding[] Encode(IEnumerable<SyntheticExample> xs) => recipe.Encode(xs, cfg.Context);
         var taskOnly = Encode(tasks.Train);
@@ -87,7 +90,8 @@ public sealed partial class RefusalLab
             $"refusal pairs and {pairs.Count(p => p.Source != "refusal")} lab 7.1 task pairs, {cfg.DpoSteps} steps of 8 pairs, " +
             $"β = 0.1, rate {F(cfg.DpoLr, "0e+00")} (lab 7.2's recipe).");
         using var bar = ctx.Progress.Begin("7.3 DPO", cfg.DpoSteps);
-        var options = new DpoOptions(cfg.DpoSteps, 8, cfg.DpoLr, 0.1, DpoLossKind.Sigmoid, (int)(Seeding.DeriveSeed(ctx.Seed, "dpo") & 0x7FFFFFFF));
+        var options = new DpoOptions(cfg.DpoSteps, 8, cfg.DpoLr, 0.1, DpoLossKind.Sigmoid, (int)(Seeding.DeriveSeed(ctx.Seed,
+            "dpo") & 0x7FFFFFFF));
         var result = DpoTrainer.Train(policy, chat, pairs, options, reference, onStep: m =>
         {
             bar.Increment();

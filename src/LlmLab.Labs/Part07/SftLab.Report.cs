@@ -11,7 +11,8 @@ public sealed partial class SftLab
         var (baseline, full, variants) = (compared.Baseline, compared.Full, compared.All);
         var lora8 = compared.Loras.FirstOrDefault(v => v.Name == "LoRA r = 8") ?? compared.Loras.FirstOrDefault() ?? full;
         ctx.Report.Heading("Base vs full fine-tuning vs LoRA, on held-out templates");
-        ctx.Report.Table(["variant", "accuracy", "format valid", "pretraining val loss (forgetting)", "trainable parameters", "adapter on disk", "wall-clock"],
+        ctx.Report.Table(["variant", "accuracy", "format valid", "pretraining val loss (forgetting)", "trainable parameters",
+            "adapter on disk", "wall-clock"],
             variants.Select(v => new[]
             {
                 v.Name, Pct(v.Accuracy), Pct(v.Format),
@@ -33,7 +34,8 @@ public sealed partial class SftLab
                 $"max_new_tokens = {cfg.MaxNewTokens} or the context of {cfg.Context} after the prompt; raise them (`--set context=…`, " +
                 "`--set max_new_tokens=…`) before reading those families' accuracy as what the model can learn.");
         ctx.Report.Table(["training conversations", "accuracy", "format valid"],
-            scaling.Select(v => new[] { v.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Pct(v.Accuracy), Pct(v.Format) }),
+            scaling.Select(v => new[] { v.Examples.ToString(System.Globalization.CultureInfo.InvariantCulture), Pct(v.Accuracy),
+                Pct(v.Format) }),
             $"Data scaling: full fine-tuning, {cfg.SftSteps} steps each.");
         ctx.Plot("sft-loss", SftLabPlots.Losses(variants), "Loss on assistant tokens per step (pale) and on the held-out templates (bold)");
         ctx.Plot("accuracy-per-family", SftLabPlots.Accuracy(variants), "Exact-match accuracy per task family and variant");
@@ -82,7 +84,8 @@ public sealed partial class SftLab
         if (c.Replayed is { } r) rows.Add(r);
         rows.AddRange(c.Loras);
         ctx.Report.Heading("Forgetting, and replaying pretraining text against it");
-        ctx.Report.Table(["variant", "held-out correct", "pretraining val loss (nats/token)", "rise (nats)", "bits per byte", "rise (bits per byte)"],
+        ctx.Report.Table(["variant", "held-out correct", "pretraining val loss (nats/token)", "rise (nats)", "bits per byte",
+            "rise (bits per byte)"],
             new[] { c.Baseline }.Concat(rows).Select(v => new[]
             {
                 v.Name, $"{v.Scores.Sum(x => x.Correct)} of {v.Scores.Sum(x => x.Count)}", F(v.PretrainLoss, "0.000"),

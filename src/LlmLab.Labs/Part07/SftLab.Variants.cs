@@ -34,8 +34,10 @@ public sealed partial class SftLab
     static Variant BaseFewShot(LabContext ctx, Setup s, BpeTokenizer baseTokenizer)
     {
         var start = Stopwatch.GetTimestamp();
-        var shots = s.Data.Train.GroupBy(x => x.Family).ToDictionary(g => g.Key, g => (IReadOnlyList<SyntheticExample>)g.Take(s.Cfg.Shots).ToArray());
-        var scores = SftEvaluator.Evaluate(s.Base, baseTokenizer, ChatTemplate.Transcript, s.Data.Test, s.Cfg.MaxNewTokens, shots, Sample(ctx, "base"));
+        var shots = s.Data.Train.GroupBy(x => x.Family).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<SyntheticExample>)g.Take(s.Cfg.Shots).ToArray());
+        var scores = SftEvaluator.Evaluate(s.Base, baseTokenizer, ChatTemplate.Transcript, s.Data.Test, s.Cfg.MaxNewTokens, shots,
+            Sample(ctx, "base"));
         double loss = LabGptTrainer.ValidationLoss(s.Base, s.PretrainValidation, s.Cfg.Context);
         return new Variant($"base ({s.Cfg.Shots}-shot)", scores, 0, Stopwatch.GetElapsedTime(start).TotalSeconds, loss, null, 0, 0);
     }
@@ -55,7 +57,8 @@ public sealed partial class SftLab
             {
                 ["chat_template"] = ChatTemplate.Chat.Name, ["source"] = $"lab 7.1, {name}", ["examples"] = examples,
             });
-        var scores = SftEvaluator.Evaluate(model, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens, onReply: Sample(ctx, name));
+        var scores = SftEvaluator.Evaluate(model, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens,
+            onReply: Sample(ctx, name));
         double loss = LabGptTrainer.ValidationLoss(model, s.PretrainValidation, s.Cfg.Context);
         return new Variant(name, scores, model.ParameterCount, seconds, loss, training, 0, examples);
     }
@@ -76,13 +79,15 @@ public sealed partial class SftLab
         long trainable = lora.TrainableParameterCount;
         lora.Merge();
         lora.Base.eval();
-        var scores = SftEvaluator.Evaluate(lora.Base, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens, onReply: Sample(ctx, name));
+        var scores = SftEvaluator.Evaluate(lora.Base, s.ChatTokenizer, ChatTemplate.Chat, s.Data.Test, s.Cfg.MaxNewTokens,
+            onReply: Sample(ctx, name));
         double loss = LabGptTrainer.ValidationLoss(lora.Base, s.PretrainValidation, s.Cfg.Context);
         return new Variant(name, scores, trainable, seconds, loss, training, bytes, s.Train.Count);
     }
 
     /// <summary>The one trainer, on packed SFT batches with the completion-only loss.</summary>
-    static TrainingResult Train(LabContext ctx, Setup s, TorchSharp.torch.nn.Module model, Func<LlmLab.Data.TrainingBatch, TorchSharp.torch.Tensor> loss,
+    static TrainingResult Train(LabContext ctx, Setup s, TorchSharp.torch.nn.Module model, Func<LlmLab.Data.TrainingBatch,
+        TorchSharp.torch.Tensor> loss,
         int examples, double lr, string name, bool replay = false)
     {
         var cfg = s.Cfg;
@@ -101,7 +106,8 @@ public sealed partial class SftLab
             int n = seen.GetValueOrDefault(x.Family);
             if (n >= 2) return;
             seen[x.Family] = n + 1;
-            ctx.Metrics.Log(new { variant, family = x.Family, question = x.UserText, reference = x.ReferenceText, reply, grade.Correct, grade.FormatValid });
+            ctx.Metrics.Log(new { variant, family = x.Family, question = x.UserText, reference = x.ReferenceText, reply, grade.Correct,
+                grade.FormatValid });
         };
     }
 }

@@ -32,13 +32,17 @@ public sealed partial class SftLab : Lab<SftLabConfig>
         LabCorpus.Validate("bpe", cfg.BpeVocab);
         if (!string.IsNullOrWhiteSpace(cfg.Base)) SftBaseLoader.Check(cfg.Base);
         ConfigRules.InRange("replay_fraction", cfg.ReplayFraction, 0, 0.9);
-        if (cfg.ReplayFraction > 0 && ReplayMixBatches.ReplayRows(cfg.Batch, cfg.ReplayFraction) is var rows && (rows < 1 || rows >= cfg.Batch))
+        if (cfg.ReplayFraction > 0 && ReplayMixBatches.ReplayRows(cfg.Batch,
+            cfg.ReplayFraction) is var rows && (rows < 1 || rows >= cfg.Batch))
             throw new InputException($"replay_fraction {F(cfg.ReplayFraction)} of batch {cfg.Batch} gives {rows} replay rows: " +
                 "it must leave at least one replay row and one SFT row (0 turns replay off)");
         ConfigRules.InRange("max_replay_forgetting_ratio", cfg.MaxReplayForgettingRatio, 0, 10);
-        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width", cfg.BaseWidth),
-                     ("base_heads", cfg.BaseHeads), ("base_steps", cfg.BaseSteps), ("batch", cfg.Batch), ("train_per_family", cfg.TrainPerFamily),
-                     ("test_per_family", cfg.TestPerFamily), ("test_templates", cfg.TestTemplates), ("sft_steps", cfg.SftSteps), ("max_new_tokens", cfg.MaxNewTokens) })
+        foreach (var (key, value) in new (string, int)[] { ("context", cfg.Context), ("base_layers", cfg.BaseLayers), ("base_width",
+            cfg.BaseWidth),
+                     ("base_heads", cfg.BaseHeads), ("base_steps", cfg.BaseSteps), ("batch", cfg.Batch), ("train_per_family",
+                         cfg.TrainPerFamily),
+                     ("test_per_family", cfg.TestPerFamily), ("test_templates", cfg.TestTemplates), ("sft_steps", cfg.SftSteps),
+                         ("max_new_tokens", cfg.MaxNewTokens) })
             ConfigRules.AtLeast(key, value, 1);
         ConfigRules.AtLeast("shots", cfg.Shots, 0);
         ConfigRules.DivisibleBy("base_width", cfg.BaseWidth, "base_heads", cfg.BaseHeads);
@@ -59,17 +63,21 @@ public sealed partial class SftLab : Lab<SftLabConfig>
     public override void Run(LabContext ctx, SftLabConfig cfg)
     {
         using var recipe = ChatRecipe.Start(ctx, cfg.Base, cfg.CorpusBytes, cfg.ValidationBytes, cfg.BpeVocab,
-            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch, evalBatches: 8);
+            new LabGptPlan("base", cfg.BaseLayers, cfg.BaseWidth, cfg.BaseHeads, cfg.BaseSteps, cfg.BaseLr), cfg.Context, cfg.Batch,
+                evalBatches: 8);
         cfg = cfg with { Context = recipe.Context };
-        var (corpus, baseTokenizer, chatTokenizer, baseModel, grown) = (recipe.Corpus, recipe.Plain, recipe.Chat, recipe.Base, recipe.Grown);
-        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates,
+        var (corpus, baseTokenizer, chatTokenizer, baseModel, grown) = (recipe.Corpus, recipe.Plain, recipe.Chat, recipe.Base,
+            recipe.Grown);
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily,
+            cfg.TestTemplates,
             cfg.Difficulty, Seeding.DeriveSeed(ctx.Seed, "sft-data")));
         ChatJsonl.Write(Path.Combine(ctx.Directory, "train.jsonl"), data.Train);
         ChatJsonl.Write(Path.Combine(ctx.Directory, "test.jsonl"), data.Test);
         var train = recipe.Encode(data.Train, cfg.Context);
         var test = recipe.Encode(data.Test, cfg.Context);
         var testBatches = new SftBatches(test, cfg.Batch, cfg.Context, SftBatchLayout.Pad, seed: 0);
-        using var sftValidation = new EvalSet(Enumerable.Range(0, (test.Length + cfg.Batch - 1) / cfg.Batch).Select(_ => Detach(testBatches.Next())).ToList());
+        using var sftValidation = new EvalSet(Enumerable.Range(0,
+            (test.Length + cfg.Batch - 1) / cfg.Batch).Select(_ => Detach(testBatches.Next())).ToList());
         using var pretrainValidation = EvalSet.FromTokens(corpus.Validation, cfg.Context, cfg.Batch, 8);
         string baseName = recipe.Loaded?.ToString() ?? $"lab 7.1 base ({cfg.BaseLayers} × {cfg.BaseWidth}, seed {ctx.Seed})";
         var s = new Setup(cfg, chatTokenizer, baseModel, grown, data, train, sftValidation, pretrainValidation, corpus.Train, baseName);

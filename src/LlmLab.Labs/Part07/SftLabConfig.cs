@@ -42,7 +42,8 @@ public sealed record SftLabConfig(
     int BaseLayers, int BaseWidth, int BaseHeads, int BaseSteps, double BaseLr, int Batch,
     int TrainPerFamily, int TestPerFamily, int TestTemplates, int Difficulty,
     int SftSteps, double SftLr, double LoraLr, IReadOnlyList<int> LoraRanks, double LoraAlpha,
-    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap, double MinFormatGain, double ForgettingTolerance,
+    IReadOnlyList<double> ScalingFractions, int Shots, int MaxNewTokens, double MinGain, double MaxLoraGap, double MinFormatGain,
+        double ForgettingTolerance,
     string Base = "", double ReplayFraction = 0.25, double MaxReplayForgettingRatio = 0.5)
 {
     /// <summary>The defaults of a profile.</summary>

@@ -46,7 +46,8 @@ public sealed record AgentLabConfig(
     public static AgentLabConfig For(Profile profile) => profile switch
     {
         // Smoke: a barely trained 1 × 48 model, so the local path runs end to end in seconds.
-        Profile.Smoke => Base with { LocalTrainExamples = 200, LocalCorpusBytes = 60_000, LocalLayers = 1, LocalWidth = 48, LocalBaseSteps = 30,
+        Profile.Smoke => Base with { LocalTrainExamples = 200, LocalCorpusBytes = 60_000, LocalLayers = 1, LocalWidth = 48,
+            LocalBaseSteps = 30,
             LocalSftSteps = 40 },
         Profile.Full => Base with { LocalTrainExamples = 5000, LocalBaseSteps = 1000, LocalSftSteps = 1500 },
         _ => Base,

@@ -42,9 +42,11 @@ public sealed class AgentToolsFamily(Func<FunctionCallContent, string?>? runTool
     static readonly string[][] Templates =
     [
         ["What is {0} * {1} + {2}?", "Convert {0} {1} to {2}.", "What time is it in {0}?", "How many days are there from {0} to {1}?",
-         "What date is {1} days after {0}?", "What day of the week was {0}?", "{0}", "What does {0} say?", "Which files are in the documents folder?",
+         "What date is {1} days after {0}?", "What day of the week was {0}?", "{0}", "What does {0} say?",
+             "Which files are in the documents folder?",
          "Search the handbook for {0}."],
-        ["Compute {0} times {1} plus {2}.", "How much is {0} {1} in {2}?", "Tell me the current time in {0}.", "Count the days between {0} and {1}.",
+        ["Compute {0} times {1} plus {2}.", "How much is {0} {1} in {2}?", "Tell me the current time in {0}.",
+            "Count the days between {0} and {1}.",
          "Add {1} days to {0}.", "Which weekday is {0}?", "{0}", "Open {0} and tell me what it says.", "List the files you can read.",
          "Look up {0} in the knowledge base."],
         ["Calculate {0} * {1} + {2}, please.", "I need {0} {1} expressed in {2}.", "Current local time in {0}?", "Days from {0} until {1}?",

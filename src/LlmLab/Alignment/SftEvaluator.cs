@@ -28,7 +28,8 @@ public static class SftEvaluator
     /// <param name="shots">Solved examples per family for few-shot prompting, or null.</param>
     /// <param name="onReply">Sees each (example, reply, grade), e.g. to log samples.</param>
     /// <exception cref="InputException">An unknown family, or a prompt longer than the context.</exception>
-    public static IReadOnlyList<FamilyScore> Evaluate(GptModel model, ITokenizer tokenizer, ChatTemplate template, IReadOnlyList<SyntheticExample> test,
+    public static IReadOnlyList<FamilyScore> Evaluate(GptModel model, ITokenizer tokenizer, ChatTemplate template,
+        IReadOnlyList<SyntheticExample> test,
         int maxTokens, IReadOnlyDictionary<string, IReadOnlyList<SyntheticExample>>? shots = null,
         Action<SyntheticExample, string, TaskGrade>? onReply = null)
     {

@@ -25,7 +25,8 @@ public static class SftRunner
     /// <summary>Fine-tunes the LlmLab checkpoint (or run directory) <paramref name="baseCheckpoint"/>; see
     /// <see cref="Run(SftBaseModel, string, string, SftOptions, Action{string}?)"/>.</summary>
     /// <exception cref="InputException">A missing or damaged base, or any error of the other overload.</exception>
-    public static TrainingResult Run(string baseCheckpoint, string dataPath, string outDirectory, SftOptions options, Action<string>? log = null)
+    public static TrainingResult Run(string baseCheckpoint, string dataPath, string outDirectory, SftOptions options,
+        Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -40,7 +41,8 @@ public static class SftRunner
     /// <paramref name="outDirectory"/> (which must hold no checkpoint).</summary>
     /// <exception cref="InputException">Bad data, a conversation longer than the context, or an output directory that
     /// already holds checkpoints; nothing is written then.</exception>
-    public static TrainingResult Run(SftBaseModel baseModel, string dataPath, string outDirectory, SftOptions options, Action<string>? log = null)
+    public static TrainingResult Run(SftBaseModel baseModel, string dataPath, string outDirectory, SftOptions options,
+        Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(options);
@@ -60,8 +62,10 @@ public static class SftRunner
             encoded.Add(e);
         }
         Seeding.SeedTorch(options.Seed);
-        var batches = new SftBatches(encoded, options.Batch, context, options.Pack ? SftBatchLayout.Pack : SftBatchLayout.Pad, options.Seed, options.AssistantOnly);
-        var trainer = new TrainerOptions(Steps: options.Steps, Batch: options.Batch, Context: context, LearningRate: options.LearningRate, GradClip: 1.0,
+        var batches = new SftBatches(encoded, options.Batch, context, options.Pack ? SftBatchLayout.Pack : SftBatchLayout.Pad,
+            options.Seed, options.AssistantOnly);
+        var trainer = new TrainerOptions(Steps: options.Steps, Batch: options.Batch, Context: context,
+            LearningRate: options.LearningRate, GradClip: 1.0,
             LogEvery: Math.Max(1, options.Steps / 20), EvalEvery: options.Steps + 1);
         TrainingResult result;
         if (options.LoraRank is { } rank)
@@ -109,14 +113,16 @@ public static class SftRunner
                     ["base"] = baseModel.Source, ["base_kind"] = baseModel.Kind, ["base_step"] = baseModel.Step,
                     ["base_vocab_size"] = baseVocab,
                     ["chat_template"] = ChatTemplate.Chat.Name, ["data"] = Path.GetFullPath(dataPath),
-                    ["steps"] = o.Steps, ["batch"] = o.Batch, ["learning_rate"] = o.LearningRate, ["pack"] = o.Pack, ["assistant_only"] = o.AssistantOnly,
+                    ["steps"] = o.Steps, ["batch"] = o.Batch, ["learning_rate"] = o.LearningRate, ["pack"] = o.Pack,
+                        ["assistant_only"] = o.AssistantOnly,
                     ["lora_rank"] = o.LoraRank, ["lora_alpha"] = o.LoraRank is null ? null : o.LoraAlpha, ["seed"] = o.Seed,
                 },
             },
         };
         Checkpoint.Save(directory, steps, manifest, dir =>
         {
-            TensorFile.Write(Path.Combine(dir, Checkpoint.ModelFile), model.named_parameters().Select(p => KeyValuePair.Create(p.name, (Tensor)p.parameter))
+            TensorFile.Write(Path.Combine(dir, Checkpoint.ModelFile), model.named_parameters().Select(p => KeyValuePair.Create(p.name,
+                (Tensor)p.parameter))
                 .Concat(model.named_buffers().Select(b => KeyValuePair.Create("buffer:" + b.name, b.buffer))));
             tokenizer.Save(Path.Combine(dir, GptPretraining.TokenizerFile));
         });

@@ -181,7 +181,8 @@ public static class GgufExport
             list.Add(Matrix(b + "ffn_gate.weight", w[h + "mlp.c_gate.weight"], ff, c.Width, type));
             list.Add(Matrix(b + "ffn_up.weight", w[h + "mlp.c_fc.weight"], ff, c.Width, type));
             list.Add(Matrix(b + "ffn_down.weight", w[h + "mlp.c_proj.weight"], c.Width, ff, type));
-            var ffnBiases = new[] { ("mlp.c_gate.bias", "ffn_gate.bias"), ("mlp.c_fc.bias", "ffn_up.bias"), ("mlp.c_proj.bias", "ffn_down.bias") };
+            var ffnBiases = new[] { ("mlp.c_gate.bias", "ffn_gate.bias"), ("mlp.c_fc.bias", "ffn_up.bias"), ("mlp.c_proj.bias",
+                "ffn_down.bias") };
             foreach (var (ours, theirs) in ffnBiases)
                 if (w.TryGetValue(h + ours, out var fb)) list.Add(Vector(b + theirs, fb));
         }

@@ -44,7 +44,8 @@ public static class HfTokenizerJson
                 ["pretokenizers"] = new JsonArray(
                     new JsonObject
                     {
-                        ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = Cl100kRegex }, ["behavior"] = "Isolated", ["invert"] = false,
+                        ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = Cl100kRegex }, ["behavior"] = "Isolated",
+                            ["invert"] = false,
                     },
                     ByteLevel(useRegex: false)),
             },

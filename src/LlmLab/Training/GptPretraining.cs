@@ -31,7 +31,8 @@ public static class GptPretraining
     /// </summary>
     /// <exception cref="InputException">A tokenizer larger than the model's vocabulary, or a checkpoint that does not fit.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public static PretrainingOutcome Train(PretrainingConfig config, PretrainingText text, string? directory = null, string? resumeFrom = null,
+    public static PretrainingOutcome Train(PretrainingConfig config, PretrainingText text, string? directory = null,
+        string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
         Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null,
         Distributed.ShardedDataParallel? dataParallel = null)
@@ -42,8 +43,10 @@ public static class GptPretraining
         var o = config.Trainer;
         using var eval = EvalSet.FromTokens(text.Validation, o.Context, o.Batch, o.EvalBatches);
         int world = dataParallel?.WorldSize ?? 1;
-        var batches = new TokenWindowBatches(text.Train, o.Batch * world, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
-        return Run(config, text.Tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart,
+        var batches = new TokenWindowBatches(text.Train, o.Batch * world, o.Context, Seeding.DeriveSeed(config.Seed,
+            "pretraining-batches"));
+        return Run(config, text.Tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log,
+            onCheckpoint, onStart,
             cancellationToken, dataParallel);
     }
 
@@ -56,7 +59,8 @@ public static class GptPretraining
     /// </summary>
     /// <exception cref="InputException">Shards made with another tokenizer, a missing or damaged shard, a tokenizer larger than
     /// the model's vocabulary, or a checkpoint that does not fit.</exception>
-    public static PretrainingOutcome TrainOnShards(PretrainingConfig config, string shardDirectory, string? directory = null, string? resumeFrom = null,
+    public static PretrainingOutcome TrainOnShards(PretrainingConfig config, string shardDirectory, string? directory = null,
+        string? resumeFrom = null,
         Action<StepMetrics>? onStep = null, Action<EvalMetrics>? onEval = null, Action<string>? log = null,
         Action<CheckpointInfo>? onCheckpoint = null, CancellationToken cancellationToken = default, Action<string>? onStart = null,
         Distributed.ShardedDataParallel? dataParallel = null)
@@ -73,7 +77,8 @@ public static class GptPretraining
         int world = dataParallel?.WorldSize ?? 1;
         var batches = new ShardBatchLoader(train, o.Batch * world, o.Context, Seeding.DeriveSeed(config.Seed, "pretraining-batches"));
         using var eval = new EvalSet(ShardEvalBatches.Evenly(val, o.Batch, o.Context, o.EvalBatches));
-        return Run(config, tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint, onStart,
+        return Run(config, tokenizer, ForRank(batches, dataParallel), eval, directory, resumeFrom, onStep, onEval, log, onCheckpoint,
+            onStart,
             cancellationToken, dataParallel);
     }
 
@@ -87,8 +92,10 @@ public static class GptPretraining
     public static string RankDirectory(string directory, Distributed.ShardedDataParallel? dp) =>
         dp is null ? directory : Path.Combine(directory, "rank-" + dp.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval, string? directory,
-        string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log, Action<CheckpointInfo>? onCheckpoint,
+    static PretrainingOutcome Run(PretrainingConfig config, ITokenizer tokenizer, IResumableBatchProvider batches, EvalSet eval,
+        string? directory,
+        string? resumeFrom, Action<StepMetrics>? onStep, Action<EvalMetrics>? onEval, Action<string>? log,
+            Action<CheckpointInfo>? onCheckpoint,
         Action<string>? onStart, CancellationToken cancellationToken, Distributed.ShardedDataParallel? dataParallel)
     {
         if (config.DataVocabSizeGiven && config.Data.Tokenizer != "bpe" && config.Data.VocabSize != tokenizer.VocabSize)
@@ -103,7 +110,8 @@ public static class GptPretraining
         var model = new GptModel(config.Model);
         try
         {
-            var checkpoints = directory is null ? null : new CheckpointOptions(RankDirectory(directory, dataParallel), config.CheckpointEvery, config.KeepLast)
+            var checkpoints = directory is null ? null : new CheckpointOptions(RankDirectory(directory, dataParallel),
+                config.CheckpointEvery, config.KeepLast)
             {
                 Config = config.CheckpointIdentity(),
                 WriteExtras = dir => SaveTokenizer(tokenizer, Path.Combine(dir, TokenizerFile)),

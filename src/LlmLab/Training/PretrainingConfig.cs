@@ -47,7 +47,8 @@ public sealed record PretrainingConfig
     /// (checked where the tokenizer is opened), rather than be ignored.</summary>
     internal bool DataVocabSizeGiven { get; init; }
 
-    static readonly string[] TopKeys = ["model", "data", "trainer", "seed", "threads", "checkpoint_every", "keep_last", "out", "data_parallel"];
+    static readonly string[] TopKeys = ["model", "data", "trainer", "seed", "threads", "checkpoint_every", "keep_last", "out",
+        "data_parallel"];
 
     /// <summary>Reads <paramref name="path"/>, applies <paramref name="overrides"/> ("trainer.steps=10"), validates.</summary>
     /// <exception cref="InputException">A missing file, bad JSON, an unknown key, a wrong type or an impossible shape.</exception>

@@ -40,7 +40,8 @@ public sealed class MpiTrainTests : IDisposable
         string config = Config(), single = Path.Combine(_root, "single"), sharded = Path.Combine(_root, "sharded");
         var (code, _, err) = CliRun.Run("train", "--config", config, "--out", single, "--set", "trainer.batch=4"); // B·N = 2·2
         Assert.True(code == 0, err);
-        using (var job = new MpiJob(2, "train", "--config", config, "--out", sharded, "--set", "data_parallel=zero2", "--set", "trainer.stop_at_step=3"))
+        using (var job = new MpiJob(2, "train", "--config", config, "--out", sharded, "--set", "data_parallel=zero2", "--set",
+            "trainer.stop_at_step=3"))
             Assert.True(job.WaitForExit(TimeSpan.FromSeconds(60)) == 0, job.Output);
         using (var job = new MpiJob(2, "train", "--config", config, "--resume", sharded, "--set", "data_parallel=zero2"))
         {
@@ -67,7 +68,8 @@ public sealed class MpiTrainTests : IDisposable
     {
         // Ranks as processes, ZeRO-3 (weights sharded, blocks gathered per use) from scratch and resumed from a checkpoint
         // of one process at the same global batch (resharded: the flat shards cut from the one-process weights and moments).
-        string config = Config(), single = Path.Combine(_root, "single"), half = Path.Combine(_root, "half"), zero3 = Path.Combine(_root, "zero3");
+        string config = Config(), single = Path.Combine(_root, "single"), half = Path.Combine(_root, "half"),
+            zero3 = Path.Combine(_root, "zero3");
         foreach (var (dir, extra) in new (string, string[])[] { (single, []), (half, ["--set", "trainer.stop_at_step=3"]) })
         {
             var (code, _, err) = CliRun.Run(["train", "--config", config, "--out", dir, "--set", "trainer.batch=4", .. extra]);
@@ -84,7 +86,8 @@ public sealed class MpiTrainTests : IDisposable
         var resumed = Losses(Path.Combine(half, "rank-0"));
         Assert.Equal(6, resumed.Length); // steps 1-3 carried over from the one-process checkpoint, 4-6 run at 2 ranks
         Assert.Equal(expected[..3], resumed[..3]);
-        foreach (var (what, got) in new (string, double[])[] { ("resumed", resumed), ("from scratch", Losses(Path.Combine(zero3, "rank-1"))) })
+        foreach (var (what, got) in new (string, double[])[] { ("resumed", resumed), ("from scratch", Losses(Path.Combine(zero3,
+            "rank-1"))) })
         {
             double worst = expected.Zip(got, (a, b) => Math.Abs(a - b)).Max();
             Assert.True(worst <= 1e-5, $"zero3 {what}: max |Δloss| {worst:E2}\n{string.Join(", ", expected)}\n{string.Join(", ", got)}");
@@ -99,7 +102,8 @@ public sealed class MpiTrainTests : IDisposable
             "--set", "trainer.eval_every=100000", "--set", "checkpoint_every=100000", "--set", "data_parallel=ddp");
         job.WaitForOutput("step 1 |", TimeSpan.FromSeconds(60));
         int victim = job.RankProcess(1);
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", victim.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL",
+            victim.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             kill.WaitForExit();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int exit = job.WaitForExit(TimeSpan.FromSeconds(30)); // a hang fails here
@@ -116,6 +120,7 @@ public sealed class MpiTrainTests : IDisposable
         Assert.Contains("not started by mpirun", e.Message);
         Assert.Contains("apt-get install openmpi-bin libopenmpi-dev", e.Message);
         Assert.Null(ShardedDataParallel.FromEnvironment(null, "data_parallel")); // no stage, no mpirun: one process
-        Assert.Contains("must be \"ddp\"", Assert.Throws<InputException>(() => ShardedDataParallel.ParseStage("zero4", "data_parallel")).Message);
+        Assert.Contains("must be \"ddp\"", Assert.Throws<InputException>(() => ShardedDataParallel.ParseStage("zero4",
+            "data_parallel")).Message);
     }
 }

@@ -58,7 +58,8 @@ public sealed class ShardedDataParallelTests
                 var trainer = new Trainer(m, LanguageModelLoss.For(m), o with { Batch = o.Batch / world }) { DataParallel = dp };
                 var global = new TokenWindowBatches(TrainerEngineTests.Text, o.Batch, 12, 5);
                 var r = trainer.Run(new RankBatches(global, c.Rank, c.WorldSize));
-                return (r.Steps.Select(s => s.Loss).ToArray(), r.Steps.Select(s => s.GradNorm).ToArray(), dp.StateBytes!, dp.ParameterCount, c.Counters);
+                return (r.Steps.Select(s => s.Loss).ToArray(), r.Steps.Select(s => s.GradNorm).ToArray(), dp.StateBytes!,
+                    dp.ParameterCount, c.Counters);
             }
         });
     }
@@ -146,7 +147,8 @@ public sealed class ShardedDataParallelTests
     [Fact]
     public void ZeRO_3_refuses_bf16_naming_the_setting()
     {
-        var e = Assert.Throws<AggregateException>(() => Ranks(ZeroStage.Parameters, options: Options with { Precision = TrainingPrecision.Bf16 }));
+        var e = Assert.Throws<AggregateException>(() => Ranks(ZeroStage.Parameters,
+            options: Options with { Precision = TrainingPrecision.Bf16 }));
         Assert.Contains("trainer.precision", e.ToString());
     }
 }

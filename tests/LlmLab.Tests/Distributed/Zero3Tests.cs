@@ -103,7 +103,8 @@ public sealed class Zero3Tests
             return InProcessRanks.Run(1, c =>
             {
                 using var dp = new ShardedDataParallel(c, ZeroStage.Parameters);
-                return new Trainer(m, LanguageModelLoss.For(m), Options) { DataParallel = dp }.Run(batches).Steps.Select(s => s.Loss).ToArray();
+                return new Trainer(m, LanguageModelLoss.For(m),
+                    Options) { DataParallel = dp }.Run(batches).Steps.Select(s => s.Loss).ToArray();
             })[0];
         }
         var single = Losses(sharded: false);

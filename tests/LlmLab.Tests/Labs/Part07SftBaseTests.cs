@@ -107,7 +107,8 @@ public sealed class Part07SftBaseTests : IDisposable
     [Fact]
     public void Bad_base_paths_are_one_line_errors_and_exit_2()
     {
-        string text = Path.Combine(_root, "notes.txt"), empty = Path.Combine(_root, "empty"), noTokenizer = Path.Combine(_root, "hf-no-tok");
+        string text = Path.Combine(_root, "notes.txt"), empty = Path.Combine(_root, "empty"), noTokenizer = Path.Combine(_root,
+            "hf-no-tok");
         File.WriteAllText(text, "not a model");
         Directory.CreateDirectory(empty);
         Directory.CreateDirectory(noTokenizer);

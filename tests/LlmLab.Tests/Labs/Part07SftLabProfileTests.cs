@@ -25,7 +25,8 @@ public sealed class SftLabProfileTests
         var cfg = SftLabConfig.For(Profile.Quick);
         string text = CorpusText.Load(Corpora.Open(null), cfg.CorpusBytes);
         var chat = BpeTokenizer.Train([text], new BpeTrainingOptions(cfg.BpeVocab, Name: "lab-7.1")).WithChatTokens();
-        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily, cfg.TestTemplates,
+        var data = SyntheticDataset.Generate(TaskFamilies.All, new SyntheticDataOptions(cfg.TrainPerFamily, cfg.TestPerFamily,
+            cfg.TestTemplates,
             cfg.Difficulty, Seeding.DeriveSeed(1337, "sft-data")));
         int Length(SyntheticExample x) => ChatTemplate.Chat.Encode(x.Messages, chat, addGenerationPrompt: false).Ids.Length;
         foreach (var family in TaskFamilies.All)

@@ -9,7 +9,7 @@ public class LineLengthTests
     const int Limit = 140;
 
     // A ratchet: it only goes down. Wrap lines (or lower it after wrapping some); never raise it.
-    const int MaxLongLines = 1351;
+    const int MaxLongLines = 1265;
 
     [Fact]
     public void Lines_over_140_characters_in_src_and_tests_do_not_grow()

@@ -94,7 +94,8 @@ public sealed class TrainBadPathTests : IDisposable
     [Fact]
     public void A_diverged_loss_is_an_error_on_stderr_exit_1()
     {
-        var (code, output, err) = CliRun.Run("train", "--config", Config(), "--out", Path.Combine(_root, "nan"), "--set", "trainer.learning_rate=1e30");
+        var (code, output, err) = CliRun.Run("train", "--config", Config(), "--out", Path.Combine(_root, "nan"), "--set",
+            "trainer.learning_rate=1e30");
         Assert.Equal(1, code);
         OneErrorLine(err, "training diverged");
         Assert.DoesNotContain("error:", output);
@@ -104,7 +105,8 @@ public sealed class TrainBadPathTests : IDisposable
     public void Ctrl_C_stops_at_a_step_saves_a_checkpoint_exits_130_and_the_run_resumes()
     {
         string config = Config(), run = Path.Combine(_root, "sigint");
-        using var p = new CliProcess("train", "--config", config, "--out", run, "--set", "trainer.steps=1000000", "--set", "checkpoint_every=1000000",
+        using var p = new CliProcess("train", "--config", config, "--out", run, "--set", "trainer.steps=1000000", "--set",
+            "checkpoint_every=1000000",
             "--set", "trainer.log_every=1");
         p.WaitForOutput("step 5 |", TimeSpan.FromSeconds(120));
         p.Interrupt();

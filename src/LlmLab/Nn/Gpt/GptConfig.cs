@@ -191,7 +191,8 @@ public sealed partial record GptConfig
     {
         if (NumLocalExperts is not { } experts)
         {
-            foreach (var (field, set) in new[] { ("num_experts_per_tok", NumExpertsPerTok is not null), ("router_aux_loss_coef", RouterAuxLossCoef is not null),
+            foreach (var (field, set) in new[] { ("num_experts_per_tok", NumExpertsPerTok is not null), ("router_aux_loss_coef",
+                RouterAuxLossCoef is not null),
                          ("router_z_loss_coef", RouterZLossCoef is not null), ("capacity_factor", CapacityFactor is not null) })
                 if (set) throw new InputException($"config {field} applies to a Mixture-of-Experts model only: set num_local_experts too, or remove {field}");
             return;

@@ -40,8 +40,10 @@ public sealed class RotaryEmbedding : nn.Module
                 sinTable[m * half + i] = (float)Math.Sin(m * inv);
             }
         }
-        register_buffer("cos", tensor(cosTable, [positions, half], device: device).DetachFromDisposeScope(), persistent: false); // (P, hs/2)
-        register_buffer("sin", tensor(sinTable, [positions, half], device: device).DetachFromDisposeScope(), persistent: false); // (P, hs/2)
+        register_buffer("cos", tensor(cosTable, [positions, half], device: device).DetachFromDisposeScope(), // (P, hs/2)
+            persistent: false);
+        register_buffer("sin", tensor(sinTable, [positions, half], device: device).DetachFromDisposeScope(), // (P, hs/2)
+            persistent: false);
     }
 
     /// <summary>hs, the head size the tables were built for.</summary>

@@ -96,7 +96,8 @@ sealed class FlatBucket
             long start = Math.Max(from, offset), end = Math.Min(to, offset + n);
             // A whole parameter keeps its shape: libtorch's norm reduces a 2-D view in another order than a flat one.
             if (start < end)
-                yield return (Parameters[i].Name, start == offset && end == offset + n ? shard.narrow(0, start - from, end - start).view(Shapes[i])
+                yield return (Parameters[i].Name, start == offset && end == offset + n ? shard.narrow(0, start - from,
+                    end - start).view(Shapes[i])
                     : shard.narrow(0, start - from, end - start));
             offset += n;
         }

@@ -111,7 +111,8 @@ public sealed partial class ShardedDataParallel : IDisposable
         DisposeShards();
         var groups = ParameterGroup.DecayMatricesOnly(masters, o.WeightDecay);
         _buckets = Stage == ZeroStage.Parameters ? UnitBuckets(model, masters, o)
-            : groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatBucket(g.Name, g.Parameters, g.WeightDecay, WorldSize)).ToList();
+            : groups.Where(g => g.Parameters.Count > 0).Select(g => new FlatBucket(g.Name, g.Parameters, g.WeightDecay,
+                WorldSize)).ToList();
         ParameterCount = _buckets.Sum(b => b.Length);
         CheckIdentical();
         if (Stage == ZeroStage.None)
@@ -180,7 +181,8 @@ public sealed partial class ShardedDataParallel : IDisposable
             // Per-parameter segments of the shards, in the masters' order, so that the squared norms are summed per tensor
             // and in the order one process sums them (the same double, at one rank).
             var order = masters.Select((p, i) => (p.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-            var segments = _buckets.SelectMany((b, i) => b.Segments(Rank, _shards[i].grad!)).OrderBy(s => order[s.Name]).Select(s => s.Segment).ToList();
+            var segments = _buckets.SelectMany((b, i) => b.Segments(Rank,
+                _shards[i].grad!)).OrderBy(s => order[s.Name]).Select(s => s.Segment).ToList();
             norm = GradientClipping.ClipGradients(segments, clip, SumAcrossRanks);
             if (double.IsFinite(norm))
             {

@@ -17,7 +17,8 @@ namespace LlmLab.Training.Distributed;
 /// <param name="Predicted">Lab 1.3's estimator for the same Ψ, stage and N (fp32).</param>
 /// <param name="RootParameters">ZeRO-3: Ψ_root, the parameters outside the blocks (embeddings, final norm), gathered once per
 /// step rather than again for backward; 0 for the other stages.</param>
-public sealed record ShardingMeasurement(string Stage, int Ranks, long Parameters, double[] Losses, double MedianStepMs, double CommMsPerStep,
+public sealed record ShardingMeasurement(string Stage, int Ranks, long Parameters, double[] Losses, double MedianStepMs,
+    double CommMsPerStep,
     double SentBytesPerStep, double TokensPerSecond, ModelStateBytes? State, ModelStates Predicted, long RootParameters = 0)
 {
     /// <summary>Bytes a rank sends per step by the ZeRO paper's count (§7.2.1) under ring collectives, for Ψ fp32 parameters:
@@ -59,7 +60,8 @@ public static class ShardingProbe
         int world = dataParallel?.WorldSize ?? 1;
         if (dataParallel is not null && world != globalRanks) throw new ArgumentException($"{world} ranks but {globalRanks} asked for");
         var config = new GptConfig { VocabSize = o.Vocab, Context = o.Context, Width = o.Width, Layers = o.Layers, Heads = o.Heads };
-        var options = new TrainerOptions(o.Steps, dataParallel is null ? o.RankBatch * globalRanks : o.RankBatch, o.Context, 3e-3, GradClip: 1.0,
+        var options = new TrainerOptions(o.Steps, dataParallel is null ? o.RankBatch * globalRanks : o.RankBatch, o.Context, 3e-3,
+            GradClip: 1.0,
             WeightDecay: 0.1, EvalEvery: 1_000_000, LogEvery: 1_000_000);
         var tokens = Stream(o);
         var global = new TokenWindowBatches(tokens, o.RankBatch * globalRanks, o.Context, Seeding.DeriveSeed(o.Seed, "probe-batches"));
