@@ -77,7 +77,7 @@ public static class SftBaseLoader
     {
         Span<byte> magic = stackalloc byte[4];
         using var f = File.OpenRead(path);
-        return f.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
+        return f.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(GgufWriter.Magic);
     }
 
     /// <summary>config.json's <c>_name_or_path</c> when it names something.</summary>
